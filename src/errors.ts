@@ -1,0 +1,25 @@
+/**
+ * An error caused by the user's input (problem file, CLI flag, region, start point, ...).
+ * The CLI prints `message` alone (no stack trace) and exits with code 2.
+ * `where` names the place in the input (e.g. "problem.yaml: noise.matrix[0][1]" or "--particles").
+ */
+export class UserError extends Error {
+  readonly where?: string;
+  readonly hint?: string;
+  constructor(message: string, opts: { where?: string; hint?: string } = {}) {
+    const full =
+      (opts.where ? `${opts.where}: ` : "") + message + (opts.hint ? ` (valid: ${opts.hint})` : "");
+    super(full);
+    this.name = "UserError";
+    this.where = opts.where;
+    this.hint = opts.hint;
+  }
+}
+
+/** A computation that could not deliver a trustworthy answer (e.g. a solver that did not converge). */
+export class NumericalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NumericalError";
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The plain-data contract every part of sgdscope reads: a loss, a noise model, η and B.
+ *
+ * Conventions (DESIGN.md §1, binding everywhere):
+ * - parameters x ∈ R^d; vectors are Float64Array of length d, matrices row-major d×d;
+ * - SGD: x_{k+1} = x_k − η · (1/B) Σ_{i∈B_k} ∇ℓ_i(x_k); SDE time t = k·η;
+ * - per-sample gradient-noise covariance Σ(x); batch covariance Σ_B = batchScale · Σ with
+ *   batchScale = 1/B (with replacement) or (N−B)/(B(N−1)) (without);
+ * - diffusion matrix of the order-1 SDE  A(x) = η Σ_B(x)  (+ 2δI for Noisy SGD).
+ */
+
+/** A differentiable objective L: R^d → R. All methods read x[0..dim). */
+export interface Loss {
+  readonly dim: number;
+  /** L(x). */
+  value(x: Float64Array): number;
+  /** Writes ∇L(x) into g (length ≥ dim) and returns L(x). */
+  gradient(x: Float64Array, g: Float64Array): number;
+  /** Writes the Hessian ∇²L(x) into h (row-major d×d). Exact for analytic losses. */
+  hessian(x: Float64Array, h: Float64Array): void;
+  /** Present when L = (1/N) Σ_i ℓ_i is a finite sum (expression samples or a data-driven model). */
+  readonly finiteSum?: FiniteSum;
+}
+
+/** L = (1/N) Σ_i ℓ_i. */
+export interface FiniteSum {
+  /** N, the number of samples. */
+  readonly n: number;
+  /** Writes ∇ℓ_i(x) into g and returns ℓ_i(x). */
+  sampleGradient(i: number, x: Float64Array, g: Float64Array): number;
+  /** ℓ_i(x). */
+  sampleValue(i: number, x: Float64Array): number;
+}
+
+export type NoiseKind = "empirical" | "isotropic" | "diagonal" | "matrix" | "hessian" | "loss" | "none";
+
+/**
+ * The per-sample gradient-noise covariance Σ(x) (before batch scaling), kept as a factor
+ * G (d × rank, row-major) with Σ = G Gᵀ so that degenerate noise is never squared-rooted as d×d.
+ */
+export interface NoiseModel {
+  readonly kind: NoiseKind;
+  /** Number of columns of the factor G (≤ N for empirical; d otherwise; 0 for "none"). */
+  readonly rank: number;
+  /** True when Σ does not depend on x. */
+  readonly constant: boolean;
+  /** Writes Σ(x) (row-major d×d) into out. */
+  covariance(x: Float64Array, out: Float64Array): void;
+  /**
+   * Writes a factor G of Σ(x) (row-major d×rank, entry (i,c) at i*rank+c) into out.
+   * `work` is scratch of length ≥ workSize, so that callers allocate nothing per step.
+   */
+  factor(x: Float64Array, out: Float64Array, work: Float64Array): void;
+  /** Length of the scratch that factor() needs. */
+  readonly workSize: number;
+}
+
+/** A box, one [lo, hi] per dimension. */
+export type Box = ReadonlyArray<readonly [number, number]>;
+
+/** A validated, compiled problem: everything the particle, PDE and landscape sides need. */
+export interface Problem {
+  readonly name: string;
+  readonly description?: string;
+  /** d */
+  readonly dim: number;
+  /** Names of the coordinates, e.g. ["x","y"] or ["x1",…,"xd"]; used in region expressions. */
+  readonly varNames: readonly string[];
+  readonly loss: Loss;
+  readonly noise: NoiseModel;
+  /** Learning rate η (> 0). */
+  readonly lr: number;
+  /** Batch size B (≥ 1). */
+  readonly batch: number;
+  /** Minibatches drawn i.i.d. with replacement (true) or as random subsets (false). */
+  readonly replacement: boolean;
+  /** Σ_B = batchScale · Σ (DESIGN.md §1). */
+  readonly batchScale: number;
+  /** Noisy-SGD added noise δ ≥ 0: each step adds N(0, 2δη I); diffusion ηΣ_B + 2δI. */
+  readonly delta: number;
+  /** Box used by grid methods and as the default divergence bound. */
+  readonly domain: Box;
+  /** Optional default start point and target region from the problem file. */
+  readonly start?: readonly number[];
+  readonly target?: string;
+  /** The validated problem file as plain JSON: enough to rebuild this Problem in a worker. */
+  readonly spec: unknown;
+}
