@@ -30,6 +30,11 @@ export interface FiniteSum {
   sampleGradient(i: number, x: Float64Array, g: Float64Array): number;
   /** ℓ_i(x). */
   sampleValue(i: number, x: Float64Array): number;
+  /**
+   * Optional fast path: writes the minibatch mean gradient (1/count) Σ_{j<count} ∇ℓ_{idx[j]}(x)
+   * into g and returns the batch mean loss. Must allocate nothing.
+   */
+  batchGradient?(idx: Int32Array, count: number, x: Float64Array, g: Float64Array): number;
 }
 
 export type NoiseKind = "empirical" | "isotropic" | "diagonal" | "matrix" | "hessian" | "loss" | "none";
