@@ -1,0 +1,106 @@
+/**
+ * The expression language of problem files: parse (whitelisted grammar) → DAG → exact derivatives →
+ * straight-line code. See parse.ts for the grammar and codegen.ts for why compiling is safe.
+ */
+import { UserError } from "../../errors.js";
+import { compileNode, emitBody, makeFunction, type Store } from "./codegen.js";
+import { Graph, type Node } from "./graph.js";
+import { type Ast, parseExpression } from "./parse.js";
+
+export { CONSTANTS, FUNCTIONS, identifiersIn, parseExpression } from "./parse.js";
+
+/** A compiled scalar function of x ∈ R^d with exact gradient and Hessian. */
+export interface CompiledScalar {
+  readonly dim: number;
+  /** f(x) */
+  value(x: Float64Array): number;
+  /** Writes ∇f(x) into g[0..d) and returns f(x). */
+  gradient(x: Float64Array, g: Float64Array): number;
+  /** Writes ∇²f(x) row-major into h[0..d²). */
+  hessian(x: Float64Array, h: Float64Array): void;
+}
+
+function numeric(g: Graph, ast: Ast, src: string, where: string): Node {
+  const n = g.fromAst(ast);
+  if (n.bool) {
+    throw new UserError(`"${src}" is a condition, but a number is needed here`, {
+      where,
+      hint: 'an arithmetic expression such as "x^2 + y^2"',
+    });
+  }
+  return n;
+}
+
+/** Compiles a numeric expression over `varNames`. */
+export function compileScalar(
+  src: string,
+  varNames: readonly string[],
+  where = "expression",
+): CompiledScalar {
+  const g = new Graph();
+  const f = numeric(g, parseExpression(src, varNames, where), src, where);
+  return { dim: varNames.length, ...compileNode(g, f, varNames.length) };
+}
+
+/**
+ * Compiles the mean (1/N) Σ_i f_i of several expressions into one scalar (shared sub-expressions
+ * computed once), plus each f_i separately (for per-sample gradients).
+ */
+export function compileMean(
+  srcs: readonly string[],
+  varNames: readonly string[],
+  where = "expression",
+): { mean: CompiledScalar; parts: CompiledScalar[] } {
+  const g = new Graph();
+  let sum: Node | undefined;
+  srcs.forEach((s, i) => {
+    const w = `${where}[${i}]`;
+    const n = numeric(g, parseExpression(s, varNames, w), s, w);
+    sum = sum ? g.add(sum, n) : n;
+  });
+  if (!sum) throw new UserError("no samples", { where, hint: "a non-empty list of expressions" });
+  const mean = g.div(sum, g.num(srcs.length));
+  const d = varNames.length;
+  return {
+    mean: { dim: d, ...compileNode(g, mean, d) },
+    parts: srcs.map((s, i) => compileScalar(s, varNames, `${where}[${i}]`)),
+  };
+}
+
+/** Compiles several numeric expressions into one `(x, out) => void` writing out[k] = f_k(x). */
+export function compileMany(
+  srcs: readonly string[],
+  varNames: readonly string[],
+  where = "expression",
+): (x: Float64Array, out: Float64Array) => void {
+  const g = new Graph();
+  const stores: Store[] = srcs.map((s, k) => {
+    const w = `${where}[${k}]`;
+    return { node: numeric(g, parseExpression(s, varNames, w), s, w), dest: `out[${k}]` };
+  });
+  return makeFunction(emitBody(stores));
+}
+
+/** A compiled region: true where x lies in the region. */
+export type Region = (x: Float64Array) => boolean;
+
+/** Compiles a boolean expression such as "x > 0 && y < 1" or "x^2 + y^2 < 0.0625". */
+export function compileRegion(src: string, varNames: readonly string[], where = "region"): Region {
+  const g = new Graph();
+  const n = g.fromAst(parseExpression(src, varNames, where));
+  if (!n.bool) {
+    throw new UserError(`"${src}" is not a condition`, {
+      where,
+      hint: 'a comparison such as "x > 0", "x^2 + y^2 < 0.0625" or "x > 0 && y < 1"',
+    });
+  }
+  return makeFunction<Region>(emitBody([], n));
+}
+
+/** The default variable names for dimension d: x | x,y | x,y,z | x1..xd. */
+export function defaultVarNames(d: number): string[] {
+  if (d === 1) return ["x"];
+  if (d === 2) return ["x", "y"];
+  if (d === 3) return ["x", "y", "z"];
+  return Array.from({ length: d }, (_, i) => `x${i + 1}`);
+}
