@@ -1,0 +1,382 @@
+/**
+ * A small multilayer perceptron as a finite sum L(x) = (1/N) Σ_i ℓ_i(x), float64, with per-sample
+ * gradients by hand-written backpropagation on preallocated Float64Arrays (no allocation per call).
+ *
+ * Network: sizes n_0 = p (inputs), n_1..n_H (hidden, H = 1 or 2), n_{H+1} = outputs.
+ *   h_0 = a_i,  z_l = W_l h_{l−1} + b_l,  h_l = act(z_l) (l ≤ H),  o = z_{H+1} (no activation),
+ * act = tanh or relu (relu'(0) taken as 0). Output loss:
+ *   softmax cross-entropy  ℓ_i = logsumexp(o) − o_{y_i}       (y_i a class index 0..outputs−1),
+ *   squared                ℓ_i = ½ ‖o − t_i‖²                (t_i a target vector of length outputs),
+ * plus (λ/2)‖x‖² with λ = `l2` on every parameter.
+ *
+ * Parameter layout in x (length d): for l = 1..H+1 in order, W_l row-major (n_l × n_{l−1}: weight from
+ * unit c of layer l−1 to unit r of layer l at offset wOff[l−1] + r·n_{l−1} + c), then b_l (n_l entries,
+ * at bOff[l−1]) when `bias` is set. `layout()` returns these offsets.
+ *
+ * Hessian: central finite difference of the exact gradient, column j = (∇L(x + h e_j) − ∇L(x − h e_j))/(2h)
+ * with h = 2⁻¹⁷·max(1, |x_j|) ≈ 7.6e-6·max(1,|x_j|), then symmetrised. Error ≈ h²/6·|∂³∇L| + ε|∇L|/h,
+ * i.e. about 1e-10 relative for tanh networks. For relu it is the Hessian of the piece containing x
+ * (wrong only if x is within h of a kink). Cost 2d full gradients.
+ */
+import type { FiniteSum, Loss } from "../types.js";
+
+export type Activation = "tanh" | "relu";
+export type OutputLoss = "softmax" | "squared";
+
+export interface MlpOptions {
+  /** Hidden layer widths, 1 or 2 entries. */
+  hidden: readonly number[];
+  activation?: Activation;
+  output?: OutputLoss;
+  bias?: boolean;
+  /** Ridge penalty λ ≥ 0: ℓ_i += (λ/2)‖x‖². */
+  l2?: number;
+}
+
+export interface MlpLayout {
+  /** Layer sizes n_0..n_{H+1}. */
+  sizes: number[];
+  /** Offset of W_l in x, l = 1..H+1 (index l−1). */
+  wOff: number[];
+  /** Offset of b_l in x, or −1 without bias. */
+  bOff: number[];
+  /** Total number of parameters d. */
+  dim: number;
+}
+
+/** Computes the parameter layout of an MLP with the given layer sizes. */
+export function mlpLayout(sizes: readonly number[], bias: boolean): MlpLayout {
+  const wOff: number[] = [];
+  const bOff: number[] = [];
+  let o = 0;
+  for (let l = 1; l < sizes.length; l++) {
+    wOff.push(o);
+    o += sizes[l] * sizes[l - 1];
+    if (bias) {
+      bOff.push(o);
+      o += sizes[l];
+    } else bOff.push(-1);
+  }
+  return { sizes: [...sizes], wOff, bOff, dim: o };
+}
+
+/** An MLP loss; it is its own `finiteSum`. */
+export class MlpLoss implements Loss, FiniteSum {
+  readonly dim: number;
+  readonly n: number;
+  readonly finiteSum: FiniteSum = this;
+  readonly activation: Activation;
+  readonly output: OutputLoss;
+  readonly bias: boolean;
+  readonly l2: number;
+  readonly sizes: readonly number[];
+  readonly layoutInfo: MlpLayout;
+  /** Inputs, n × n_0 row-major. */
+  readonly X: Float64Array;
+  /** Softmax: class index per sample (n). Squared: targets n × outputs row-major. */
+  readonly T: Float64Array;
+
+  private readonly nl: number; // number of weight layers H+1
+  private readonly sz: Int32Array;
+  private readonly wo: Int32Array;
+  private readonly bo: Int32Array;
+  private readonly unitOff: Int32Array; // offset of layer l's units in the activation buffers
+  private readonly act: Float64Array; // h_l (h_0 = input), and o for the last layer
+  private readonly pre: Float64Array; // z_l
+  private readonly delta: Float64Array; // ∂ℓ/∂z_l
+  private readonly relu: boolean;
+  private readonly softmax: boolean;
+  private readonly hx: Float64Array;
+  private readonly hgp: Float64Array;
+  private readonly hgm: Float64Array;
+
+  /**
+   * X: n×p inputs. For output "softmax", `targets` holds n class indices in 0..outputs−1; for
+   * "squared", n×outputs target values. The data are copied.
+   */
+  constructor(
+    X: Float64Array,
+    targets: Float64Array,
+    n: number,
+    p: number,
+    outputs: number,
+    opts: MlpOptions,
+  ) {
+    const hidden = opts.hidden;
+    if (hidden.length < 1 || hidden.length > 2 || hidden.some((h) => !(Number.isInteger(h) && h >= 1))) {
+      throw new RangeError("MlpLoss: hidden must list 1 or 2 positive integer widths");
+    }
+    if (!(n >= 1) || !(p >= 1) || !(outputs >= 1)) throw new RangeError("MlpLoss: need n, p, outputs ≥ 1");
+    this.activation = opts.activation ?? "tanh";
+    this.output = opts.output ?? "softmax";
+    this.bias = opts.bias ?? true;
+    this.l2 = opts.l2 ?? 0;
+    this.relu = this.activation === "relu";
+    this.softmax = this.output === "softmax";
+    if (this.softmax && outputs < 2) throw new RangeError("MlpLoss: softmax needs ≥ 2 outputs");
+    const tlen = this.softmax ? n : n * outputs;
+    if (X.length < n * p || targets.length < tlen) throw new RangeError("MlpLoss: data arrays too short");
+    this.n = n;
+    this.sizes = [p, ...hidden, outputs];
+    this.layoutInfo = mlpLayout(this.sizes, this.bias);
+    this.dim = this.layoutInfo.dim;
+    this.nl = this.sizes.length - 1;
+    this.sz = Int32Array.from(this.sizes);
+    this.wo = Int32Array.from(this.layoutInfo.wOff);
+    this.bo = Int32Array.from(this.layoutInfo.bOff);
+    this.unitOff = new Int32Array(this.sizes.length + 1);
+    for (let l = 0; l < this.sizes.length; l++) this.unitOff[l + 1] = this.unitOff[l] + this.sizes[l];
+    const units = this.unitOff[this.sizes.length];
+    this.act = new Float64Array(units);
+    this.pre = new Float64Array(units);
+    this.delta = new Float64Array(units);
+    this.X = Float64Array.from(X.subarray(0, n * p));
+    this.T = Float64Array.from(targets.subarray(0, tlen));
+    if (this.softmax) {
+      for (let i = 0; i < n; i++) {
+        const c = this.T[i];
+        if (!(Number.isInteger(c) && c >= 0 && c < outputs)) {
+          throw new RangeError(`MlpLoss: class index ${c} of sample ${i} not in 0..${outputs - 1}`);
+        }
+      }
+    }
+    this.hx = new Float64Array(this.dim);
+    this.hgp = new Float64Array(this.dim);
+    this.hgm = new Float64Array(this.dim);
+  }
+
+  /** Parameter offsets (see the module comment). */
+  layout(): MlpLayout {
+    return this.layoutInfo;
+  }
+
+  /**
+   * Forward pass for sample i; leaves h_l, z_l in the buffers and, if `withDelta`, ∂ℓ/∂o in the
+   * output block of `delta`. Returns the data loss of sample i (without the ridge term).
+   */
+  private forward(i: number, x: Float64Array, withDelta: boolean): number {
+    const act = this.act;
+    const pre = this.pre;
+    const sz = this.sz;
+    const uo = this.unitOff;
+    const p = sz[0];
+    const X = this.X;
+    const xo = i * p;
+    for (let c = 0; c < p; c++) act[c] = X[xo + c];
+    const nl = this.nl;
+    const relu = this.relu;
+    for (let l = 1; l <= nl; l++) {
+      const nin = sz[l - 1];
+      const nout = sz[l];
+      const inO = uo[l - 1];
+      const outO = uo[l];
+      const wo = this.wo[l - 1];
+      const bo = this.bo[l - 1];
+      const last = l === nl;
+      for (let r = 0; r < nout; r++) {
+        let z = bo >= 0 ? x[bo + r] : 0;
+        const w = wo + r * nin;
+        for (let c = 0; c < nin; c++) z += x[w + c] * act[inO + c];
+        pre[outO + r] = z;
+        act[outO + r] = last ? z : relu ? Math.max(z, 0) : Math.tanh(z);
+      }
+    }
+    const no = sz[nl];
+    const oo = uo[nl];
+    const delta = this.delta;
+    if (this.softmax) {
+      let m = Number.NEGATIVE_INFINITY;
+      for (let r = 0; r < no; r++) if (act[oo + r] > m) m = act[oo + r];
+      let s = 0;
+      for (let r = 0; r < no; r++) {
+        const e = Math.exp(act[oo + r] - m);
+        if (withDelta) delta[oo + r] = e;
+        s += e;
+      }
+      const yi = this.T[i];
+      if (withDelta) {
+        const inv = 1 / s;
+        for (let r = 0; r < no; r++) delta[oo + r] *= inv;
+        delta[oo + yi] -= 1;
+      }
+      return m + Math.log(s) - act[oo + yi];
+    }
+    const T = this.T;
+    const to = i * no;
+    let s = 0;
+    for (let r = 0; r < no; r++) {
+      const e = act[oo + r] - T[to + r];
+      if (withDelta) delta[oo + r] = e;
+      s += e * e;
+    }
+    return 0.5 * s;
+  }
+
+  /** Backward pass after forward(i, x, true): adds ∇ℓ_i (data part) into g. */
+  private backward(x: Float64Array, g: Float64Array): void {
+    const act = this.act;
+    const delta = this.delta;
+    const sz = this.sz;
+    const uo = this.unitOff;
+    const relu = this.relu;
+    for (let l = this.nl; l >= 1; l--) {
+      const nin = sz[l - 1];
+      const nout = sz[l];
+      const inO = uo[l - 1];
+      const outO = uo[l];
+      const wo = this.wo[l - 1];
+      const bo = this.bo[l - 1];
+      const back = l > 1;
+      if (back) for (let c = 0; c < nin; c++) delta[inO + c] = 0;
+      for (let r = 0; r < nout; r++) {
+        const dr = delta[outO + r];
+        if (bo >= 0) g[bo + r] += dr;
+        if (dr === 0) continue;
+        const w = wo + r * nin;
+        if (back) {
+          for (let c = 0; c < nin; c++) {
+            g[w + c] += dr * act[inO + c];
+            delta[inO + c] += x[w + c] * dr;
+          }
+        } else {
+          for (let c = 0; c < nin; c++) g[w + c] += dr * act[inO + c];
+        }
+      }
+      if (back) {
+        // through the activation of layer l−1: tanh' = 1 − h², relu' = 1[z > 0]
+        if (relu) {
+          const pre = this.pre;
+          for (let c = 0; c < nin; c++) if (!(pre[inO + c] > 0)) delta[inO + c] = 0;
+        } else {
+          for (let c = 0; c < nin; c++) {
+            const h = act[inO + c];
+            delta[inO + c] *= 1 - h * h;
+          }
+        }
+      }
+    }
+  }
+
+  private ridge(x: Float64Array): number {
+    if (this.l2 === 0) return 0;
+    let s = 0;
+    for (let j = 0; j < this.dim; j++) s += x[j] * x[j];
+    return 0.5 * this.l2 * s;
+  }
+
+  /** The network output o for input row `a` (length p) written into out (length outputs). */
+  predict(a: Float64Array, x: Float64Array, out: Float64Array): void {
+    // reuse the forward pass by staging the input as a temporary sample is not possible without
+    // touching X, so this repeats the layer loop (not a hot path)
+    const sz = this.sz;
+    let h = Float64Array.from(a.subarray(0, sz[0]));
+    for (let l = 1; l <= this.nl; l++) {
+      const nin = sz[l - 1];
+      const nout = sz[l];
+      const z = new Float64Array(nout);
+      for (let r = 0; r < nout; r++) {
+        let s = this.bo[l - 1] >= 0 ? x[this.bo[l - 1] + r] : 0;
+        for (let c = 0; c < nin; c++) s += x[this.wo[l - 1] + r * nin + c] * h[c];
+        z[r] = l === this.nl ? s : this.relu ? Math.max(s, 0) : Math.tanh(s);
+      }
+      h = z;
+    }
+    out.set(h);
+  }
+
+  sampleValue(i: number, x: Float64Array): number {
+    return this.forward(i, x, false) + this.ridge(x);
+  }
+
+  sampleGradient(i: number, x: Float64Array, g: Float64Array): number {
+    const d = this.dim;
+    for (let j = 0; j < d; j++) g[j] = 0;
+    const v = this.forward(i, x, true);
+    this.backward(x, g);
+    const lam = this.l2;
+    if (lam !== 0) for (let j = 0; j < d; j++) g[j] += lam * x[j];
+    return v + this.ridge(x);
+  }
+
+  /** Minibatch mean gradient over idx[0..count) (repeats allowed); allocates nothing. */
+  batchGradient(idx: Int32Array, count: number, x: Float64Array, g: Float64Array): number {
+    const d = this.dim;
+    for (let j = 0; j < d; j++) g[j] = 0;
+    let s = 0;
+    for (let k = 0; k < count; k++) {
+      s += this.forward(idx[k], x, true);
+      this.backward(x, g);
+    }
+    const inv = 1 / count;
+    const lam = this.l2;
+    for (let j = 0; j < d; j++) g[j] = g[j] * inv + lam * x[j];
+    return s * inv + this.ridge(x);
+  }
+
+  value(x: Float64Array): number {
+    let s = 0;
+    for (let i = 0; i < this.n; i++) s += this.forward(i, x, false);
+    return s / this.n + this.ridge(x);
+  }
+
+  gradient(x: Float64Array, g: Float64Array): number {
+    const d = this.dim;
+    for (let j = 0; j < d; j++) g[j] = 0;
+    let s = 0;
+    for (let i = 0; i < this.n; i++) {
+      s += this.forward(i, x, true);
+      this.backward(x, g);
+    }
+    const inv = 1 / this.n;
+    const lam = this.l2;
+    for (let j = 0; j < d; j++) g[j] = g[j] * inv + lam * x[j];
+    return s * inv + this.ridge(x);
+  }
+
+  /**
+   * ∇²L by central differences of the exact gradient (see the module comment for step and error),
+   * symmetrised, row-major d×d. Allocates nothing (buffers are preallocated).
+   */
+  hessian(x: Float64Array, h: Float64Array): void {
+    const d = this.dim;
+    const xp = this.hx;
+    const gp = this.hgp;
+    const gm = this.hgm;
+    for (let j = 0; j < d; j++) xp[j] = x[j];
+    for (let j = 0; j < d; j++) {
+      const step = 2 ** -17 * Math.max(1, Math.abs(x[j]));
+      const xj = x[j];
+      xp[j] = xj + step;
+      const hp = xp[j] - xj; // the step actually taken in floating point
+      this.gradient(xp, gp);
+      xp[j] = xj - step;
+      const hm = xj - xp[j];
+      this.gradient(xp, gm);
+      xp[j] = xj;
+      const inv = 1 / (hp + hm);
+      for (let r = 0; r < d; r++) h[r * d + j] = (gp[r] - gm[r]) * inv;
+    }
+    for (let r = 0; r < d; r++) {
+      for (let s = 0; s < r; s++) {
+        const m = 0.5 * (h[r * d + s] + h[s * d + r]);
+        h[r * d + s] = m;
+        h[s * d + r] = m;
+      }
+    }
+  }
+
+  /**
+   * A deterministic initial point from `rng`-style normals: weights of layer l ~ N(0, 1/n_{l−1})
+   * (LeCun normal), biases 0. `normal` is a standard normal source (e.g. `() => rng.normal()`).
+   */
+  initialParams(normal: () => number): Float64Array {
+    const x = new Float64Array(this.dim);
+    for (let l = 1; l <= this.nl; l++) {
+      const nin = this.sz[l - 1];
+      const s = 1 / Math.sqrt(nin);
+      const wo = this.wo[l - 1];
+      for (let k = 0; k < this.sz[l] * nin; k++) x[wo + k] = s * normal();
+    }
+    return x;
+  }
+}
