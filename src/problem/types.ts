@@ -49,6 +49,8 @@ export interface NoiseModel {
   readonly rank: number;
   /** True when Σ does not depend on x. */
   readonly constant: boolean;
+  /** Present when Σ is a constant diagonal matrix: its diagonal (variances). Lets hot loops skip factor(). */
+  readonly constantDiagonal?: Float64Array;
   /** Writes Σ(x) (row-major d×d) into out. */
   covariance(x: Float64Array, out: Float64Array): void;
   /**

@@ -1,0 +1,226 @@
+/**
+ * problem file (plain JSON) → validated, compiled Problem.
+ */
+import { UserError } from "../errors.js";
+import {
+  CONSTANTS,
+  compileMean,
+  compileScalar,
+  compileRegion,
+  defaultVarNames,
+  FUNCTIONS,
+  identifiersIn,
+} from "./expr/index.js";
+import { buildModelLoss } from "./models/index.js";
+import {
+  constantDiagonalNoise,
+  empiricalNoise,
+  expressionDiagonalNoise,
+  hessianNoise,
+  lossNoise,
+  matrixNoise,
+  noNoise,
+} from "./noise.js";
+import { type ProblemSpec, validateProblemSpec } from "./schema.js";
+import type { Loss, NoiseModel, Problem } from "./types.js";
+
+export interface ProblemContext {
+  /** Reads a file named in the problem (CSV data). The core never touches the file system itself. */
+  readText?: (path: string) => string;
+  /** Name of the file for error messages (default "problem"). */
+  file?: string;
+}
+
+const XYZ = ["x", "y", "z"];
+
+/** Infers the variable names of an analytic problem: x | x,y | x,y,z | x1..xd (or `vars`). */
+function inferVarNames(spec: ProblemSpec, sources: string[], file: string): string[] {
+  if (spec.vars) {
+    for (const v of spec.vars) {
+      if (FUNCTIONS.has(v) || CONSTANTS.has(v)) {
+        throw new UserError(`'${v}' is a function or constant name and cannot be a variable`, {
+          where: `${file}: vars`,
+        });
+      }
+    }
+    if (new Set(spec.vars).size !== spec.vars.length) {
+      throw new UserError("variable names must be distinct", { where: `${file}: vars` });
+    }
+    return [...spec.vars];
+  }
+  const names = new Set<string>();
+  for (const s of sources) for (const n of identifiersIn(s)) if (!CONSTANTS.has(n)) names.add(n);
+  const domainDim = spec.domain?.length;
+  let indexed = 0;
+  let lettered = 0;
+  for (const n of names) {
+    const m = /^x([1-9][0-9]*)$/.exec(n);
+    if (m) indexed = Math.max(indexed, Number(m[1]));
+    else if (XYZ.includes(n)) lettered = Math.max(lettered, XYZ.indexOf(n) + 1);
+  }
+  if (indexed > 0 && lettered > 0) {
+    throw new UserError("mixes x, y, z with x1, x2, ...; use one naming", {
+      where: `${file}: loss`,
+      hint: "x | x,y | x,y,z | x1..xd, or list the names under vars",
+    });
+  }
+  const d = domainDim ?? Math.max(indexed, lettered, 1);
+  if (Math.max(indexed, lettered) > d) {
+    throw new UserError(
+      `the loss uses ${Math.max(indexed, lettered)} coordinates but the domain has ${d} interval(s)`,
+      { where: `${file}: domain`, hint: "one [lo, hi] per dimension" },
+    );
+  }
+  return indexed === 0 && d <= 3 ? defaultVarNames(d) : Array.from({ length: d }, (_, i) => `x${i + 1}`);
+}
+
+function lossFromExpression(src: string, varNames: string[], file: string): Loss {
+  const f = compileScalar(src, varNames, `${file}: loss`);
+  return { dim: varNames.length, value: f.value, gradient: f.gradient, hessian: f.hessian };
+}
+
+function lossFromSamples(srcs: string[], varNames: string[], file: string): Loss {
+  const { mean, parts } = compileMean(srcs, varNames, `${file}: loss.samples`);
+  return {
+    dim: varNames.length,
+    value: mean.value,
+    gradient: mean.gradient,
+    hessian: mean.hessian,
+    finiteSum: {
+      n: parts.length,
+      sampleGradient: (i, x, g) => parts[i].gradient(x, g),
+      sampleValue: (i, x) => parts[i].value(x),
+    },
+  };
+}
+
+function buildNoise(spec: ProblemSpec, loss: Loss, varNames: string[], file: string): NoiseModel {
+  const d = varNames.length;
+  const n = spec.noise ?? (loss.finiteSum ? "empirical" : undefined);
+  if (n === undefined) {
+    throw new UserError("is required for an analytic loss (there are no samples to estimate it from)", {
+      where: `${file}: noise`,
+      hint: "{ isotropic: σ² }, { diagonal: [...] }, { matrix: [[...]] }, { hessian: c }, { loss: c } or none",
+    });
+  }
+  if (n === "none") return noNoise(d);
+  if (n === "empirical" || n.empirical) return empiricalNoise(loss);
+  if (n.isotropic !== undefined)
+    return constantDiagonalNoise("isotropic", new Float64Array(d).fill(n.isotropic));
+  if (n.diagonal) {
+    if (n.diagonal.length !== d) {
+      throw new UserError(`has ${n.diagonal.length} entries but the problem has dimension ${d}`, {
+        where: `${file}: noise.diagonal`,
+      });
+    }
+    if (n.diagonal.every((v) => typeof v === "number")) {
+      const v = Float64Array.from(n.diagonal as number[]);
+      const bad = v.findIndex((x) => x < 0);
+      if (bad >= 0)
+        throw new UserError("variances must be ≥ 0", { where: `${file}: noise.diagonal[${bad}]` });
+      return constantDiagonalNoise("diagonal", v);
+    }
+    return expressionDiagonalNoise(n.diagonal.map(String), varNames);
+  }
+  if (n.matrix) {
+    if (n.matrix.length !== d || n.matrix.some((r) => r.length !== d)) {
+      throw new UserError(`must be ${d}×${d} (the problem's dimension)`, { where: `${file}: noise.matrix` });
+    }
+    return matrixNoise(n.matrix.flat().map(String), varNames);
+  }
+  if (n.hessian !== undefined) return hessianNoise(loss, n.hessian);
+  if (n.loss !== undefined) return lossNoise(loss, n.loss);
+  throw new UserError("give exactly one noise model", { where: `${file}: noise` });
+}
+
+/** Validates and compiles a problem spec (the parsed YAML/JSON file). Throws UserError on bad input. */
+export function problemFromSpec(raw: unknown, ctx: ProblemContext = {}): Problem {
+  const file = ctx.file ?? "problem";
+  const spec = validateProblemSpec(raw, file);
+  let loss: Loss;
+  let varNames: string[];
+  let description = spec.description;
+  let init: Float64Array | undefined;
+  if (typeof spec.loss === "string" || "samples" in spec.loss) {
+    const lossSrcs =
+      typeof spec.loss === "string" ? [spec.loss] : (spec.loss as { samples: string[] }).samples;
+    const extra: string[] = [];
+    const nz = spec.noise;
+    if (nz && typeof nz === "object") {
+      for (const v of nz.diagonal ?? []) if (typeof v === "string") extra.push(v);
+      for (const row of nz.matrix ?? []) for (const v of row) if (typeof v === "string") extra.push(v);
+    }
+    varNames = inferVarNames(spec, [...lossSrcs, ...extra], file);
+    loss =
+      typeof spec.loss === "string"
+        ? lossFromExpression(spec.loss, varNames, file)
+        : lossFromSamples(lossSrcs, varNames, file);
+  } else {
+    const built = buildModelLoss(spec.loss, { readText: ctx.readText, where: `${file}: loss` });
+    loss = built.loss;
+    varNames = built.varNames;
+    init = built.init;
+    description = description ?? built.description;
+  }
+  const d = varNames.length;
+  if (spec.domain && spec.domain.length !== d) {
+    throw new UserError(`has ${spec.domain.length} interval(s) but the problem has dimension ${d}`, {
+      where: `${file}: domain`,
+      hint: "one [lo, hi] per dimension",
+    });
+  }
+  if (spec.start && spec.start.length !== d) {
+    throw new UserError(`has ${spec.start.length} coordinate(s) but the problem has dimension ${d}`, {
+      where: `${file}: start`,
+    });
+  }
+  if (spec.target) compileRegion(spec.target, varNames, `${file}: target`);
+  const noise = buildNoise(spec, loss, varNames, file);
+  const replacement = spec.replacement ?? true;
+  const nSamples = loss.finiteSum?.n;
+  let batchScale: number;
+  if (replacement) {
+    batchScale = 1 / spec.batch;
+  } else {
+    if (nSamples === undefined) {
+      throw new UserError("sampling without replacement needs a finite sum (N samples)", {
+        where: `${file}: replacement`,
+        hint: "true for an analytic loss",
+      });
+    }
+    if (spec.batch > nSamples) {
+      throw new UserError(`the batch size ${spec.batch} exceeds the number of samples N = ${nSamples}`, {
+        where: `${file}: batch`,
+        hint: `1..${nSamples} without replacement`,
+      });
+    }
+    batchScale = nSamples === 1 ? 0 : (nSamples - spec.batch) / (spec.batch * (nSamples - 1));
+  }
+  // Check the noise model once where it will first be used, so a broken Σ fails before any run.
+  const probe = Float64Array.from(
+    spec.start ??
+      (spec.domain ? spec.domain.map(([lo, hi]) => (lo + hi) / 2) : (init ?? new Float64Array(d))),
+  );
+  const fac = new Float64Array(d * Math.max(noise.rank, 1));
+  noise.factor(probe, fac, new Float64Array(noise.workSize));
+  const start = spec.start ?? (init ? Array.from(init) : undefined);
+  return {
+    name: spec.name,
+    description,
+    dim: d,
+    varNames,
+    loss,
+    noise,
+    lr: spec.lr,
+    batch: spec.batch,
+    replacement,
+    batchScale,
+    delta: spec.delta ?? 0,
+    domain:
+      spec.domain ??
+      Array.from({ length: d }, () => [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY] as const),
+    start,
+    target: spec.target,
+    spec: raw,
+  };
+}

@@ -1,0 +1,25 @@
+/** Problems: the schema of problem files, the expression language, noise models, data-driven models. */
+export { type ProblemContext, problemFromSpec } from "./build.js";
+export {
+  type CompiledScalar,
+  compileMany,
+  compileMean,
+  compileRegion,
+  compileScalar,
+  defaultVarNames,
+  type Region,
+} from "./expr/index.js";
+export * as models from "./models/index.js";
+export {
+  constantDiagonalNoise,
+  empiricalNoise,
+  expressionDiagonalNoise,
+  hessianNoise,
+  lossNoise,
+  matrixNoise,
+  noNoise,
+} from "./noise.js";
+export { jacobiEigenInPlace, psdFactor, psdWorkSize } from "./psd.js";
+export { type ProblemSpec, problemSchema, validateProblemSpec } from "./schema.js";
+export type { Box, FiniteSum, Loss, NoiseKind, NoiseModel, Problem } from "./types.js";
+export { batchCovarianceFactor, diffusionMatrix } from "./diffusion.js";
