@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { gaussianDesign, twoMoons } from "../../src/problem/models/data.js";
-import { GlmLoss, type GlmKind, softplus } from "../../src/problem/models/glm.js";
-import { fdHessianFromValue, fdPartial, fdRichardson, meanSampleGradient, relErr, testVector } from "./helpers.js";
+import { type GlmKind, GlmLoss, softplus } from "../../src/problem/models/glm.js";
+import {
+  fdHessianFromValue,
+  fdPartial,
+  fdRichardson,
+  meanSampleGradient,
+  relErr,
+  testVector,
+} from "./helpers.js";
 
 const cases: { kind: GlmKind; bias: boolean; l2: number }[] = [
   { kind: "linear", bias: true, l2: 0 },
@@ -13,7 +20,13 @@ const cases: { kind: GlmKind; bias: boolean; l2: number }[] = [
 ];
 
 function makeLoss(kind: GlmKind, bias: boolean, l2: number, n = 30, p = 4): GlmLoss {
-  const ds = gaussianDesign(n, p, 11, 0.2, kind === "logistic" ? "binary" : kind === "linear" ? "linear" : "phase");
+  const ds = gaussianDesign(
+    n,
+    p,
+    11,
+    0.2,
+    kind === "logistic" ? "binary" : kind === "linear" ? "linear" : "phase",
+  );
   return new GlmLoss(kind, ds.X, ds.y, n, p, { bias, l2 });
 }
 
@@ -73,7 +86,8 @@ describe.each(cases)("GLM $kind bias=$bias l2=$l2", ({ kind, bias, l2 }) => {
       return gg[j];
     };
     const fd = new Float64Array(d * d);
-    for (let r = 0; r < d; r++) for (let c = 0; c < d; c++) fd[r * d + c] = fdRichardson((z) => g(z, r), x, c, 1e-3);
+    for (let r = 0; r < d; r++)
+      for (let c = 0; c < d; c++) fd[r * d + c] = fdRichardson((z) => g(z, r), x, c, 1e-3);
     expect(relErr(H, fd)).toBeLessThan(1e-8);
     // second differences of L itself: error O(h²)·|∂⁴L| + O(ε/h²); h = 1e-4 → ~1e-7
     expect(relErr(H, fdHessianFromValue(loss, x, 1e-4))).toBeLessThan(1e-5);
@@ -141,7 +155,8 @@ describe("linear regression", () => {
     for (let col = 0; col < d; col++) {
       let piv = -1;
       let best = 1e-10;
-      for (let r = 0; r < d; r++) if (!used[r] && Math.abs(M[r * d + col]) > best) best = Math.abs(M[(piv = r) * d + col]);
+      for (let r = 0; r < d; r++)
+        if (!used[r] && Math.abs(M[r * d + col]) > best) best = Math.abs(M[(piv = r) * d + col]);
       if (piv < 0) continue;
       used[piv] = 1;
       rank++;
@@ -168,7 +183,9 @@ describe("linear regression", () => {
     loss.gradient(x0, g);
     // solve H s = g (3×3, Cramer)
     const det = (m: Float64Array) =>
-      m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
+      m[0] * (m[4] * m[8] - m[5] * m[7]) -
+      m[1] * (m[3] * m[8] - m[5] * m[6]) +
+      m[2] * (m[3] * m[7] - m[4] * m[6]);
     const D = det(H);
     for (let j = 0; j < p; j++) {
       const Mj = Float64Array.from(H);

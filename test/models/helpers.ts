@@ -29,7 +29,11 @@ export function relErr(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1): n
 }
 
 /** Mean of the per-sample gradients and values, computed through sampleGradient. */
-export function meanSampleGradient(fs: FiniteSum, dim: number, x: Float64Array): { g: Float64Array; v: number } {
+export function meanSampleGradient(
+  fs: FiniteSum,
+  dim: number,
+  x: Float64Array,
+): { g: Float64Array; v: number } {
   const g = new Float64Array(dim);
   const gi = new Float64Array(dim);
   let v = 0;

@@ -421,6 +421,11 @@ export function datasetFromCsv(text: string, opts: CsvOptions): Dataset {
     y.set(nums);
     classes = k;
     classNames = Array.from({ length: k }, (_, c) => String(c));
+  } else if (allNumeric) {
+    throw new UserError(
+      `a classifier needs class labels, but column ${JSON.stringify(opts.target)} holds real numbers`,
+      { where, hint: "integer labels 0..K−1 or class names" },
+    );
   } else {
     const index = new Map<string, number>();
     for (let i = 0; i < n; i++) {
