@@ -1,0 +1,143 @@
+/**
+ * Mean exit time and committor on the discrete generator.
+ *
+ * Exit time: Q_D u = −1 on live nodes, u = 0 on the absorbing set; u in SDE time (iterations = u/η).
+ * Nodes from which the process cannot surely exit (the jump graph leads with positive probability to nodes
+ * that never reach the absorbing set — degenerate noise) get u = +∞ and are reported, never solved for.
+ */
+import { UserError } from "../errors.js";
+import { csrMatVec, csrSubmatrix } from "../linalg/csr.js";
+import { solveBirthDeath } from "./birth-death.js";
+import type { DiscreteGenerator } from "./generator.js";
+import { infiniteExitNodes } from "./reach.js";
+import { type SolveInfo, sparseSolve } from "./solve.js";
+
+export interface ExitTimeResult {
+  /** Mean exit time per node (SDE time); 0 on absorbing nodes, +∞ where exit is not sure. */
+  u: Float64Array;
+  /** Number of live nodes with infinite exit time. */
+  infiniteNodes: number;
+  /** 1 where u = +∞. */
+  infiniteMask: Uint8Array;
+  solve: SolveInfo;
+}
+
+/** Solves the exit-time problem on a generator built with an absorbing set. */
+export function exitTime(gen: DiscreteGenerator, opts: { tol?: number } = {}): ExitTimeResult {
+  const { Q, absorbing } = gen;
+  if (!absorbing) throw new UserError("exit time needs an absorbing region");
+  let nAbs = 0;
+  for (let i = 0; i < Q.n; i++) nAbs += absorbing[i];
+  if (nAbs === 0) {
+    throw new UserError("the target region contains no grid node", {
+      hint: "a region that meets the domain box, or a finer --grid",
+    });
+  }
+  const inf = infiniteExitNodes(Q, absorbing);
+  return solvePoisson(gen, absorbing, inf, null, opts.tol ?? 1e-10);
+}
+
+/**
+ * −Q_D u = f on nodes that are neither absorbing nor infinite (f = 1 if rhs null).
+ * Shared by exit time and committor.
+ */
+function solvePoisson(
+  gen: DiscreteGenerator,
+  absorbing: Uint8Array,
+  inf: Uint8Array,
+  rhs: Float64Array | null,
+  tol: number,
+): ExitTimeResult {
+  const { Q, grid } = gen;
+  const n = Q.n;
+  let nInf = 0;
+  for (let i = 0; i < n; i++) nInf += inf[i];
+  if (grid.dim === 1) {
+    const fixed = new Uint8Array(n);
+    const f = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      fixed[i] = absorbing[i] ? 1 : inf[i] ? 2 : 0;
+      f[i] = rhs ? rhs[i] : 1;
+    }
+    const u = solveBirthDeath(Q, fixed, f);
+    return {
+      u,
+      infiniteNodes: nInf,
+      infiniteMask: inf,
+      solve: { method: "birth-death (GTH)", iterations: 1, relativeResidual: residual1(gen, u, fixed, f) },
+    };
+  }
+  const keep = new Uint8Array(n);
+  for (let i = 0; i < n; i++) keep[i] = absorbing[i] || inf[i] ? 0 : 1;
+  const sub = csrSubmatrix(Q, keep);
+  const A = sub.matrix;
+  for (let k = 0; k < A.values.length; k++) A.values[k] = -A.values[k];
+  const b = new Float64Array(A.n);
+  for (let r = 0; r < A.n; r++) b[r] = rhs ? rhs[sub.keep[r]] : 1;
+  const u = new Float64Array(n);
+  let info: SolveInfo = { method: "none", iterations: 0, relativeResidual: 0 };
+  if (A.n > 0) {
+    const s = sparseSolve(A, b, tol);
+    info = s.info;
+    for (let r = 0; r < A.n; r++) u[sub.keep[r]] = s.x[r];
+  }
+  for (let i = 0; i < n; i++) if (inf[i]) u[i] = Number.POSITIVE_INFINITY;
+  return { u, infiniteNodes: nInf, infiniteMask: inf, solve: info };
+}
+
+function residual1(gen: DiscreteGenerator, u: Float64Array, fixed: Uint8Array, f: Float64Array): number {
+  const n = gen.Q.n;
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) v[i] = fixed[i] === 2 ? 0 : u[i];
+  const qu = csrMatVec(gen.Q, v, new Float64Array(n));
+  let rn = 0;
+  let bn = 0;
+  for (let i = 0; i < n; i++) {
+    if (fixed[i]) continue;
+    const r = qu[i] + f[i];
+    rn += r * r;
+    bn += f[i] * f[i];
+  }
+  return Math.sqrt(rn / (bn || 1));
+}
+
+export interface CommittorResult {
+  /** q_i = P(reach A before B | start at node i); 1 on A, 0 on B. NaN where neither is reachable. */
+  q: Float64Array;
+  unreachableNodes: number;
+  solve: SolveInfo;
+}
+
+/**
+ * Committor q with Q q = 0 off A ∪ B, q = 1 on A, q = 0 on B. `gen` must be built with absorbing = A ∪ B
+ * (so that cut cells are used at both), and `inA` marks the nodes of A.
+ */
+export function committor(
+  gen: DiscreteGenerator,
+  inA: Uint8Array,
+  opts: { tol?: number } = {},
+): CommittorResult {
+  const { Q, absorbing } = gen;
+  if (!absorbing) throw new UserError("committor needs a generator built with absorbing = A ∪ B");
+  const n = Q.n;
+  // Nodes unable to reach A ∪ B: undefined committor.
+  const inf = infiniteExitNodes(Q, absorbing);
+  // rhs: f_i = Σ_{j∈A} Q_ij (the rate of jumping into A), so −Q_D q = f.
+  const f = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (absorbing[i]) continue;
+    for (let p = Q.rowPtr[i]; p < Q.rowPtr[i + 1]; p++) if (inA[Q.colIdx[p]]) f[i] += Q.values[p];
+  }
+  // Nodes in `inf` may still have a well-defined committor only if they reach A∪B surely; treat as NaN.
+  const res = solvePoisson(gen, absorbing, inf, f, opts.tol ?? 1e-10);
+  const q = res.u;
+  let un = 0;
+  for (let i = 0; i < n; i++) {
+    if (absorbing[i]) q[i] = inA[i] ? 1 : 0;
+    else if (inf[i]) {
+      q[i] = Number.NaN;
+      un++;
+    }
+  }
+  return { q, unreachableNodes: un, solve: res.solve };
+}

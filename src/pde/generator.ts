@@ -1,0 +1,353 @@
+/**
+ * The ONE discrete generator Q of sgdscope's PDE side (DESIGN.md §2).
+ *
+ * Q is a CSR matrix on the nodes of a node-centred grid with off-diagonal entries ≥ 0 (jump rates, 1/SDE-time)
+ * and zero row sums: a continuous-time Markov chain approximating
+ *     𝓛u = −∇L·∇u + ½ tr(A∇²u),   A(x) = η·batchScale·Σ(x) + 2δI   (+ drift c = −(η/2)∇²L∇L at order 2).
+ *
+ * Scheme (per node i, D = A/2, H = diag(h)):
+ * 1. Diffusion: D̃ = H⁻¹DH⁻¹ is split by Selling's decomposition (2-D/3-D) into non-negative weights ρ_k on
+ *    integer offsets e_k, tr(D∇²u) = Σ ρ_k ∂²_{He_k}u. Off-axis offsets get the centred second difference
+ *    (rate ρ_k to i ± e_k): monotone for any anisotropy, rank-1 or vanishing D.
+ * 2. Drift + axis diffusion: along each axis k with physical coefficient a_k (the axis part of D) the 1-D
+ *    operator a_k∂²_k + b_k∂_k gets Scharfetter–Gummel (exponential fitting) rates
+ *        rate(i→j) = F(a_k, s_ij)/(h_ij·h̄),  F(a,s) = s/(1 − e^{−s/a}),  F(0,s) = max(s,0),
+ *    with s_ij = −(L_j − L_i) + c_k·(x_j − x_i) (the drift integrated along the edge). F ≥ 0 always: upwind
+ *    when the drift dominates (a_k h ≪ |s|), centred when diffusion dominates.
+ * 3. Walls reflect (mirror ghost nodes: Neumann for 𝓛). Absorbing nodes get empty rows. With
+ *    `cutCells` (default when the absorbing set is a region function), an axis edge from a live node into
+ *    the absorbing set is shortened to the boundary point found by bisection (Shortley–Weller), restoring
+ *    second order for curved/unaligned boundaries along axes; off-axis jumps into the set stay staircase.
+ *
+ * Order: O(h²) consistency where A > 0 is smooth and the cell Péclet |∇L|h/a is O(1); O(h) (upwind numerical
+ * diffusion |∇L|h/2 along axes) where the noise is degenerate — check such cases by refinement.
+ * Exact detailed balance: for A = 2εI constant, a_k = ε and rate(i→j)/rate(j→i) = e^{−(L_j−L_i)/ε}, so the
+ * discrete stationary law is exactly π_i ∝ volume_i · e^{−L_i/ε} (density ∝ e^{−L/ε} at every node).
+ */
+import type { Csr } from "../linalg/csr.js";
+import type { Problem } from "../problem/types.js";
+import { type Grid, nodeCoords, type RegionFn } from "./grid.js";
+import { selling } from "./selling.js";
+
+export interface GeneratorOptions {
+  /** Add the order-2 drift correction −(η/4)∇|∇L|² = −(η/2)∇²L∇L. Default false. */
+  order2?: boolean;
+  /** Absorbing set: a region predicate or a node mask (1 = absorbing). Their rows are empty. */
+  absorbing?: RegionFn | Uint8Array | null;
+  /** Shorten axis edges into the absorbing set to the true boundary (needs a region predicate). Default true. */
+  cutCells?: boolean;
+}
+
+export interface DiscreteGenerator {
+  grid: Grid;
+  /** Rows = from-node, columns = to-node; Q_ij ≥ 0 (i ≠ j), Σ_j Q_ij = 0. Units 1/SDE-time. */
+  Q: Csr;
+  /** 1 for absorbing nodes (empty rows), or null. */
+  absorbing: Uint8Array | null;
+  /** L at the nodes. */
+  loss: Float64Array;
+  /** tr A at the nodes (A = ηΣ_B + 2δI). */
+  traceA: Float64Array;
+  /** Nodes whose diffusion matrix is exactly zero. */
+  degenerateNodes: number;
+  /** Nodes where Selling's reduction hit its cap (degenerate A with irrational kernel; stencil slightly inconsistent). */
+  sellingFallbacks: number;
+  /** Number of axis edges shortened to the absorbing boundary. */
+  cutEdges: number;
+  order2: boolean;
+}
+
+/** Scharfetter–Gummel flux F(a, s) = s/(1 − e^{−s/a}) = a·B(−s/a) ≥ 0; F(0, s) = max(s, 0). */
+export function sgRate(a: number, s: number): number {
+  if (!(a > 0)) return Math.max(s, 0);
+  const z = s / a;
+  if (Math.abs(z) < 1e-8) return a + 0.5 * s;
+  if (z > 0) return s / -Math.expm1(-z);
+  return (-s * Math.exp(z)) / -Math.expm1(z);
+}
+
+/** Builds Q for `problem` on `grid` (see the module comment for the scheme). */
+export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOptions = {}): DiscreteGenerator {
+  const d = grid.dim;
+  const n = grid.size;
+  const order2 = opts.order2 ?? false;
+  const regionFn = typeof opts.absorbing === "function" ? opts.absorbing : null;
+  let absorbing: Uint8Array | null = null;
+  if (opts.absorbing instanceof Uint8Array) absorbing = opts.absorbing;
+  else if (regionFn) {
+    absorbing = new Uint8Array(n);
+    const xx = new Float64Array(d);
+    for (let i = 0; i < n; i++) absorbing[i] = regionFn(nodeCoords(grid, i, xx)) ? 1 : 0;
+  }
+  const cut = (opts.cutCells ?? true) && regionFn !== null;
+  const { shape, strides, h } = grid;
+  const eta = problem.lr;
+  const scale = eta * problem.batchScale;
+  const delta = problem.delta;
+
+  // Pass 1: L at nodes.
+  const x = new Float64Array(d);
+  const L = new Float64Array(n);
+  for (let i = 0; i < n; i++) L[i] = problem.loss.value(nodeCoords(grid, i, x));
+
+  const cov = new Float64Array(d * d);
+  const Dt = new Float64Array(d * d);
+  const grad = new Float64Array(d);
+  const hess = new Float64Array(d * d);
+  const c = new Float64Array(d);
+  const axisA = new Float64Array(d);
+  const w = new Float64Array(6);
+  const off = new Int32Array(18);
+  const sb = new Int32Array(12);
+  const st = new Int32Array(1);
+  const idx = new Int32Array(d);
+  const xb = new Float64Array(d);
+  const traceA = new Float64Array(n);
+
+  let cap = n * (2 * d + 1) + 16;
+  let colIdx = new Int32Array(cap);
+  let values = new Float64Array(cap);
+  const rowPtr = new Int32Array(n + 1);
+  const rc = new Int32Array(32);
+  const rv = new Float64Array(32);
+  let nnz = 0;
+  let degenerate = 0;
+  let fallbacks = 0;
+  let cutEdges = 0;
+
+  for (let i = 0; i < n; i++) {
+    rowPtr[i] = nnz;
+    // multi-index
+    let r = i;
+    for (let k = 0; k < d; k++) {
+      const nk = shape[k];
+      idx[k] = r % nk;
+      r = (r - idx[k]) / nk;
+      x[k] = grid.lo[k] + idx[k] * h[k];
+    }
+    problem.noise.covariance(x, cov);
+    let tr = 0;
+    let offDiag = false;
+    for (let k = 0; k < d; k++) {
+      for (let l = 0; l < d; l++) {
+        const a = scale * cov[k * d + l] + (k === l ? 2 * delta : 0);
+        Dt[k * d + l] = (0.5 * a) / (h[k] * h[l]);
+        if (k !== l && a !== 0) offDiag = true;
+      }
+      tr += scale * cov[k * d + k] + 2 * delta;
+    }
+    traceA[i] = tr;
+    if (tr === 0) degenerate++;
+    if (absorbing?.[i]) {
+      rowPtr[i] = nnz;
+      if (nnz + 1 > cap) [colIdx, values, cap] = grow(colIdx, values, cap);
+      colIdx[nnz] = i;
+      values[nnz] = 0;
+      nnz++;
+      continue;
+    }
+    let m = 0; // row buffer length
+    let nterms = 0;
+    for (let k = 0; k < d; k++) axisA[k] = Dt[k * d + k] * h[k] * h[k];
+    if (d > 1 && offDiag) {
+      for (let k = 0; k < d; k++) axisA[k] = 0;
+      nterms = selling(d, Dt, w, off, sb, st);
+      if (st[0]) fallbacks++;
+      // move axis offsets into axisA
+      let q = 0;
+      for (let t = 0; t < nterms; t++) {
+        let nz = 0;
+        let ax = -1;
+        for (let k = 0; k < d; k++) {
+          const o = off[t * d + k];
+          if (o !== 0) {
+            nz++;
+            if (o === 1 || o === -1) ax = k;
+          }
+        }
+        if (nz === 1 && ax >= 0) {
+          axisA[ax] += w[t] * h[ax] * h[ax];
+        } else {
+          w[q] = w[t];
+          for (let k = 0; k < d; k++) off[q * d + k] = off[t * d + k];
+          q++;
+        }
+      }
+      nterms = q;
+    }
+    if (order2) {
+      problem.loss.gradient(x, grad);
+      problem.loss.hessian(x, hess);
+      for (let k = 0; k < d; k++) {
+        let s = 0;
+        for (let l = 0; l < d; l++) s += hess[k * d + l] * grad[l];
+        c[k] = -0.5 * eta * s;
+      }
+    }
+    // Axis terms with Scharfetter–Gummel rates.
+    for (let k = 0; k < d; k++) {
+      const ik = idx[k];
+      const nk = shape[k];
+      const hk = h[k];
+      let jm: number;
+      let jp: number;
+      let hm = hk;
+      let hp = hk;
+      let Lm: number;
+      let Lp: number;
+      // minus side
+      if (ik > 0) {
+        jm = i - strides[k];
+        Lm = L[jm];
+        if (cut && absorbing![jm]) {
+          const th = crossing(regionFn!, x, k, -hk, xb);
+          hm = th * hk;
+          Lm = problem.loss.value(xb);
+          cutEdges++;
+        }
+      } else {
+        jm = i + strides[k]; // mirror
+        Lm = L[jm];
+      }
+      if (ik < nk - 1) {
+        jp = i + strides[k];
+        Lp = L[jp];
+        if (cut && absorbing![jp]) {
+          const th = crossing(regionFn!, x, k, hk, xb);
+          hp = th * hk;
+          Lp = problem.loss.value(xb);
+          cutEdges++;
+        }
+      } else {
+        jp = i - strides[k];
+        Lp = L[jp];
+      }
+      const hbar = 0.5 * (hm + hp);
+      const a = axisA[k];
+      const ck = order2 ? c[k] : 0;
+      const rm = sgRate(a, -(Lm - L[i]) - ck * hm) / (hm * hbar);
+      const rp = sgRate(a, -(Lp - L[i]) + ck * hp) / (hp * hbar);
+      m = push(rc, rv, m, jm, rm);
+      m = push(rc, rv, m, jp, rp);
+    }
+    // Off-axis Selling terms: centred second differences.
+    for (let t = 0; t < nterms; t++) {
+      for (let sgn = -1; sgn <= 1; sgn += 2) {
+        let j = 0;
+        for (let k = 0; k < d; k++) {
+          let v = idx[k] + sgn * off[t * d + k];
+          const nk = shape[k];
+          if (v < 0) v = -v;
+          if (v > nk - 1) v = 2 * (nk - 1) - v;
+          if (v < 0) v = 0;
+          j += v * strides[k];
+        }
+        m = push(rc, rv, m, j, w[t]);
+      }
+    }
+    // diagonal
+    let sum = 0;
+    for (let q = 0; q < m; q++) if (rc[q] !== i) sum += rv[q];
+    let hasDiag = false;
+    for (let q = 0; q < m; q++) {
+      if (rc[q] === i) {
+        rv[q] = -sum;
+        hasDiag = true;
+      }
+    }
+    if (!hasDiag) m = push(rc, rv, m, i, -sum);
+    // sort row by column (insertion sort, m ≤ 32)
+    for (let p = 1; p < m; p++) {
+      const cc = rc[p];
+      const vv = rv[p];
+      let q = p - 1;
+      while (q >= 0 && rc[q] > cc) {
+        rc[q + 1] = rc[q];
+        rv[q + 1] = rv[q];
+        q--;
+      }
+      rc[q + 1] = cc;
+      rv[q + 1] = vv;
+    }
+    if (nnz + m > cap) [colIdx, values, cap] = grow(colIdx, values, Math.max(cap, nnz + m));
+    for (let q = 0; q < m; q++) {
+      colIdx[nnz] = rc[q];
+      values[nnz] = rv[q];
+      nnz++;
+    }
+  }
+  rowPtr[n] = nnz;
+  return {
+    grid,
+    Q: { n, rowPtr, colIdx: colIdx.slice(0, nnz), values: values.slice(0, nnz) },
+    absorbing,
+    loss: L,
+    traceA,
+    degenerateNodes: degenerate,
+    sellingFallbacks: fallbacks,
+    cutEdges,
+    order2,
+  };
+}
+
+/** Adds rate v to column j in the row buffer (merging duplicates). */
+function push(rc: Int32Array, rv: Float64Array, m: number, j: number, v: number): number {
+  for (let q = 0; q < m; q++) {
+    if (rc[q] === j) {
+      rv[q] += v;
+      return m;
+    }
+  }
+  rc[m] = j;
+  rv[m] = v;
+  return m + 1;
+}
+
+function grow(
+  c: Int32Array,
+  v: Float64Array,
+  cap: number,
+): [Int32Array<ArrayBuffer>, Float64Array<ArrayBuffer>, number] {
+  const nc = Math.ceil(cap * 1.5) + 64;
+  const c2 = new Int32Array(nc);
+  c2.set(c);
+  const v2 = new Float64Array(nc);
+  v2.set(v);
+  return [c2, v2, nc];
+}
+
+/**
+ * Fraction θ ∈ [1e-3, 1] of the axis edge from x (outside the region) to x + step·e_k (inside) at which
+ * the region starts (bisection, 40 steps). Writes the boundary point into xb.
+ */
+function crossing(region: RegionFn, x: Float64Array, k: number, step: number, xb: Float64Array): number {
+  xb.set(x);
+  let lo = 0;
+  let hi = 1;
+  for (let it = 0; it < 40; it++) {
+    const mid = 0.5 * (lo + hi);
+    xb[k] = x[k] + mid * step;
+    if (region(xb)) hi = mid;
+    else lo = mid;
+  }
+  const th = Math.max(1e-3, hi);
+  xb[k] = x[k] + th * step;
+  return th;
+}
+
+/** Max |row sum| / max |diagonal| and min off-diagonal of Q (Markov-chain sanity check). */
+export function checkGenerator(Q: Csr): { maxRowSum: number; minOffDiagonal: number } {
+  let maxRow = 0;
+  let minOff = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < Q.n; i++) {
+    let s = 0;
+    let scale = 0;
+    for (let p = Q.rowPtr[i]; p < Q.rowPtr[i + 1]; p++) {
+      s += Q.values[p];
+      scale = Math.max(scale, Math.abs(Q.values[p]));
+      if (Q.colIdx[p] !== i) minOff = Math.min(minOff, Q.values[p]);
+    }
+    if (scale > 0) maxRow = Math.max(maxRow, Math.abs(s) / scale);
+  }
+  return { maxRowSum: maxRow, minOffDiagonal: minOff };
+}
