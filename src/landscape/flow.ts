@@ -94,7 +94,11 @@ export function gradientFlow(
         r2 += dx * dx;
         gx -= k1[i] * dx; // ∇L·(x−m), since k1 = −∇L
       }
-      if (r2 <= targets.radii[c] * targets.radii[c] && (gx > 0 || r2 === 0)) return c;
+      if (
+        r2 <= targets.radii[c] * targets.radii[c] &&
+        (gx > 0 || gnorm <= 10 * gradTol * Math.max(1, Math.abs(f)))
+      )
+        return c;
     }
     return -1;
   };
