@@ -2,6 +2,7 @@
 export { type ProblemContext, problemFromSpec } from "./build.js";
 export {
   type CompiledScalar,
+  compileLevel,
   compileMany,
   compileMean,
   compileRegion,

@@ -97,6 +97,53 @@ export function compileRegion(src: string, varNames: readonly string[], where = 
   return makeFunction<Region>(emitBody([], n));
 }
 
+/**
+ * A level function of a region: φ with {φ > 0} ≈ region and {φ = 0} its boundary, built from the
+ * condition's tree (a > b ↦ a − b, a < b ↦ b − a, && ↦ min, || ↦ max, ! ↦ −φ). With its exact
+ * gradient it gives the distance to the boundary ≈ |φ|/|∇φ| (used by the Brownian-bridge exit
+ * correction). Returns undefined when the region uses == or != (no boundary of positive measure).
+ */
+export function compileLevel(
+  src: string,
+  varNames: readonly string[],
+  where = "region",
+):
+  | { value: (x: Float64Array) => number; gradient: (x: Float64Array, g: Float64Array) => number }
+  | undefined {
+  const g = new Graph();
+  const n = g.fromAst(parseExpression(src, varNames, where));
+  const level = (b: Node): Node | undefined => {
+    const [l, r] = b.args;
+    switch (b.op) {
+      case "gt":
+      case "ge":
+        return g.sub(l, r);
+      case "lt":
+      case "le":
+        return g.sub(r, l);
+      case "and":
+      case "or": {
+        const a = level(l);
+        const c = level(r);
+        return a && c ? g.fn(b.op === "and" ? "min" : "max", a, c) : undefined;
+      }
+      case "not": {
+        const a = level(l);
+        return a ? g.neg(a) : undefined;
+      }
+      default:
+        return undefined;
+    }
+  };
+  if (!n.bool) return undefined;
+  const phi = level(n);
+  if (!phi) return undefined;
+  const d = varNames.length;
+  const stores: Store[] = [];
+  for (let i = 0; i < d; i++) stores.push({ node: g.d(phi, i), dest: `out[${i}]` });
+  return { value: makeFunction(emitBody([], phi)), gradient: makeFunction(emitBody(stores, phi)) };
+}
+
 /** The default variable names for dimension d: x | x,y | x,y,z | x1..xd. */
 export function defaultVarNames(d: number): string[] {
   if (d === 1) return ["x"];

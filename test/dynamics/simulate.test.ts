@@ -1,0 +1,243 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { mergeResults, simulate } from "../../src/dynamics/simulate.js";
+import { problemFromSpec } from "../../src/problem/index.js";
+
+const ref = (f: string) =>
+  JSON.parse(readFileSync(new URL(`../../../shared/reference/${f}`, import.meta.url), "utf8"));
+const DWREF = ref("double-well-met.json");
+const OUREF = ref("ornstein-uhlenbeck.json");
+
+function meanAndHalfWidth(v: Float64Array): { mean: number; hw: number } {
+  let s = 0;
+  for (const t of v) s += t;
+  const mean = s / v.length;
+  let ss = 0;
+  for (const t of v) ss += (t - mean) ** 2;
+  const sd = Math.sqrt(ss / (v.length - 1));
+  return { mean, hw: (1.96 * sd) / Math.sqrt(v.length) };
+}
+
+function column(res: { snapshots: Float64Array; to: number; from: number; dim: number }, s: number, i = 0) {
+  const m = res.to - res.from;
+  return res.snapshots.subarray((s * res.dim + i) * m, (s * res.dim + i + 1) * m);
+}
+
+describe("OU process: exact moments of the Euler–Maruyama chain and of SGD", () => {
+  it("mean and variance at step k match the closed form within 99.9% CIs", () => {
+    // L = a x²/2, Σ = c: X_{k+1} = (1 − a h) X_k + sqrt(η h c / B) Z
+    const a = 1.5;
+    const p = problemFromSpec({
+      name: "ou",
+      loss: `${a}*x^2/2`,
+      noise: { isotropic: 2 },
+      lr: 0.1,
+      batch: 4,
+      domain: [[-5, 5]],
+    });
+    const h = 0.02;
+    const K = 60;
+    const res = simulate(p, {
+      dynamics: "sde",
+      particles: 40000,
+      steps: K,
+      dt: h,
+      seed: 1,
+      init: { kind: "point", point: [1] },
+      snapshotSteps: [K],
+    });
+    const q = 1 - a * h;
+    const mean = q ** K;
+    const s2 = (0.1 * h * 2) / 4;
+    const variance = (s2 * (1 - q ** (2 * K))) / (1 - q * q);
+    const xs = column(res, 0);
+    const { mean: m } = meanAndHalfWidth(xs);
+    let v = 0;
+    for (const x of xs) v += (x - m) ** 2;
+    v /= xs.length - 1;
+    const n = xs.length;
+    expect(Math.abs(m - mean)).toBeLessThan(3.29 * Math.sqrt(variance / n));
+    expect(Math.abs(v - variance)).toBeLessThan(3.29 * variance * Math.sqrt(2 / (n - 1)));
+  });
+
+  it.each(OUREF.stationary_variance_quadratic.rows as Array<{ eta: number; sde: number; sgd: number }>)(
+    "stationary variance of SGD and of the SDE on a quadratic (η = $eta)",
+    ({ eta, sde, sgd }) => {
+      const p = problemFromSpec({
+        name: "q",
+        loss: "x^2/2",
+        noise: { isotropic: 1 },
+        lr: eta,
+        batch: 1,
+        domain: [[-5, 5]],
+      });
+      const burn = Math.ceil(30 / eta);
+      const sg = simulate(p, {
+        dynamics: "sgd",
+        particles: 20000,
+        steps: burn,
+        seed: 2,
+        init: { kind: "point", point: [0] },
+        snapshotSteps: [burn],
+      });
+      const xs = column(sg, 0);
+      let v = 0;
+      for (const x of xs) v += x * x;
+      v /= xs.length;
+      expect(Math.abs(v - sgd)).toBeLessThan(3.29 * sgd * Math.sqrt(2 / xs.length));
+      // SDE with dt = η/20: the EM chain's stationary variance is η c h/(1 − (1 − h)²) → η c/2 as h → 0
+      const h = eta / 20;
+      const K = Math.ceil(30 / h);
+      const sd = simulate(p, {
+        dynamics: "sde",
+        particles: 20000,
+        steps: K,
+        dt: h,
+        seed: 3,
+        init: { kind: "point", point: [0] },
+        snapshotSteps: [K],
+      });
+      const ys = column(sd, 0);
+      let w = 0;
+      for (const y of ys) w += y * y;
+      w /= ys.length;
+      const emExact = (eta * h) / (1 - (1 - h) ** 2);
+      expect(Math.abs(w - emExact)).toBeLessThan(3.29 * emExact * Math.sqrt(2 / ys.length));
+      expect(Math.abs(emExact - sde) / sde).toBeLessThan(0.03); // the EM bias h/2 is the only gap
+    },
+  );
+});
+
+describe("double-well exit times against the exact double integral (shared/reference)", () => {
+  const rows = (
+    DWREF.rows as Array<{ eps: number; to_saddle_x_gt_0: number; to_other_min_x_ge_1: number }>
+  ).filter((r) => r.eps >= 0.1);
+  it.each(rows)(
+    "ε = $eps: to the saddle (x > 0) and to the other minimum (x ≥ 1)",
+    ({ eps, to_saddle_x_gt_0, to_other_min_x_ge_1 }) => {
+      const p = problemFromSpec({
+        name: "dw",
+        loss: "x^4/4 - x^2/2",
+        noise: { isotropic: 1 },
+        lr: 2 * eps,
+        batch: 1,
+        domain: [[-3, 3]],
+      });
+      const dt = 0.005;
+      const run = (target: string, exact: number, seed: number, M: number) => {
+        const res = simulate(p, {
+          dynamics: "sde",
+          particles: M,
+          steps: Math.ceil((40 * exact) / dt),
+          dt,
+          seed,
+          init: { kind: "point", point: [-1] },
+          target,
+        });
+        expect(res.exitTime.every(Number.isFinite)).toBe(true);
+        const { mean, hw } = meanAndHalfWidth(res.exitTime);
+        // 99.9% interval (3.29/1.96 × the 95% half-width) plus the O(dt) bias of Euler–Maruyama (≤ 1%)
+        expect(Math.abs(mean - exact)).toBeLessThan((3.29 / 1.96) * hw + 0.01 * exact);
+      };
+      run("x > 0", to_saddle_x_gt_0, 10, eps === 0.25 ? 4000 : 1500);
+      run("x >= 1", to_other_min_x_ge_1, 11, eps === 0.25 ? 2000 : 800);
+    },
+  );
+});
+
+describe("Brownian-bridge exit correction", () => {
+  it("removes the O(√dt) bias of discrete monitoring (pure diffusion on an interval)", () => {
+    // generator D u'' with D = A/2 = ησ²/2: η = 1, σ² = 1 → D = 1/2; T(x) = x(l − x)/(2D) = 0.25 at x = 0.5, l = 1
+    const p = problemFromSpec({
+      name: "bm",
+      loss: "0*x",
+      noise: { isotropic: 1 },
+      lr: 1,
+      batch: 1,
+      domain: [[0, 1]],
+    });
+    const exact = 0.25;
+    const dt = 0.004;
+    const common = {
+      dynamics: "sde" as const,
+      particles: 20000,
+      steps: 100000,
+      dt,
+      init: { kind: "point" as const, point: [0.5] },
+      target: "x <= 0 || x >= 1",
+    };
+    const naive = meanAndHalfWidth(simulate(p, { ...common, seed: 5, bridge: false }).exitTime);
+    const fixed = meanAndHalfWidth(simulate(p, { ...common, seed: 6, bridge: true }).exitTime);
+    // the naive estimate is biased upward by ≈ 2·0.5826·√dt·(l/2)/(2D) ≈ 0.037 (Siegmund's overshoot constant)
+    expect(naive.mean - exact).toBeGreaterThan(0.02);
+    expect(Math.abs(fixed.mean - exact)).toBeLessThan((3.29 / 1.96) * fixed.hw + 0.002);
+  });
+});
+
+describe("determinism and divergence", () => {
+  it("the same seed gives bit-identical paths however the particles are split", () => {
+    const p = problemFromSpec({
+      name: "dw2",
+      loss: "(x^2-1)^2/4 + y^2/2",
+      noise: {
+        matrix: [
+          ["1 + y^2", "0.3"],
+          ["0.3", "1"],
+        ],
+      },
+      lr: 0.1,
+      batch: 2,
+      domain: [
+        [-2, 2],
+        [-2, 2],
+      ],
+    });
+    const base = {
+      dynamics: "sde2" as const,
+      particles: 300,
+      steps: 200,
+      seed: 42,
+      init: { kind: "gaussian" as const, mean: [-1, 0], std: [0.3, 0.3] },
+      snapshotSteps: [0, 50, 200],
+      target: "x > 0.5",
+    };
+    const whole = simulate(p, base);
+    const parts = mergeResults([
+      simulate(p, { ...base, range: [170, 300] }),
+      simulate(p, { ...base, range: [0, 170] }),
+    ]);
+    expect(Buffer.from(parts.snapshots.buffer).equals(Buffer.from(whole.snapshots.buffer))).toBe(true);
+    expect(Buffer.from(parts.exitTime.buffer).equals(Buffer.from(whole.exitTime.buffer))).toBe(true);
+    const other = simulate(p, { ...base, seed: 43 });
+    expect(Buffer.from(other.snapshots.buffer).equals(Buffer.from(whole.snapshots.buffer))).toBe(false);
+  });
+
+  it("reports divergence with its step: GD on a quadratic with η > 2/a", () => {
+    const p = problemFromSpec({
+      name: "q",
+      loss: "3*x^2/2",
+      noise: "none",
+      lr: 0.8,
+      batch: 1,
+      domain: [[-1, 1]],
+    });
+    // x_k = (1 − 2.4)^k x0 = (−1.4)^k; exceeds the bound 1e6 when 1.4^k > 1e6 → k = 42
+    const res = simulate(p, {
+      dynamics: "gd",
+      particles: 3,
+      steps: 100,
+      seed: 1,
+      init: { kind: "point", point: [1] },
+    });
+    expect(Array.from(res.divergedStep)).toEqual([42, 42, 42]);
+    const ok = simulate(p, {
+      dynamics: "gd",
+      particles: 1,
+      steps: 100,
+      seed: 1,
+      init: { kind: "point", point: [1] },
+      bound: 1e300,
+    });
+    expect(ok.divergedStep[0]).toBe(-1);
+  });
+});
