@@ -285,7 +285,7 @@ export function findSaddles(
     const x = Float64Array.from(band.images[band.climbing]);
     const pol = newtonPolish(p.loss, x, opts.gradTol ?? 1e-10);
     const pt = describePoint(p, x, pol);
-    if (!pol.converged || pt.index !== 1 || pt.kind !== "saddle") {
+    if (!pol.converged || pt.index !== 1 || (pt.kind !== "saddle" && pt.kind !== "maximum")) {
       log.push({ pair: [i, j], status: `band top polished to index ${pt.index} (${pt.kind}); no saddle` });
       continue;
     }
