@@ -6,3 +6,4 @@
 export * from "./exit-stats.js";
 export * from "./exponentiality.js";
 export * from "./intervals.js";
+export * from "./moments.js";
