@@ -86,6 +86,25 @@ describe("exitTimeStats on hand-made data", () => {
     expect(formatExitTimeStats(s)).toContain("lower bound");
   });
 
+  it("degenerate inputs: no particles, nobody exited", () => {
+    const e = exitTimeStats(new Float64Array(0), { horizon: 1, lr: 0.1 });
+    expect(e.n).toBe(0);
+    expect(Number.isNaN(e.mean.time)).toBe(true);
+    expect(e.ecdf.time.length).toBe(0);
+    const inf = Number.POSITIVE_INFINITY;
+    const c = exitTimeStats(Float64Array.from([inf, inf, inf]), { horizon: 2, lr: 0.1 });
+    expect(c.exited).toBe(0);
+    expect(c.mean.time).toBe(2);
+    expect(c.mean.lowerBound).toBe(true);
+    expect(c.exponentialMean.time).toBe(inf);
+    // no exit in time at risk 6: lower limit 2·6/χ²_{0.975,2} = 12/(−2 log 0.025)
+    expect(c.exponentialMean.ci95[0]).toBeCloseTo(12 / (-2 * Math.log(0.025)), 12);
+    expect(c.exponentialMean.ci95[1]).toBe(inf);
+    expect(c.median.censored).toBe(true);
+    expect(c.exponentiality!.verdict).toMatch(/too few exits/);
+    expect(formatExitTimeStats(c)).toContain("censored");
+  });
+
   it("rejects bad input with UserError", () => {
     expect(() => exitTimeStats(Float64Array.from([1, -1]), { horizon: 5, lr: 0.1 })).toThrow(UserError);
     expect(() => exitTimeStats(Float64Array.from([1]), { horizon: 5, lr: 0 })).toThrow(UserError);
