@@ -9,7 +9,7 @@ import { UserError } from "../errors.js";
 import { csrMatVec, csrSubmatrix } from "../linalg/csr.js";
 import { solveBirthDeath } from "./birth-death.js";
 import type { DiscreteGenerator } from "./generator.js";
-import { infiniteExitNodes } from "./reach.js";
+import { canReach, infiniteExitNodes } from "./reach.js";
 import { type SolveInfo, sparseSolve } from "./solve.js";
 
 export interface ExitTimeResult {
@@ -23,7 +23,10 @@ export interface ExitTimeResult {
 }
 
 /** Solves the exit-time problem on a generator built with an absorbing set. */
-export function exitTime(gen: DiscreteGenerator, opts: { tol?: number } = {}): ExitTimeResult {
+export function exitTime(
+  gen: DiscreteGenerator,
+  opts: { tol?: number; traps?: readonly number[] } = {},
+): ExitTimeResult {
   const { Q, absorbing } = gen;
   if (!absorbing) throw new UserError("exit time needs an absorbing region");
   let nAbs = 0;
@@ -34,6 +37,15 @@ export function exitTime(gen: DiscreteGenerator, opts: { tol?: number } = {}): E
     });
   }
   const inf = infiniteExitNodes(Q, absorbing);
+  // Trap nodes (e.g. minima where the noise vanishes, see stationary.findTraps): the process that reaches them
+  // never leaves in the continuum limit, so every node that can reach one has an infinite mean exit time.
+  const traps = (opts.traps ?? []).filter((t) => !absorbing[t]);
+  if (traps.length > 0) {
+    const seed = new Uint8Array(Q.n);
+    for (const t of traps) seed[t] = 1;
+    const r = canReach(Q, seed);
+    for (let i = 0; i < Q.n; i++) if (r[i] && !absorbing[i]) inf[i] = 1;
+  }
   return solvePoisson(gen, absorbing, inf, null, opts.tol ?? 1e-10);
 }
 

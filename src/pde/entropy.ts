@@ -1,0 +1,131 @@
+/**
+ * Entropy decay of the discrete law toward the stationary law π (π from `stationary`):
+ *   H(t) = Σ p log(p/π) (nats);
+ *   entropy production (discrete Fisher information) 𝓘(p) = ½ Σ_{i≠j} π_i Q_ij (f_j − f_i)(log f_j − log f_i),
+ *   f = p/π — equal to −dH/dt for a reversible chain; for A = 2εI it approximates ε·∫ρ|∇log(ρ/ρ_∞)|², so
+ *   `fisher` = 𝓘/ε is reported when the noise is isotropic and constant;
+ *   fitted exponential rate r from least squares of log H over the second half of the positive H values;
+ *   the Bakry–Émery rate 2λ when A = 2εI and ∇²L ≥ λI > 0 on the grid (H(t) ≤ e^{−2λt}H(0)).
+ */
+import type { Csr } from "../linalg/csr.js";
+import type { Problem } from "../problem/types.js";
+import type { Snapshot } from "./fokker-planck.js";
+import { type Grid, nodeCoords } from "./grid.js";
+
+/** Discrete entropy production 𝓘(p) (1/SDE time). */
+export function entropyProduction(Q: Csr, p: Float64Array, pi: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < Q.n; i++) {
+    if (!(pi[i] > 0)) continue;
+    const fi = p[i] / pi[i];
+    for (let q = Q.rowPtr[i]; q < Q.rowPtr[i + 1]; q++) {
+      const j = Q.colIdx[q];
+      if (j === i || !(pi[j] > 0)) continue;
+      const fj = p[j] / pi[j];
+      const df = fj - fi;
+      if (df === 0) continue;
+      const dl = fi > 0 && fj > 0 ? Math.log(fj / fi) : Math.sign(df) * 745;
+      s += pi[i] * Q.values[q] * df * dl;
+    }
+  }
+  return 0.5 * s;
+}
+
+export interface EntropyReport {
+  t: number[];
+  H: number[];
+  production: number[];
+  /** production/ε when A = 2εI constant, else null entries. */
+  fisher: (number | null)[];
+  fittedRate: number | null;
+  /** 2λ with λ = min eigenvalue of ∇²L over the grid (only when isotropic constant noise and λ > 0). */
+  bakryEmeryRate: number | null;
+  lambdaMin: number;
+}
+
+export function entropyDecay(
+  problem: Problem,
+  grid: Grid,
+  Q: Csr,
+  snapshots: readonly Snapshot[],
+  pi: Float64Array,
+): EntropyReport {
+  const t = snapshots.map((s) => s.t);
+  const H = snapshots.map((s) => s.relEntropy ?? Number.NaN);
+  const production = snapshots.map((s) => entropyProduction(Q, s.p, pi));
+  const eps = isotropicEps(problem);
+  const fisher = production.map((v) => (eps ? v / eps : null));
+  // fit log H = a − r t on the later half of positive values
+  const pts = t.map((tt, k) => [tt, H[k]] as const).filter(([, h]) => h > 1e-300 && Number.isFinite(h));
+  let fittedRate: number | null = null;
+  const tail = pts.slice(Math.floor(pts.length / 2));
+  if (tail.length >= 2) {
+    const m = tail.length;
+    const mt = tail.reduce((a, [x]) => a + x, 0) / m;
+    const my = tail.reduce((a, [, y]) => a + Math.log(y), 0) / m;
+    let sxy = 0;
+    let sxx = 0;
+    for (const [x, y] of tail) {
+      sxy += (x - mt) * (Math.log(y) - my);
+      sxx += (x - mt) * (x - mt);
+    }
+    if (sxx > 0) fittedRate = -sxy / sxx;
+  }
+  const lambdaMin = minHessianEig(problem, grid);
+  const bakryEmeryRate = eps && lambdaMin > 0 ? 2 * lambdaMin : null;
+  return { t, H, production, fisher, fittedRate, bakryEmeryRate, lambdaMin };
+}
+
+/** ε when A = ηΣ_B + 2δI is 2εI and constant, else null. */
+export function isotropicEps(problem: Problem): number | null {
+  const d = problem.dim;
+  if (!problem.noise.constant) return null;
+  const cov = new Float64Array(d * d);
+  problem.noise.covariance(new Float64Array(d), cov);
+  const sc = problem.lr * problem.batchScale;
+  const a = sc * cov[0] + 2 * problem.delta;
+  for (let k = 0; k < d; k++) {
+    for (let l = 0; l < d; l++) {
+      const v = sc * cov[k * d + l] + (k === l ? 2 * problem.delta : 0);
+      if (Math.abs(v - (k === l ? a : 0)) > 1e-14 * Math.abs(a)) return null;
+    }
+  }
+  return a > 0 ? a / 2 : null;
+}
+
+/** Smallest eigenvalue of ∇²L over the grid nodes (d ≤ 3, closed forms). */
+export function minHessianEig(problem: Problem, grid: Grid): number {
+  const d = grid.dim;
+  const x = new Float64Array(d);
+  const H = new Float64Array(d * d);
+  let lam = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < grid.size; i++) {
+    problem.loss.hessian(nodeCoords(grid, i, x), H);
+    lam = Math.min(lam, minEig(H, d));
+  }
+  return lam;
+}
+
+function minEig(H: Float64Array, d: number): number {
+  if (d === 1) return H[0];
+  if (d === 2) {
+    const tr = H[0] + H[3];
+    const det = H[0] * H[3] - H[1] * H[2];
+    return tr / 2 - Math.sqrt(Math.max(0, (tr * tr) / 4 - det));
+  }
+  // symmetric 3×3: trigonometric formula
+  const [a, b, c, , e, f, , , i] = H;
+  const p1 = b * b + c * c + f * f;
+  const q = (a + e + i) / 3;
+  if (p1 === 0) return Math.min(a, e, i);
+  const p2 = (a - q) ** 2 + (e - q) ** 2 + (i - q) ** 2 + 2 * p1;
+  const p = Math.sqrt(p2 / 6);
+  const B = [(a - q) / p, b / p, c / p, b / p, (e - q) / p, f / p, c / p, f / p, (i - q) / p];
+  const detB =
+    B[0] * (B[4] * B[8] - B[5] * B[7]) -
+    B[1] * (B[3] * B[8] - B[5] * B[6]) +
+    B[2] * (B[3] * B[7] - B[4] * B[6]);
+  const r = Math.max(-1, Math.min(1, detB / 2));
+  const phi = Math.acos(r) / 3;
+  return q + 2 * p * Math.cos(phi + (2 * Math.PI) / 3);
+}
