@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { exitTimeBounds } from "../../src/landscape/bounds.js";
 import { findMinima } from "../../src/landscape/critical-points.js";
 import { exitTimeFromMinimum, eyringKramers } from "../../src/landscape/kramers.js";
 import { findSaddles } from "../../src/landscape/saddles.js";
@@ -163,5 +164,23 @@ describe("Eyring–Kramers", () => {
     expect(k.exponent).toBeCloseTo((2 / eta) * (Math.LN2 - 0.5), 9);
     // prefactor 2π/√(2·1)·√(A(0)/A(−1)) = 2π/√2 · √(1/2) = π
     expect(k.prefactor).toBeCloseTo(Math.PI, 9);
+  });
+
+  it("1-D state-dependent noise: quasi-potential Kramers / rigorous exact bracket → 1 as η → 0", () => {
+    const noise = noiseFrom(1, "matrix", (x, o) => {
+      o[0] = 1 + x[0] ** 2;
+    });
+    const errs: number[] = [];
+    for (const eta of [0.1, 0.05, 0.025]) {
+      const p = makeProblem(doubleWell1d, { noise, lr: eta, domain: [[-3, 3]] });
+      const { mins, sad } = landscape(p);
+      const k = eyringKramers(p, mins.find((m) => m.x[0] < 0)!, sad[0]);
+      const b = exitTimeBounds(p, { start: -1, absorb: 1, reflect: -3, targetGap: 5e-3 });
+      // worst deviation of the ratio over the bracket
+      errs.push(Math.max(Math.abs(k.time / b.lower - 1), Math.abs(k.time / b.upper - 1)));
+    }
+    expect(errs[1]).toBeLessThan(errs[0]);
+    expect(errs[2]).toBeLessThan(errs[1]);
+    expect(errs[2]).toBeLessThan(0.06);
   });
 });
