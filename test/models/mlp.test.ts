@@ -123,6 +123,30 @@ describe("MLP layout and forward pass", () => {
     expect(out[1]).toBeCloseTo(o1, 14);
   });
 
+  it("the chunked batch kernel agrees with per-sample backprop across several chunks (count > 32)", () => {
+    for (const c of cases) {
+      const { loss, x } = makeMlp(c, 90);
+      const d = loss.dim;
+      const idx = new Int32Array(75);
+      for (let k = 0; k < 75; k++) idx[k] = (k * 37) % 90;
+      const gb = new Float64Array(d);
+      const vb = loss.batchGradient(idx, 75, x, gb);
+      const ref = new Float64Array(d);
+      const gi = new Float64Array(d);
+      let vr = 0;
+      for (let k = 0; k < 75; k++) {
+        vr += loss.sampleGradient(idx[k], x, gi);
+        for (let j = 0; j < d; j++) ref[j] += gi[j] / 75;
+      }
+      expect(relErr(gb, ref)).toBeLessThan(1e-13);
+      expect(vb).toBeCloseTo(vr / 75, 12);
+      const g = new Float64Array(d);
+      const m = meanSampleGradient(loss, d, x);
+      expect(loss.gradient(x, g)).toBeCloseTo(m.v, 12);
+      expect(relErr(g, m.g)).toBeLessThan(1e-13);
+    }
+  });
+
   it("softmax cross-entropy is stable for huge logits", () => {
     const X = Float64Array.from([1, 1]);
     const loss = new MlpLoss(X, Float64Array.from([0]), 1, 2, 2, {

@@ -60,6 +60,9 @@ export function mlpLayout(sizes: readonly number[], bias: boolean): MlpLayout {
   return { sizes: [...sizes], wOff, bOff, dim: o };
 }
 
+/** Samples processed together by the batch kernel (layer by layer, like a small matrix product). */
+const CHUNK = 32;
+
 /** An MLP loss; it is its own `finiteSum`. */
 export class MlpLoss implements Loss, FiniteSum {
   readonly dim: number;
@@ -89,6 +92,12 @@ export class MlpLoss implements Loss, FiniteSum {
   private readonly hx: Float64Array;
   private readonly hgp: Float64Array;
   private readonly hgm: Float64Array;
+  // chunked batch kernel buffers (CHUNK samples at a time, sample-major)
+  private readonly bH: Float64Array[]; // activations per layer, CHUNK × n_l
+  private readonly bD0: Float64Array; // deltas, CHUNK × max n_l
+  private readonly bD1: Float64Array;
+  private readonly bWt: Float64Array; // a transposed weight matrix
+  private readonly allIdx: Int32Array; // 0..n−1
 
   /**
    * X: n×p inputs. For output "softmax", `targets` holds n class indices in 0..outputs−1; for
@@ -143,6 +152,15 @@ export class MlpLoss implements Loss, FiniteSum {
     this.hx = new Float64Array(this.dim);
     this.hgp = new Float64Array(this.dim);
     this.hgm = new Float64Array(this.dim);
+    const maxUnits = Math.max(...this.sizes);
+    this.bH = this.sizes.map((u) => new Float64Array(CHUNK * u));
+    this.bD0 = new Float64Array(CHUNK * maxUnits);
+    this.bD1 = new Float64Array(CHUNK * maxUnits);
+    let maxW = 0;
+    for (let l = 1; l < this.sizes.length; l++) maxW = Math.max(maxW, this.sizes[l] * this.sizes[l - 1]);
+    this.bWt = new Float64Array(maxW);
+    this.allIdx = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.allIdx[i] = i;
   }
 
   /** Parameter offsets (see the module comment). */
@@ -298,15 +316,147 @@ export class MlpLoss implements Loss, FiniteSum {
     return v + this.ridge(x);
   }
 
+  /**
+   * Adds Σ_{k<cnt} ∇ℓ_{idx[start+k]}(x) (data part) into g and returns Σ ℓ, for cnt ≤ CHUNK samples,
+   * layer by layer over the chunk: forward H_l = act(H_{l−1} W_lᵀ + b_l), backward
+   * ∇W_l += Δ_lᵀ H_{l−1}, Δ_{l−1} = (Δ_l W_l) ⊙ act'(H_{l−1}). Same arithmetic as forward/backward,
+   * summed in a different order (agrees to rounding).
+   */
+  private chunk(idx: Int32Array, start: number, cnt: number, x: Float64Array, g: Float64Array): number {
+    const sz = this.sz;
+    const nl = this.nl;
+    const relu = this.relu;
+    const H = this.bH;
+    const p = sz[0];
+    const X = this.X;
+    const H0 = H[0];
+    for (let b = 0; b < cnt; b++) {
+      const xo = idx[start + b] * p;
+      for (let c = 0; c < p; c++) H0[b * p + c] = X[xo + c];
+    }
+    // forward
+    for (let l = 1; l <= nl; l++) {
+      const nin = sz[l - 1];
+      const nout = sz[l];
+      const Hp = H[l - 1];
+      const Hl = H[l];
+      const wo = this.wo[l - 1];
+      const bo = this.bo[l - 1];
+      const last = l === nl;
+      for (let b = 0; b < cnt; b++) {
+        const hb = b * nin;
+        const ob = b * nout;
+        for (let r = 0; r < nout; r++) {
+          const w = wo + r * nin;
+          let z0 = bo >= 0 ? x[bo + r] : 0;
+          let z1 = 0;
+          let c = 0;
+          for (; c + 1 < nin; c += 2) {
+            z0 += x[w + c] * Hp[hb + c];
+            z1 += x[w + c + 1] * Hp[hb + c + 1];
+          }
+          if (c < nin) z0 += x[w + c] * Hp[hb + c];
+          const z = z0 + z1;
+          Hl[ob + r] = last ? z : relu ? Math.max(z, 0) : Math.tanh(z);
+        }
+      }
+    }
+    // output loss and Δ_out
+    const no = sz[nl];
+    const O = H[nl];
+    let D = this.bD0;
+    let Dp = this.bD1;
+    const T = this.T;
+    let s = 0;
+    if (this.softmax) {
+      for (let b = 0; b < cnt; b++) {
+        const ob = b * no;
+        let m = Number.NEGATIVE_INFINITY;
+        for (let r = 0; r < no; r++) if (O[ob + r] > m) m = O[ob + r];
+        let se = 0;
+        for (let r = 0; r < no; r++) {
+          const e = Math.exp(O[ob + r] - m);
+          D[ob + r] = e;
+          se += e;
+        }
+        const yi = T[idx[start + b]];
+        s += m + Math.log(se) - O[ob + yi];
+        const inv = 1 / se;
+        for (let r = 0; r < no; r++) D[ob + r] *= inv;
+        D[ob + yi] -= 1;
+      }
+    } else {
+      for (let b = 0; b < cnt; b++) {
+        const ob = b * no;
+        const to = idx[start + b] * no;
+        for (let r = 0; r < no; r++) {
+          const e = O[ob + r] - T[to + r];
+          D[ob + r] = e;
+          s += 0.5 * e * e;
+        }
+      }
+    }
+    // backward
+    const Wt = this.bWt;
+    for (let l = nl; l >= 1; l--) {
+      const nin = sz[l - 1];
+      const nout = sz[l];
+      const Hp = H[l - 1];
+      const wo = this.wo[l - 1];
+      const bo = this.bo[l - 1];
+      for (let r = 0; r < nout; r++) {
+        const w = wo + r * nin;
+        for (let c = 0; c < nin; c++) {
+          let a0 = 0;
+          let a1 = 0;
+          let b = 0;
+          for (; b + 1 < cnt; b += 2) {
+            a0 += D[b * nout + r] * Hp[b * nin + c];
+            a1 += D[(b + 1) * nout + r] * Hp[(b + 1) * nin + c];
+          }
+          if (b < cnt) a0 += D[b * nout + r] * Hp[b * nin + c];
+          g[w + c] += a0 + a1;
+        }
+        if (bo >= 0) {
+          let a = 0;
+          for (let b = 0; b < cnt; b++) a += D[b * nout + r];
+          g[bo + r] += a;
+        }
+      }
+      if (l > 1) {
+        for (let r = 0; r < nout; r++) for (let c = 0; c < nin; c++) Wt[c * nout + r] = x[wo + r * nin + c];
+        for (let b = 0; b < cnt; b++) {
+          const db = b * nout;
+          const hb = b * nin;
+          for (let c = 0; c < nin; c++) {
+            const wt = c * nout;
+            let a0 = 0;
+            let a1 = 0;
+            let r = 0;
+            for (; r + 1 < nout; r += 2) {
+              a0 += D[db + r] * Wt[wt + r];
+              a1 += D[db + r + 1] * Wt[wt + r + 1];
+            }
+            if (r < nout) a0 += D[db + r] * Wt[wt + r];
+            const h = Hp[hb + c];
+            // tanh' = 1 − h², relu' = 1[h > 0]
+            Dp[hb + c] = relu ? (h > 0 ? a0 + a1 : 0) : (a0 + a1) * (1 - h * h);
+          }
+        }
+        const t = D;
+        D = Dp;
+        Dp = t;
+      }
+    }
+    return s;
+  }
+
   /** Minibatch mean gradient over idx[0..count) (repeats allowed); allocates nothing. */
   batchGradient(idx: Int32Array, count: number, x: Float64Array, g: Float64Array): number {
     const d = this.dim;
     for (let j = 0; j < d; j++) g[j] = 0;
     let s = 0;
-    for (let k = 0; k < count; k++) {
-      s += this.forward(idx[k], x, true);
-      this.backward(x, g);
-    }
+    for (let k = 0; k < count; k += CHUNK) s += this.chunk(idx, k, Math.min(CHUNK, count - k), x, g);
     const inv = 1 / count;
     const lam = this.l2;
     for (let j = 0; j < d; j++) g[j] = g[j] * inv + lam * x[j];
@@ -320,17 +470,7 @@ export class MlpLoss implements Loss, FiniteSum {
   }
 
   gradient(x: Float64Array, g: Float64Array): number {
-    const d = this.dim;
-    for (let j = 0; j < d; j++) g[j] = 0;
-    let s = 0;
-    for (let i = 0; i < this.n; i++) {
-      s += this.forward(i, x, true);
-      this.backward(x, g);
-    }
-    const inv = 1 / this.n;
-    const lam = this.l2;
-    for (let j = 0; j < d; j++) g[j] = g[j] * inv + lam * x[j];
-    return s * inv + this.ridge(x);
+    return this.batchGradient(this.allIdx, this.n, x, g);
   }
 
   /**
