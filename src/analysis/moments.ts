@@ -312,3 +312,16 @@ export function snapshotStatsOverTime(
 ): SnapshotStats[] {
   return snapshots.map((s) => snapshotStats(s.xs, { ...opts, time: s.time }));
 }
+
+/**
+ * Views (no copy) of the coordinate arrays of snapshot `s` in a flat coordinate-major buffer laid out
+ * as value(s, coordinate i, particle j) = flat[(s·d + i)·m + j] — the layout of simulation snapshots.
+ */
+export function coordinateViews(flat: Float64Array, d: number, m: number, s = 0): Float64Array[] {
+  if ((s + 1) * d * m > flat.length) {
+    throw new UserError(`snapshot ${s} of ${d}×${m} values is outside a buffer of length ${flat.length}`);
+  }
+  const out: Float64Array[] = [];
+  for (let i = 0; i < d; i++) out.push(flat.subarray((s * d + i) * m, (s * d + i + 1) * m));
+  return out;
+}

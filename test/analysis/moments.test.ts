@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { normalCdf, wilsonInterval } from "../../src/analysis/intervals.js";
-import { binEdges, snapshotStats, snapshotStatsOverTime } from "../../src/analysis/moments.js";
+import {
+  binEdges,
+  coordinateViews,
+  snapshotStats,
+  snapshotStatsOverTime,
+} from "../../src/analysis/moments.js";
 import { Rng } from "../../src/dynamics/rng.js";
 import { UserError } from "../../src/errors.js";
 
@@ -150,6 +155,19 @@ describe("snapshotStats", () => {
     expect(out.map((o) => o.time)).toEqual([0, 1.5]);
     expect(out.map((o) => o.iterations)).toEqual([0, 3]);
     expect(out[1].mean[0]).toBe(3);
+  });
+
+  it("coordinateViews reads the coordinate-major snapshot layout without copying", () => {
+    // 2 snapshots, d = 2, m = 3: value(s, i, j) = 100 s + 10 i + j
+    const flat = new Float64Array(12);
+    for (let s = 0; s < 2; s++)
+      for (let i = 0; i < 2; i++)
+        for (let j = 0; j < 3; j++) flat[(s * 2 + i) * 3 + j] = 100 * s + 10 * i + j;
+    const v = coordinateViews(flat, 2, 3, 1);
+    expect(Array.from(v[0])).toEqual([100, 101, 102]);
+    expect(Array.from(v[1])).toEqual([110, 111, 112]);
+    expect(v[1].buffer).toBe(flat.buffer);
+    expect(() => coordinateViews(flat, 2, 3, 2)).toThrow(UserError);
   });
 
   it("bad input raises UserError", () => {
