@@ -1,12 +1,12 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { mergeResults, simulate } from "../../src/dynamics/simulate.js";
 import { problemFromSpec } from "../../src/problem/index.js";
+import { loadReference } from "../reference.js";
 
 const ref = (f: string) =>
   JSON.parse(readFileSync(new URL(`../../../shared/reference/${f}`, import.meta.url), "utf8"));
-const DWREF = ref("double-well-met.json");
-const OUREF = ref("ornstein-uhlenbeck.json");
+const DWREF = loadReference("double-well-met.json");
+const OUREF = loadReference("ornstein-uhlenbeck.json");
 
 function meanAndHalfWidth(v: Float64Array): { mean: number; hw: number } {
   let s = 0;

@@ -1,0 +1,62 @@
+/**
+ * Reading a problem file (YAML or JSON) from disk: the file-system edge of problemFromSpec.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { parseDocument } from "yaml";
+import { UserError } from "../errors.js";
+import { problemFromSpec } from "../problem/index.js";
+import type { Problem } from "../problem/types.js";
+
+export interface LoadedProblem {
+  problem: Problem;
+  /** The parsed file (plain JSON). */
+  spec: unknown;
+  /** Absolute path of the file. */
+  path: string;
+  /** The file's text, verbatim (for reports). */
+  text: string;
+}
+
+/** Reads a text file named in a problem, relative to the problem's folder. */
+export function fileReader(baseDir: string): (p: string) => string {
+  return (p: string) => {
+    const full = resolve(baseDir, p);
+    try {
+      return readFileSync(full, "utf8");
+    } catch (e) {
+      throw new UserError(`cannot read ${full}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  };
+}
+
+/** Parses YAML/JSON text into plain data; syntax errors become UserErrors with line and column. */
+export function parseProblemText(text: string, file: string): unknown {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const pos = e.linePos?.[0];
+    const at = pos ? ` at line ${pos.line}, column ${pos.col}` : "";
+    throw new UserError(`is not valid YAML/JSON${at}: ${e.message.split("\n")[0]}`, { where: file });
+  }
+  return doc.toJS({ maxAliasCount: 100 });
+}
+
+/** Loads and validates a problem file. Every failure is a UserError naming the file. */
+export function loadProblem(path: string): LoadedProblem {
+  const full = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(full, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? String(e));
+    throw new UserError(`cannot read the problem file: ${why}`, {
+      where: path,
+      hint: "a YAML or JSON problem file, e.g. examples/double-well.yaml",
+    });
+  }
+  const spec = parseProblemText(text, path);
+  const problem = problemFromSpec(spec, { readText: fileReader(dirname(full)), file: path });
+  return { problem, spec, path: full, text };
+}

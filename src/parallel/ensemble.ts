@@ -1,0 +1,131 @@
+/**
+ * Runs an ensemble on N threads: particle ranges are handed out dynamically (fast workers take more),
+ * and the results are merged in particle order. Because particle p's randomness is the stream
+ * (seed, p), the merged result is bit-identical for any thread count and any schedule.
+ * With one thread the work runs in-process, yielding to the event loop between ranges so that
+ * Ctrl-C (via `shouldStop`) stops cleanly; what finished is kept.
+ */
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { UserError } from "../errors.js";
+import { mergeResults, type SimulateOptions, type SimulateResult, simulate } from "../dynamics/simulate.js";
+import type { Problem } from "../problem/types.js";
+
+export interface EnsembleOptions extends Omit<SimulateOptions, "range" | "onProgress" | "shouldStop"> {
+  threads?: number;
+  /** Total particles finished so far. */
+  onProgress?: (done: number) => void;
+  shouldStop?: () => boolean;
+}
+
+function workerUrl(): URL {
+  const here = import.meta.url;
+  // Under vitest the sources are .ts; the worker runs from the compiled dist/ (npm test builds first).
+  return here.endsWith(".ts") ? new URL("../../dist/parallel/worker.js", here) : new URL("./worker.js", here);
+}
+
+function ranges(M: number, threads: number): Array<[number, number]> {
+  const chunk = Math.max(64, Math.ceil(M / (threads * 16)));
+  const out: Array<[number, number]> = [];
+  for (let a = 0; a < M; a += chunk) out.push([a, Math.min(M, a + chunk)]);
+  return out;
+}
+
+/** Simulates the ensemble described by `opts` for `problem` (built from `spec`, files relative to `baseDir`). */
+export async function runEnsemble(
+  problem: Problem,
+  spec: unknown,
+  baseDir: string,
+  opts: EnsembleOptions,
+): Promise<SimulateResult> {
+  const threads = opts.threads ?? 1;
+  const maxThreads = Math.max(1, availableParallelism()) * 4;
+  if (!Number.isInteger(threads) || threads < 1 || threads > maxThreads) {
+    throw new UserError(`must be a whole number in 1..${maxThreads}, got ${threads}`, { where: "--threads" });
+  }
+  const { threads: _t, onProgress, shouldStop, ...simOpts } = opts;
+  const work = ranges(opts.particles, threads);
+  const doneBy = new Map<number, number>();
+  const report = (key: number, n: number) => {
+    doneBy.set(key, n);
+    if (onProgress) {
+      let s = 0;
+      for (const v of doneBy.values()) s += v;
+      onProgress(s);
+    }
+  };
+  if (threads === 1) {
+    // validate once up front so that bad options fail before any work
+    simulate(problem, { ...simOpts, range: [0, 0] });
+    const parts: SimulateResult[] = [];
+    for (const range of work) {
+      if (shouldStop?.()) break;
+      await new Promise((r) => setImmediate(r));
+      const res = simulate(problem, { ...simOpts, range, shouldStop, onProgress: (n) => report(range[0], n) });
+      parts.push(res);
+      if (res.stopped) break;
+    }
+    if (parts.length === 0) return { ...simulate(problem, { ...simOpts, range: [0, 0] }), stopped: true };
+    const merged = mergeResults(parts);
+    return { ...merged, stopped: merged.stopped || merged.completed < opts.particles };
+  }
+  simulate(problem, { ...simOpts, range: [0, 0] });
+  const stopFlag = new SharedArrayBuffer(4);
+  const stopView = new Int32Array(stopFlag);
+  const parts: SimulateResult[] = [];
+  let next = 0;
+  let failure: Error | undefined;
+  const poll = setInterval(() => {
+    if (shouldStop?.()) Atomics.store(stopView, 0, 1);
+  }, 50);
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(threads, work.length) }, () => {
+        const w = new Worker(fileURLToPath(workerUrl()), {
+          workerData: { spec, baseDir, options: simOpts, stopFlag },
+        });
+        return new Promise<void>((resolve, reject) => {
+          const feed = () => {
+            if (next < work.length && Atomics.load(stopView, 0) === 0 && !failure) {
+              w.postMessage({ range: work[next++] });
+            } else {
+              w.postMessage("exit");
+            }
+          };
+          w.on("message", (msg) => {
+            if (msg.progress !== undefined) report(msg.range[0], msg.progress);
+            else if (msg.result) {
+              const res = msg.result as SimulateResult;
+              parts.push(res);
+              report(res.from, res.completed);
+              feed();
+            } else if (msg.error) {
+              failure = msg.name === "UserError" ? new UserError(msg.error) : new Error(msg.error);
+              w.postMessage("exit");
+            }
+          });
+          w.on("error", reject);
+          w.on("exit", () => resolve());
+          feed();
+        });
+      }),
+    );
+  } finally {
+    clearInterval(poll);
+  }
+  if (failure) throw failure;
+  // keep only the contiguous prefix of finished particles, so that a stopped run is an unbiased sample
+  parts.sort((a, b) => a.from - b.from);
+  const prefix: SimulateResult[] = [];
+  let expect = 0;
+  for (const q of parts) {
+    if (q.from !== expect) break;
+    prefix.push(q);
+    expect = q.to;
+    if (q.stopped) break;
+  }
+  if (prefix.length === 0) return { ...simulate(problem, { ...simOpts, range: [0, 0] }), stopped: true };
+  const merged = mergeResults(prefix);
+  return { ...merged, stopped: merged.completed < opts.particles };
+}
