@@ -151,6 +151,16 @@ describe("buildModelLoss", () => {
     expect(e.message).toContain("loss");
     e = userError(() => buildModelLoss({ model: "linear", data: { generate: "gaussian" }, l2: -1 }));
     expect(e.message).toContain("loss.l2");
+    e = userError(() => buildModelLoss({ model: "mlp", data: { builtin: "iriss" } }));
+    expect(e.message).toContain("loss.data.builtin");
+    expect(e.message).toContain('"iris"');
+    e = userError(() => buildModelLoss({ model: "mlp", data: { generate: "gaussian", nn: 3 } }));
+    expect(e.message).toContain("loss.data");
+    expect(e.message).toContain('"nn"');
+    e = userError(() => buildModelLoss({ model: "mlp", data: { generate: "spiral" } }));
+    expect(e.message).toContain("loss.data.generate");
+    e = userError(() => buildModelLoss({ model: "mlp", data: { url: "http://x" } }));
+    expect(e.message).toContain("builtin: iris"); // no recognisable form: the hint lists all three
     e = userError(() => buildModelLoss({ model: "logistic", data: { builtin: "iris" } }));
     expect(e.message).toContain("3");
     // teacher data with softmax get binary labels; a real-valued CSV target cannot be classified

@@ -115,8 +115,22 @@ function zodPath(path: readonly PropertyKey[]): string {
 export function parseModelLoss(spec: unknown, where = "loss"): ModelLossParsed {
   const r = modelLossSchema.safeParse(spec);
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
+  let issue = r.error.issues[0];
   let hint: string | undefined;
+  const data = (spec as { data?: unknown } | null)?.data;
+  if (issue.code === "invalid_union" && data && typeof data === "object") {
+    // report against the form the user chose, picked by its key
+    const branch =
+      "generate" in data
+        ? generateSchema
+        : "csv" in data
+          ? csvSchema
+          : "builtin" in data
+            ? builtinSchema
+            : null;
+    const br = branch?.safeParse(data);
+    if (br && !br.success) issue = { ...br.error.issues[0], path: ["data", ...br.error.issues[0].path] };
+  }
   if (issue.code === "invalid_union") {
     hint =
       "data is one of { generate: gaussian|two-moons|xor|teacher, n, dim, seed, noise }, " +
