@@ -1,0 +1,296 @@
+/**
+ * One entry point for the sparse systems of the PDE side (exit times Q_D u = −1, committors,
+ * stationary laws): `solveSparse(A, b, opts)`. It picks a method, runs mixed-precision iterative
+ * refinement with an accurately computed residual, and always reports the achieved relative
+ * residual ‖b − A x‖₂/‖b‖₂ recomputed at the end (compensated arithmetic, see residual.ts).
+ *
+ * About the 1e-10 target: rounding the exact solution to double precision already leaves a
+ * relative residual of about u·‖|A||x|‖/‖b‖ (`roundingFloor`, u = 2^-53). For exit times ~1e5 on a
+ * fine grid that is 1e-8 or more, so no double-precision x can reach 1e-10. The result is then
+ * accepted (`limitedByRounding: true`) when the residual is within 2× that floor, i.e. the solution
+ * is as accurate as its storage allows; pass `acceptRoundingFloor: false` to make this an error.
+ */
+
+import { NumericalError, UserError } from "../errors.js";
+import { amgPreconditioner } from "./amg.js";
+import { bandedLu, bandedLuBytes, bandwidths, rcmOrdering } from "./banded.js";
+import { type Csr, csrByteSize, csrToDense } from "./csr.js";
+import { luFactor, luSolve } from "./dense.js";
+import { bicgstab, gmres } from "./krylov.js";
+import { ilu0, type Preconditioner } from "./precond.js";
+import { norm2, residualAccurate, residualReport } from "./residual.js";
+import { isTridiagonal, solveTridiagonal, tridiagonalBands } from "./tridiagonal.js";
+
+export type SparseMethod =
+  | "auto"
+  | "dense"
+  | "tridiagonal"
+  | "banded-lu"
+  | "amg-gmres"
+  | "amg-bicgstab"
+  | "ilu0-gmres"
+  | "ilu0-bicgstab";
+
+export interface SolveSparseOptions {
+  /** Method, or "auto" (default): tridiagonal / dense for tiny n / AMG-GMRES, then fallbacks. */
+  method?: SparseMethod;
+  /** Target relative residual ‖b − Ax‖₂/‖b‖₂. Default 1e-10. */
+  tol?: number;
+  /** Krylov iteration cap per attempt. Default 500. */
+  maxIter?: number;
+  /** GMRES restart length. Default 40. */
+  restart?: number;
+  /** Initial guess (Krylov methods). */
+  x0?: Float64Array;
+  /** Optional grid hint for structured matrices (index i + nx·j); reported, used for ordering. */
+  grid?: { nx: number; ny?: number; nz?: number };
+  /** Accept a residual at the double-precision rounding floor when tol is below it. Default true. */
+  acceptRoundingFloor?: boolean;
+  /** Memory cap for direct fallbacks in bytes. Default 20 × the matrix's own size (min 64 MB). */
+  maxBytes?: number;
+}
+
+export interface SolveAttempt {
+  method: string;
+  relativeResidual: number;
+  iterations: number;
+  seconds?: number;
+  note?: string;
+}
+
+export interface SolveSparseResult {
+  x: Float64Array;
+  /** Total Krylov iterations (0 for direct methods) including refinement steps. */
+  iterations: number;
+  /** ‖b − A x‖₂/‖b‖₂ of the returned x, recomputed accurately at the end. */
+  relativeResidual: number;
+  /** Relative residual that rounding x to double alone causes (see module doc). */
+  roundingFloor: number;
+  /** Normwise backward error ‖b − Ax‖∞/(‖A‖∞‖x‖∞ + ‖b‖∞). */
+  backwardError: number;
+  /** Method that produced x, e.g. "amg-gmres". */
+  method: string;
+  converged: boolean;
+  /** True when accepted at the rounding floor rather than at tol. */
+  limitedByRounding: boolean;
+  /** Every method tried, in order, with its outcome. */
+  tried: SolveAttempt[];
+  /** Bytes of solver data (preconditioner or factors) of the successful method. */
+  bytes: number;
+}
+
+interface Inner {
+  /** Approximately solves A d = r (d starts at zero or the given guess); returns iterations. */
+  solve(r: Float64Array, d: Float64Array, relTol: number): { iterations: number; ok: boolean; note?: string };
+  bytes: number;
+  exact: boolean;
+}
+
+function krylovInner(
+  A: Csr,
+  M: Preconditioner,
+  kind: "gmres" | "bicgstab",
+  maxIter: number,
+  restart: number,
+): Inner {
+  return {
+    exact: false,
+    bytes: M.bytes + (kind === "gmres" ? (restart + 1) * A.n * 8 : 8 * A.n * 8),
+    solve(r, d, relTol) {
+      const res =
+        kind === "gmres"
+          ? gmres(A, r, d, M, { tol: relTol, maxIter, restart })
+          : bicgstab(A, r, d, M, { tol: relTol, maxIter });
+      return { iterations: res.iterations, ok: res.converged, note: res.reason };
+    },
+  };
+}
+
+function buildInner(
+  A: Csr,
+  method: Exclude<SparseMethod, "auto">,
+  opts: SolveSparseOptions,
+  maxBytes: number,
+  cache: { amg?: Preconditioner; ilu?: Preconditioner },
+): Inner {
+  const maxIter = opts.maxIter ?? 500;
+  const amg = () => (cache.amg ??= amgPreconditioner(A));
+  const ilu = () => (cache.ilu ??= ilu0(A));
+  const restart = opts.restart ?? 40;
+  switch (method) {
+    case "dense": {
+      if (A.n > 4000) throw new UserError(`dense solve refused for n=${A.n} > 4000`);
+      const f = luFactor(csrToDense(A), A.n);
+      if (f.singular) throw new NumericalError("dense LU: matrix is singular");
+      return {
+        exact: true,
+        bytes: f.lu.byteLength,
+        solve: (r, d) => (luSolve(f, r, d), { iterations: 0, ok: true }),
+      };
+    }
+    case "tridiagonal": {
+      const { lower, diag, upper } = tridiagonalBands(A);
+      return {
+        exact: true,
+        bytes: 4 * A.n * 8,
+        solve: (r, d) => (solveTridiagonal(lower, diag, upper, r, d), { iterations: 0, ok: true }),
+      };
+    }
+    case "banded-lu": {
+      const perm = rcmOrdering(A);
+      const { lower, upper } = bandwidths(A, perm);
+      const need = bandedLuBytes(A.n, lower, upper);
+      if (need > maxBytes) {
+        throw new NumericalError(
+          `banded LU needs ${(need / 2 ** 20).toFixed(0)} MB (bandwidth ${lower}+${upper}) > cap ${(maxBytes / 2 ** 20).toFixed(0)} MB`,
+        );
+      }
+      const f = bandedLu(A, perm);
+      return { exact: true, bytes: f.bytes, solve: (r, d) => (f.solve(r, d), { iterations: 0, ok: true }) };
+    }
+    case "amg-gmres":
+      return krylovInner(A, amg(), "gmres", maxIter, restart);
+    case "amg-bicgstab":
+      return krylovInner(A, amg(), "bicgstab", maxIter, restart);
+    case "ilu0-gmres":
+      return krylovInner(A, ilu(), "gmres", maxIter, restart);
+    case "ilu0-bicgstab":
+      return krylovInner(A, ilu(), "bicgstab", maxIter, restart);
+    default:
+      throw new UserError(`unknown sparse method "${method as string}"`, {
+        hint: "auto, dense, tridiagonal, banded-lu, amg-gmres, amg-bicgstab, ilu0-gmres, ilu0-bicgstab",
+      });
+  }
+}
+
+const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
+
+/**
+ * Solves A x = b for a square sparse A (typically a nonsingular M-matrix such as −Q_D or Q_D).
+ * Throws NumericalError listing every method tried if none reaches the target residual.
+ */
+export function solveSparse(A: Csr, b: Float64Array, opts: SolveSparseOptions = {}): SolveSparseResult {
+  const n = A.n;
+  if (b.length !== n) throw new UserError(`solveSparse: b has length ${b.length}, matrix is ${n}×${n}`);
+  const tol = opts.tol ?? 1e-10;
+  const acceptFloor = opts.acceptRoundingFloor ?? true;
+  const maxBytes = opts.maxBytes ?? Math.max(64 * 2 ** 20, 20 * csrByteSize(A));
+  const method = opts.method ?? "auto";
+  const nb = norm2(b);
+  if (nb === 0) {
+    return {
+      x: new Float64Array(n),
+      iterations: 0,
+      relativeResidual: 0,
+      roundingFloor: 0,
+      backwardError: 0,
+      method: "trivial",
+      converged: true,
+      limitedByRounding: false,
+      tried: [],
+      bytes: 0,
+    };
+  }
+  let plan: Exclude<SparseMethod, "auto">[];
+  if (method !== "auto") plan = [method];
+  else if (n <= 2 || isTridiagonal(A)) plan = ["tridiagonal", "banded-lu"];
+  else if (n <= 400) plan = ["dense"];
+  else plan = ["amg-bicgstab", "amg-gmres", "ilu0-gmres", "banded-lu"];
+  const tried: SolveAttempt[] = [];
+  const r = new Float64Array(n);
+  const d = new Float64Array(n);
+  const cache: { amg?: Preconditioner; ilu?: Preconditioner } = {};
+  for (const m of plan) {
+    const t0 = now();
+    let inner: Inner;
+    try {
+      inner = buildInner(A, m, opts, maxBytes, cache);
+    } catch (e) {
+      if (!(e instanceof NumericalError)) throw e;
+      tried.push({ method: m, relativeResidual: Number.NaN, iterations: 0, note: e.message });
+      continue;
+    }
+    const x =
+      opts.x0 && m !== "dense" && m !== "tridiagonal" && m !== "banded-lu"
+        ? Float64Array.from(opts.x0)
+        : new Float64Array(n);
+    let iterations = 0;
+    let note = "";
+    let prev = Number.POSITIVE_INFINITY;
+    // ‖last correction‖∞/‖x‖∞: a floor-limited residual is accepted only once x has settled, so that
+    // an inconsistent system (x diverging, residual "at the floor" of a huge x) is never accepted.
+    let lastChange = Number.POSITIVE_INFINITY;
+    let lastOk = false;
+    let rep = residualReport(A, x, b);
+    const accept = (q: typeof rep) =>
+      q.relativeResidual <= tol ||
+      (acceptFloor &&
+        q.relativeResidual <= 2 * q.roundingFloor &&
+        (lastChange <= 1e-6 || (lastOk && !inner.exact)));
+    // First solve, then up to 4 refinement steps with accurate residuals.
+    for (let round = 0; round < 5; round++) {
+      residualAccurate(A, x, b, r);
+      const rel = norm2(r) / nb;
+      if (!Number.isFinite(rel)) {
+        note = "non-finite residual";
+        break;
+      }
+      if (round > 0) {
+        rep = residualReport(A, x, b);
+        if (accept(rep)) break;
+        if (rel > 0.5 * prev && lastChange <= 1e-6) {
+          note = "refinement stagnated";
+          break;
+        }
+      }
+      prev = rel;
+      d.fill(0);
+      // inner tolerance relative to ‖r‖ so that ‖b − A x‖ ≈ tol·‖b‖/4 after the update
+      const relTol = Math.min(0.5, Math.max(1e-15, (0.25 * tol * nb) / Math.max(norm2(r), 1e-300)));
+      const out = inner.solve(r, d, relTol);
+      iterations += out.iterations;
+      if (!out.ok && out.note) note = out.note;
+      lastOk = out.ok;
+      let dmax = 0;
+      let xmax = 0;
+      for (let i = 0; i < n; i++) {
+        x[i] += d[i];
+        dmax = Math.max(dmax, Math.abs(d[i]));
+        xmax = Math.max(xmax, Math.abs(x[i]));
+      }
+      lastChange = xmax > 0 ? dmax / xmax : dmax === 0 ? 0 : Number.POSITIVE_INFINITY;
+    }
+    rep = residualReport(A, x, b);
+    const ok = accept(rep);
+    tried.push({
+      method: m,
+      relativeResidual: rep.relativeResidual,
+      iterations,
+      seconds: (now() - t0) / 1000,
+      note: note || undefined,
+    });
+    if (ok) {
+      return {
+        x,
+        iterations,
+        relativeResidual: rep.relativeResidual,
+        roundingFloor: rep.roundingFloor,
+        backwardError: rep.backwardError,
+        method: m,
+        converged: true,
+        limitedByRounding: rep.relativeResidual > tol,
+        tried,
+        bytes: inner.bytes,
+      };
+    }
+  }
+  throw new NumericalError(
+    `solveSparse: no method reached relative residual ${tol} on the ${n}×${n} system; tried ` +
+      tried
+        .map(
+          (t) =>
+            `${t.method} (residual ${t.relativeResidual.toExponential(2)}, ${t.iterations} it${t.note ? `, ${t.note}` : ""})`,
+        )
+        .join("; "),
+  );
+}
