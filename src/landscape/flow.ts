@@ -81,6 +81,7 @@ export function gradientFlow(
   const nc0 = targets.centres.length;
   const insideC = new Uint8Array(nc0);
   const entryC = new Float64Array(nc0);
+  const prevDist = new Float64Array(nc0);
   let steps = 0;
   if (opts.record) path.push(Array.from(x));
   const nc = targets.centres.length;
@@ -109,7 +110,10 @@ export function gradientFlow(
     return Math.sqrt(r2);
   };
   if (until !== undefined) {
-    for (let c = 0; c < nc; c++) if (distTo(c) <= until) insideC[c] = 1;
+    for (let c = 0; c < nc; c++) {
+      prevDist[c] = distTo(c);
+      if (prevDist[c] <= until) insideC[c] = 1;
+    }
   }
   for (; steps < maxSteps; ) {
     if (label < 0) {
@@ -161,12 +165,16 @@ export function gradientFlow(
     if (opts.record && steps % recordEvery === 0) path.push(Array.from(x));
     if (until !== undefined) {
       // Track the last entry into B(m_c, until) for every minimum (the label may come later).
+      // Entry time interpolated within the step.
       for (let c = 0; c < nc; c++) {
         const r = distTo(c);
         if (r <= until && !insideC[c]) {
           insideC[c] = 1;
-          entryC[c] = t;
+          const r0 = prevDist[c];
+          // log-linear in the distance (exact for an exponential approach to the minimum)
+          entryC[c] = r0 > r && r > 0 ? t - h * (1 - Math.log(r0 / until) / Math.log(r0 / r)) : t;
         } else if (r > until) insideC[c] = 0;
+        prevDist[c] = r;
       }
     }
     const fac = err > 0 ? Math.min(5, 0.9 * err ** (-1 / 3)) : 5;

@@ -1,0 +1,124 @@
+/**
+ * The drift regime (DESIGN.md, paper's first regime): for an initial law given as samples, the
+ * noise-free gradient flow ẋ = −∇L carries each sample to a minimum. Reported per basin:
+ * the mass, the SDE time by which a fraction 1 − δ of the basin's mass lies within distance r of
+ * its minimum (the gradient-flow entry time, last entry into the ball), in iterations t/η as well,
+ * and the OU spread predicted there (ou.ts) — the size the noise will keep the cloud at.
+ */
+import type { CriticalPoint } from "./critical-points.js";
+import { captureRadii, gradientFlow } from "./flow.js";
+import { type OuCovariance, ouCovariance } from "./ou.js";
+import { boxScale, type LandscapeProblem } from "./util.js";
+
+export interface DriftRegimeOptions {
+  /** Radius r of the ball around each minimum (parameter units). */
+  radius: number;
+  /** Fraction δ of a basin's mass allowed outside the ball (default 0.05). */
+  fraction?: number;
+  /** Sample weights (default equal). */
+  weights?: ArrayLike<number>;
+  /** Saddles, to keep capture balls off them. */
+  saddles?: { x: ArrayLike<number> }[];
+  /** Flow integration tolerance (relative; absolute in units of the domain diameter). Default 1e-8. */
+  rtol?: number;
+}
+
+export interface BasinDrift {
+  minimum: number;
+  /** Weighted mass fraction of the samples flowing to this minimum. */
+  mass: number;
+  count: number;
+  /** SDE time by which a fraction 1 − δ of this basin's mass is within r of the minimum (NaN if empty). */
+  time: number;
+  iterations: number;
+  /** OU prediction at this minimum; `spread` = √tr S (SDE), `spreadSgd` = √tr S (discrete SGD). */
+  ou: OuCovariance;
+  spread: number;
+  spreadSgd: number;
+  /** True when the predicted spread √tr S exceeds r: the ball is too small to ever hold 1 − δ of the mass once noise acts. */
+  radiusBelowSpread: boolean;
+}
+
+export interface DriftRegime {
+  basins: BasinDrift[];
+  /** Mass that reached no known minimum (stalled on a saddle's stable manifold or ran out of steps). */
+  unlabelled: number;
+  radius: number;
+  fraction: number;
+  /** Per-sample labels and entry times (SDE time). */
+  labels: Int32Array;
+  entryTimes: Float64Array;
+}
+
+/** Weighted quantile q of values (with weights), NaN for an empty set. */
+function weightedQuantile(values: number[], weights: number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const idx = values.map((_, i) => i).sort((a, b) => values[a] - values[b]);
+  const total = weights.reduce((a, b) => a + b, 0);
+  let acc = 0;
+  for (const i of idx) {
+    acc += weights[i];
+    if (acc >= q * total * (1 - 1e-12)) return values[i];
+  }
+  return values[idx[idx.length - 1]];
+}
+
+/** Drift-regime summary for samples (row-major count × d) and minima from findMinima. */
+export function driftRegime(
+  p: LandscapeProblem,
+  samples: ArrayLike<number>,
+  minima: CriticalPoint[],
+  opts: DriftRegimeOptions,
+): DriftRegime {
+  const d = p.dim;
+  const eta = p.lr ?? 1;
+  const fraction = opts.fraction ?? 0.05;
+  const count = Math.floor(samples.length / d);
+  const centres = minima.map((m) => m.x);
+  const radii = captureRadii(
+    centres,
+    (opts.saddles ?? []).map((s) => s.x),
+  );
+  const scale = boxScale(p.domain);
+  const labels = new Int32Array(count);
+  const entryTimes = new Float64Array(count);
+  const x = new Float64Array(d);
+  const perBasin: { t: number[]; w: number[] }[] = minima.map(() => ({ t: [], w: [] }));
+  let wsum = 0;
+  let lost = 0;
+  for (let j = 0; j < count; j++) {
+    for (let i = 0; i < d; i++) x[i] = samples[j * d + i];
+    const r = gradientFlow(
+      p.loss,
+      x,
+      { centres, radii },
+      { lengthScale: scale, untilRadius: opts.radius, rtol: opts.rtol ?? 1e-8 },
+    );
+    labels[j] = r.label;
+    entryTimes[j] = r.entryTime;
+    const w = opts.weights ? opts.weights[j] : 1;
+    wsum += w;
+    if (r.label >= 0) {
+      perBasin[r.label].t.push(r.entryTime);
+      perBasin[r.label].w.push(w);
+    } else lost += w;
+  }
+  const basins: BasinDrift[] = minima.map((m, k) => {
+    const mass = perBasin[k].w.reduce((a, b) => a + b, 0) / (wsum || 1);
+    const time = weightedQuantile(perBasin[k].t, perBasin[k].w, 1 - fraction);
+    const ou = ouCovariance(p, m.x);
+    const spread = Math.sqrt(Math.max(0, ou.sde.trace));
+    return {
+      minimum: k,
+      mass,
+      count: perBasin[k].t.length,
+      time,
+      iterations: time / eta,
+      ou,
+      spread,
+      spreadSgd: Math.sqrt(Math.max(0, ou.sgd.trace)),
+      radiusBelowSpread: spread > opts.radius,
+    };
+  });
+  return { basins, unlabelled: lost / (wsum || 1), radius: opts.radius, fraction, labels, entryTimes };
+}
