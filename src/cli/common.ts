@@ -11,23 +11,30 @@ export function parsePoint(s: string, d: number, flag: string): number[] {
   const parts = s.split(",").map((t) => t.trim());
   const v = parts.map(Number);
   if (parts.some((t) => t === "") || v.some((x) => !Number.isFinite(x))) {
-    throw new UserError(`"${s}" is not a point`, { where: flag, hint: `${d} comma-separated numbers, e.g. ${Array(d).fill("0").join(",")}` });
+    throw new UserError(`"${s}" is not a point`, {
+      where: flag,
+      hint: `${d} comma-separated numbers, e.g. ${Array(d).fill("0").join(",")}`,
+    });
   }
   if (v.length !== d) {
-    throw new UserError(`"${s}" has ${v.length} coordinate(s) but the problem has dimension ${d}`, { where: flag });
+    throw new UserError(`"${s}" has ${v.length} coordinate(s) but the problem has dimension ${d}`, {
+      where: flag,
+    });
   }
   return v;
 }
 
 export function parsePositiveInt(s: string | number, flag: string, min = 1): number {
   const v = Number(s);
-  if (!Number.isInteger(v) || v < min) throw new UserError(`"${s}" is not a whole number ≥ ${min}`, { where: flag });
+  if (!Number.isInteger(v) || v < min)
+    throw new UserError(`"${s}" is not a whole number ≥ ${min}`, { where: flag });
   return v;
 }
 
 export function parsePositive(s: string | number, flag: string): number {
   const v = Number(s);
-  if (!(v > 0) || !Number.isFinite(v)) throw new UserError(`"${s}" is not a positive number`, { where: flag });
+  if (!(v > 0) || !Number.isFinite(v))
+    throw new UserError(`"${s}" is not a positive number`, { where: flag });
   return v;
 }
 
@@ -47,7 +54,10 @@ export function defaultThreads(): number {
 export function startPoint(problem: Problem, from: string | undefined): number[] {
   if (from !== undefined) return parsePoint(from, problem.dim, "--from");
   if (problem.start) return [...problem.start];
-  throw new UserError("no start point", { where: "--from", hint: "--from POINT, or start: [...] in the problem file" });
+  throw new UserError("no start point", {
+    where: "--from",
+    hint: "--from POINT, or start: [...] in the problem file",
+  });
 }
 
 /**
@@ -69,7 +79,11 @@ export class Progress {
     if (!this.enabled) return;
     if (!this.bar && Date.now() - this.t0 > 1000) {
       this.bar = new cliProgress.SingleBar(
-        { stream: process.stderr, format: `${this.label} [{bar}] {percentage}% | {value}/{total} | eta {eta_formatted}`, hideCursor: true },
+        {
+          stream: process.stderr,
+          format: `${this.label} [{bar}] {percentage}% | {value}/{total} | eta {eta_formatted}`,
+          hideCursor: true,
+        },
         cliProgress.Presets.shades_classic,
       );
       this.bar.start(this.total, done);
@@ -87,7 +101,9 @@ export function interruptFlag(): { stopped: () => boolean; dispose: () => void }
   const onSig = () => {
     if (hit) process.exit(130);
     hit = true;
-    process.stderr.write("\nstopping: finishing the particles in flight and keeping what is done (Ctrl-C again to abort)\n");
+    process.stderr.write(
+      "\nstopping: finishing the particles in flight and keeping what is done (Ctrl-C again to abort)\n",
+    );
   };
   process.on("SIGINT", onSig);
   return { stopped: () => hit, dispose: () => process.off("SIGINT", onSig) };

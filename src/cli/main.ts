@@ -12,7 +12,9 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name("sgdscope")
-    .description("Is SGD effective on this loss, learning rate and batch size? Particles, Fokker–Planck and landscape theory side by side.")
+    .description(
+      "Is SGD effective on this loss, learning rate and batch size? Particles, Fokker–Planck and landscape theory side by side.",
+    )
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();

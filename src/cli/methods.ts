@@ -11,6 +11,9 @@ export interface MethodContext {
   json: boolean;
 }
 
-export type ExitMethod = (lp: LoadedProblem, ctx: MethodContext) => Promise<Record<string, unknown>> | Record<string, unknown>;
+export type ExitMethod = (
+  lp: LoadedProblem,
+  ctx: MethodContext,
+) => Promise<Record<string, unknown>> | Record<string, unknown>;
 
 export const EXTRA_METHODS: Record<string, ExitMethod> = {};

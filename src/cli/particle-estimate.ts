@@ -44,7 +44,10 @@ export interface ParticleEstimate {
   stats: ExitTimeStats;
 }
 
-export async function particleEstimate(lp: LoadedProblem, o: ParticleEstimateOptions): Promise<ParticleEstimate> {
+export async function particleEstimate(
+  lp: LoadedProblem,
+  o: ParticleEstimateOptions,
+): Promise<ParticleEstimate> {
   const p = lp.problem;
   const isSde = o.dynamics === "sde" || o.dynamics === "sde2";
   const h = isSde ? (o.dt ?? p.lr) : p.lr;

@@ -25,7 +25,9 @@ export function fileReader(baseDir: string): (p: string) => string {
     try {
       return readFileSync(full, "utf8");
     } catch (e) {
-      throw new UserError(`cannot read ${full}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UserError(
+        `cannot read ${full}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
     }
   };
 }
@@ -50,7 +52,8 @@ export function loadProblem(path: string): LoadedProblem {
     text = readFileSync(full, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? String(e));
+    const why =
+      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? String(e));
     throw new UserError(`cannot read the problem file: ${why}`, {
       where: path,
       hint: "a YAML or JSON problem file, e.g. examples/double-well.yaml",

@@ -37,13 +37,18 @@ export function writeJson(path: string, value: unknown): void {
 }
 
 function csvCell(v: unknown): string {
-  if (typeof v === "number") return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? "NaN" : v > 0 ? "Inf" : "-Inf";
+  if (typeof v === "number")
+    return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? "NaN" : v > 0 ? "Inf" : "-Inf";
   const s = String(v ?? "");
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** CSV with a header row; numbers printed with full precision (Inf/NaN spelled out). */
-export function writeCsv(path: string, header: readonly string[], rows: ReadonlyArray<ReadonlyArray<unknown>>): void {
+export function writeCsv(
+  path: string,
+  header: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<unknown>>,
+): void {
   const lines = [header.map(csvCell).join(",")];
   for (const r of rows) lines.push(r.map(csvCell).join(","));
   writeFileAtomic(path, `${lines.join("\n")}\n`);

@@ -62,7 +62,12 @@ export async function runEnsemble(
     for (const range of work) {
       if (shouldStop?.()) break;
       await new Promise((r) => setImmediate(r));
-      const res = simulate(problem, { ...simOpts, range, shouldStop, onProgress: (n) => report(range[0], n) });
+      const res = simulate(problem, {
+        ...simOpts,
+        range,
+        shouldStop,
+        onProgress: (n) => report(range[0], n),
+      });
       parts.push(res);
       if (res.stopped) break;
     }

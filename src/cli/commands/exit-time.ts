@@ -9,7 +9,16 @@ import { UserError } from "../../errors.js";
 import { loadProblem } from "../../io/load-problem.js";
 import { toJson } from "../../io/write.js";
 import { compileRegion } from "../../problem/index.js";
-import { defaultThreads, fmt, interruptFlag, parsePositive, parsePositiveInt, parseSeed, Progress, startPoint } from "../common.js";
+import {
+  defaultThreads,
+  fmt,
+  interruptFlag,
+  parsePositive,
+  parsePositiveInt,
+  parseSeed,
+  Progress,
+  startPoint,
+} from "../common.js";
 import { particleEstimate } from "../particle-estimate.js";
 import { EXTRA_METHODS } from "../methods.js";
 
@@ -33,10 +42,17 @@ export function registerExitTime(program: Command): void {
     .argument("<problem>", "problem file (YAML or JSON)")
     .option("--from <point>", "start point, comma-separated (default: the problem's start)")
     .option("--to <region>", 'target region, a condition such as "x > 0" (default: the problem\'s target)')
-    .option("--method <list>", `comma-separated methods: ${[...DYNAMICS, ...Object.keys(EXTRA_METHODS)].join(", ")}`, "sgd,sde")
+    .option(
+      "--method <list>",
+      `comma-separated methods: ${[...DYNAMICS, ...Object.keys(EXTRA_METHODS)].join(", ")}`,
+      "sgd,sde",
+    )
     .option("--particles <M>", "particles per Monte Carlo method", "2000")
     .option("--max-time <T>", "horizon in SDE time; particles still out by then are censored", "1000")
-    .option("--dt <dt>", "SDE step for sde/sde2 (default η/10: keeps Euler–Maruyama's O(dt) bias ≲ 1% on the reference double well)")
+    .option(
+      "--dt <dt>",
+      "SDE step for sde/sde2 (default η/10: keeps Euler–Maruyama's O(dt) bias ≲ 1% on the reference double well)",
+    )
     .option("--seed <S>", "random seed", "1")
     .option("--threads <N>", "worker threads (results do not depend on it)")
     .option("--grid <N>", "grid points per axis for grid methods")
@@ -51,7 +67,11 @@ async function exitTime(file: string, o: Opts): Promise<void> {
   const p = lp.problem;
   const from = startPoint(p, o.from);
   const to = o.to ?? p.target;
-  if (!to) throw new UserError("no target region", { where: "--to", hint: 'a condition such as "x > 0", or target: in the problem file' });
+  if (!to)
+    throw new UserError("no target region", {
+      where: "--to",
+      hint: 'a condition such as "x > 0", or target: in the problem file',
+    });
   const inside = compileRegion(to, p.varNames, "--to");
   if (inside(Float64Array.from(from))) {
     throw new UserError(`the start point (${from.join(", ")}) is already inside the target region "${to}"`, {
@@ -59,12 +79,17 @@ async function exitTime(file: string, o: Opts): Promise<void> {
       hint: "a start point outside the region",
     });
   }
-  const methods = o.method.split(",").map((s) => s.trim()).filter(Boolean);
+  const methods = o.method
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const valid = [...DYNAMICS, ...Object.keys(EXTRA_METHODS)];
   for (const m of methods) {
-    if (!valid.includes(m)) throw new UserError(`unknown method '${m}'`, { where: "--method", hint: valid.join(", ") });
+    if (!valid.includes(m))
+      throw new UserError(`unknown method '${m}'`, { where: "--method", hint: valid.join(", ") });
   }
-  if (methods.length === 0) throw new UserError("no method given", { where: "--method", hint: valid.join(", ") });
+  if (methods.length === 0)
+    throw new UserError("no method given", { where: "--method", hint: valid.join(", ") });
   const particles = parsePositiveInt(o.particles, "--particles");
   const maxTime = parsePositive(o.maxTime, "--max-time");
   const dt = o.dt !== undefined ? parsePositive(o.dt, "--dt") : undefined;
@@ -109,7 +134,14 @@ async function exitTime(file: string, o: Opts): Promise<void> {
 }
 
 /** Human-readable table of estimates. */
-function describe(out: { problem: string; from: number[]; to: string; lr: number; batch: number; estimates: Record<string, unknown>[] }): string {
+function describe(out: {
+  problem: string;
+  from: number[];
+  to: string;
+  lr: number;
+  batch: number;
+  estimates: Record<string, unknown>[];
+}): string {
   const lines = [
     `${out.problem}: mean exit time from (${out.from.join(", ")}) into {${out.to}}  (η = ${out.lr}, B = ${out.batch}; SDE time t, iterations t/η)`,
   ];
@@ -128,10 +160,16 @@ function describe(out: { problem: string; from: number[]; to: string; lr: number
           `  [${e.exited}/${e.particles} exited by t = ${fmt(e.horizon as number)}${e.censored ? ", censored: a lower bound" : ""}` +
           `${(e.diverged as number) > 0 ? `, ${e.diverged} diverged` : ""}, dt = ${fmt(e.dt as number)}, 95% CI]`,
       );
-      if (e.exponentiality) lines.push(`           exponentiality: ${(e.exponentiality as { verdict: string }).verdict}`);
+      if (e.exponentiality)
+        lines.push(`           exponentiality: ${(e.exponentiality as { verdict: string }).verdict}`);
       if (e.stopped) lines.push("           interrupted: statistics of the particles that finished");
     } else {
-      const extra = e.applicable === false ? `  (not applicable: ${e.why})` : e.error_estimate !== undefined ? `  (± ${fmt(e.error_estimate as number, 2)} grid error)` : "";
+      const extra =
+        e.applicable === false
+          ? `  (not applicable: ${e.why})`
+          : e.error_estimate !== undefined
+            ? `  (± ${fmt(e.error_estimate as number, 2)} grid error)`
+            : "";
       lines.push(`  ${m} t = ${fmt(e.time as number)} = ${fmt(e.iterations as number)} iterations${extra}`);
     }
   }

@@ -13,7 +13,16 @@ import { loadProblem } from "../../io/load-problem.js";
 import { toJson, writeArrow, writeCsv, writeJson } from "../../io/write.js";
 import { runEnsemble } from "../../parallel/ensemble.js";
 import type { Problem } from "../../problem/types.js";
-import { defaultThreads, fmt, interruptFlag, parsePoint, parsePositive, parsePositiveInt, parseSeed, Progress } from "../common.js";
+import {
+  defaultThreads,
+  fmt,
+  interruptFlag,
+  parsePoint,
+  parsePositive,
+  parsePositiveInt,
+  parseSeed,
+  Progress,
+} from "../common.js";
 
 interface Opts {
   dynamics: string;
@@ -42,7 +51,10 @@ export function registerSimulate(program: Command): void {
     .option("--time <T>", "horizon in SDE time (instead of --steps)")
     .option("--dt <dt>", "SDE step (default η)")
     .option("--from <point>", "start every particle at this point (default: the problem's start)")
-    .option("--init <law>", "initial law: point:X,Y | gaussian:MEAN:STD | uniform (the domain box) | samples:FILE.csv")
+    .option(
+      "--init <law>",
+      "initial law: point:X,Y | gaussian:MEAN:STD | uniform (the domain box) | samples:FILE.csv",
+    )
     .option("--to <region>", "stop particles when they enter this region and report exit times")
     .option("--snapshots <n>", "number of evenly spaced snapshots, including t = 0", "11")
     .option("--seed <S>", "random seed", "1")
@@ -55,12 +67,16 @@ export function registerSimulate(program: Command): void {
 }
 
 function parseInit(p: Problem, o: Opts, baseDir: string): InitialLaw {
-  if (o.from !== undefined && o.init !== undefined) throw new UserError("give either --from or --init, not both", { where: "--init" });
+  if (o.from !== undefined && o.init !== undefined)
+    throw new UserError("give either --from or --init, not both", { where: "--init" });
   const d = p.dim;
   if (o.init === undefined) {
     if (o.from !== undefined) return { kind: "point", point: parsePoint(o.from, d, "--from") };
     if (p.start) return { kind: "point", point: p.start };
-    throw new UserError("no initial law", { where: "--from", hint: "--from POINT, --init LAW, or start: [...] in the problem file" });
+    throw new UserError("no initial law", {
+      where: "--from",
+      hint: "--from POINT, --init LAW, or start: [...] in the problem file",
+    });
   }
   const s = o.init;
   const hint = "point:X,Y | gaussian:MEAN:STD | uniform | samples:FILE.csv";
@@ -73,7 +89,8 @@ function parseInit(p: Problem, o: Opts, baseDir: string): InitialLaw {
   }
   if (s.startsWith("gaussian:")) {
     const [, mean, std] = s.split(":");
-    if (std === undefined) throw new UserError(`"${s}" lacks the standard deviation`, { where: "--init", hint });
+    if (std === undefined)
+      throw new UserError(`"${s}" lacks the standard deviation`, { where: "--init", hint });
     const m = parsePoint(mean, d, "--init gaussian mean");
     const sd = std.split(",").map(Number);
     const sds = sd.length === 1 ? Array(d).fill(sd[0]) : sd;
@@ -112,16 +129,30 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
   const p = lp.problem;
   const baseDir = lp.path.replace(/[/\\][^/\\]*$/, "");
   const dynamics = o.dynamics as DynamicsKind;
-  if (!DYNAMICS.includes(dynamics)) throw new UserError(`unknown dynamics '${o.dynamics}'`, { where: "--dynamics", hint: DYNAMICS.join(", ") });
+  if (!DYNAMICS.includes(dynamics))
+    throw new UserError(`unknown dynamics '${o.dynamics}'`, {
+      where: "--dynamics",
+      hint: DYNAMICS.join(", "),
+    });
   const isSde = dynamics === "sde" || dynamics === "sde2";
-  if (o.dt !== undefined && !isSde) throw new UserError(`applies only to sde and sde2 (${dynamics} steps by η = ${p.lr})`, { where: "--dt" });
+  if (o.dt !== undefined && !isSde)
+    throw new UserError(`applies only to sde and sde2 (${dynamics} steps by η = ${p.lr})`, { where: "--dt" });
   const h = o.dt !== undefined ? parsePositive(o.dt, "--dt") : p.lr;
-  if (o.steps !== undefined && o.time !== undefined) throw new UserError("give either --steps or --time", { where: "--time" });
+  if (o.steps !== undefined && o.time !== undefined)
+    throw new UserError("give either --steps or --time", { where: "--time" });
   const steps =
-    o.steps !== undefined ? parsePositiveInt(o.steps, "--steps", 0) : o.time !== undefined ? Math.ceil(parsePositive(o.time, "--time") / h - 1e-9) : Math.ceil(10 / h);
+    o.steps !== undefined
+      ? parsePositiveInt(o.steps, "--steps", 0)
+      : o.time !== undefined
+        ? Math.ceil(parsePositive(o.time, "--time") / h - 1e-9)
+        : Math.ceil(10 / h);
   const particles = parsePositiveInt(o.particles, "--particles");
   const nsnap = parsePositiveInt(o.snapshots, "--snapshots", 1);
-  const snapshotSteps = [...new Set(Array.from({ length: nsnap }, (_, i) => (nsnap === 1 ? steps : Math.round((i * steps) / (nsnap - 1)))))];
+  const snapshotSteps = [
+    ...new Set(
+      Array.from({ length: nsnap }, (_, i) => (nsnap === 1 ? steps : Math.round((i * steps) / (nsnap - 1)))),
+    ),
+  ];
   const seed = parseSeed(o.seed);
   const threads = o.threads !== undefined ? parsePositiveInt(o.threads, "--threads") : defaultThreads();
   const init = parseInit(p, o, baseDir);
@@ -149,9 +180,20 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
   const m = res.to - res.from;
   const d = p.dim;
   const snaps = res.snapshotSteps.map((k, s) => {
-    const xs = Array.from({ length: d }, (_, i) => res.snapshots.subarray((s * d + i) * m, (s * d + i + 1) * m));
+    const xs = Array.from({ length: d }, (_, i) =>
+      res.snapshots.subarray((s * d + i) * m, (s * d + i + 1) * m),
+    );
     const st = snapshotStats(xs, { time: k * res.stepSize, lr: p.lr });
-    return { step: k, time: k * res.stepSize, iterations: (k * res.stepSize) / p.lr, valid: st.valid, diverged: st.diverged, mean: st.mean, mean_ci95: Array.from(st.mean, (_v, i) => [st.meanLo[i], st.meanHi[i]]), cov: st.cov };
+    return {
+      step: k,
+      time: k * res.stepSize,
+      iterations: (k * res.stepSize) / p.lr,
+      valid: st.valid,
+      diverged: st.diverged,
+      mean: st.mean,
+      mean_ci95: Array.from(st.mean, (_v, i) => [st.meanLo[i], st.meanHi[i]]),
+      cov: st.cov,
+    };
   });
   const divergedCount = res.divergedStep.reduce((a, v) => a + (v >= 0 ? 1 : 0), 0);
   const firstDiv = res.divergedStep.reduce((a, v) => (v >= 0 && (a < 0 || v < a) ? v : a), -1);
@@ -173,13 +215,35 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
     divergence: { particles: divergedCount, first_step: firstDiv < 0 ? null : firstDiv, bound: res.bound },
     snapshots: snaps,
     exit: exit
-      ? { to: o.to, mean: exit.mean, median: exit.median, exited: exit.exited, censored: exit.censored, diverged: exit.diverged, exponentiality: exit.exponentiality ? { statistic: exit.exponentiality.statistic, p_value: exit.exponentiality.pValue, verdict: exit.exponentiality.verdict } : null }
+      ? {
+          to: o.to,
+          mean: exit.mean,
+          median: exit.median,
+          exited: exit.exited,
+          censored: exit.censored,
+          diverged: exit.diverged,
+          exponentiality: exit.exponentiality
+            ? {
+                statistic: exit.exponentiality.statistic,
+                p_value: exit.exponentiality.pValue,
+                verdict: exit.exponentiality.verdict,
+              }
+            : null,
+        }
       : null,
   };
   if (o.out) {
     writeCsv(
       join(o.out, "moments.csv"),
-      ["step", "time", "iterations", "valid", "diverged", ...p.varNames.map((v) => `mean_${v}`), ...p.varNames.flatMap((a) => p.varNames.map((b) => `cov_${a}_${b}`))],
+      [
+        "step",
+        "time",
+        "iterations",
+        "valid",
+        "diverged",
+        ...p.varNames.map((v) => `mean_${v}`),
+        ...p.varNames.flatMap((a) => p.varNames.map((b) => `cov_${a}_${b}`)),
+      ],
       snaps.map((s) => [s.step, s.time, s.iterations, s.valid, s.diverged, ...s.mean, ...s.cov]),
     );
     const cols: Record<string, Float64Array | Int32Array> = {};
@@ -200,8 +264,21 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
       }
     });
     writeArrow(join(o.out, "snapshots.arrow"), cols);
-    if (o.to) writeArrow(join(o.out, "exit-times.arrow"), { particle: Int32Array.from({ length: m }, (_, j) => res.from + j), time: res.exitTime });
-    writeJson(join(o.out, "manifest.json"), { sgdscope: "simulate", files: { moments: "moments.csv", snapshots: "snapshots.arrow", exit_times: o.to ? "exit-times.arrow" : null }, problem_file: lp.path, ...summary });
+    if (o.to)
+      writeArrow(join(o.out, "exit-times.arrow"), {
+        particle: Int32Array.from({ length: m }, (_, j) => res.from + j),
+        time: res.exitTime,
+      });
+    writeJson(join(o.out, "manifest.json"), {
+      sgdscope: "simulate",
+      files: {
+        moments: "moments.csv",
+        snapshots: "snapshots.arrow",
+        exit_times: o.to ? "exit-times.arrow" : null,
+      },
+      problem_file: lp.path,
+      ...summary,
+    });
   }
   if (o.json) {
     process.stdout.write(`${toJson(summary)}\n`);
@@ -211,11 +288,19 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
     `${p.name}: ${dynamics}, ${res.completed} particles × ${steps} steps of ${fmt(res.stepSize)} (SDE time ${fmt(steps * res.stepSize)} = ${fmt((steps * res.stepSize) / p.lr)} iterations), seed ${seed}${res.stopped ? " — interrupted, partial" : ""}`,
   ];
   for (const s of snaps) {
-    const mean = Array.from(s.mean, (v, i) => `${fmt(v)} ± ${fmt((s.mean_ci95[i][1] - s.mean_ci95[i][0]) / 2, 2)}`).join(", ");
+    const mean = Array.from(
+      s.mean,
+      (v, i) => `${fmt(v)} ± ${fmt((s.mean_ci95[i][1] - s.mean_ci95[i][0]) / 2, 2)}`,
+    ).join(", ");
     const sd = Array.from({ length: d }, (_, i) => fmt(Math.sqrt(s.cov[i * d + i]))).join(", ");
-    lines.push(`  t = ${fmt(s.time).padEnd(8)} (${fmt(s.iterations)} it.)  mean (${mean})  sd (${sd})${s.diverged ? `  ${s.diverged} diverged` : ""}`);
+    lines.push(
+      `  t = ${fmt(s.time).padEnd(8)} (${fmt(s.iterations)} it.)  mean (${mean})  sd (${sd})${s.diverged ? `  ${s.diverged} diverged` : ""}`,
+    );
   }
-  if (divergedCount > 0) lines.push(`  DIVERGENCE: ${divergedCount} of ${res.completed} particles diverged (|x| > ${fmt(res.bound)} or non-finite), the first at step ${firstDiv}`);
+  if (divergedCount > 0)
+    lines.push(
+      `  DIVERGENCE: ${divergedCount} of ${res.completed} particles diverged (|x| > ${fmt(res.bound)} or non-finite), the first at step ${firstDiv}`,
+    );
   if (exit) lines.push(`  exit into {${o.to}}: ${formatExitTimeStats(exit).split("\n").join("\n    ")}`);
   if (o.out) lines.push(`  wrote ${join(o.out, "manifest.json")}, moments.csv, snapshots.arrow`);
   process.stdout.write(`${lines.join("\n")}\n`);
