@@ -103,6 +103,13 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
   const idx = new Int32Array(d);
   const xb = new Float64Array(d);
   const traceA = new Float64Array(n);
+  const bvec = new Float64Array(d);
+  const axisDrift = new Float64Array(d);
+  const beta = new Float64Array(6);
+  const Dp = new Float64Array(3);
+  const tj = new Int32Array(2);
+  const th2 = new Float64Array(2);
+  const dir = new Float64Array(d);
 
   let cap = n * (2 * d + 1) + 16;
   let colIdx = new Int32Array(cap);
@@ -149,10 +156,56 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
     let m = 0; // row buffer length
     let nterms = 0;
     for (let k = 0; k < d; k++) axisA[k] = Dt[k * d + k] * h[k] * h[k];
+    const projDrift = d === 2 && offDiag;
     if (d > 1 && offDiag) {
       for (let k = 0; k < d; k++) axisA[k] = 0;
       nterms = selling(d, Dt, w, off, sb, st);
-      if (st[0]) fallbacks++;
+      if (st[0]) {
+        // Degenerate D with a non-lattice kernel: relax to D + μI, μ = tr D·h_min/ℓ·2^r (vanishes under
+        // refinement, O(h) consistency), until the reduction closes with bounded offsets.
+        fallbacks++;
+        let trD = 0;
+        let hmin = Number.POSITIVE_INFINITY;
+        let ell = 0;
+        for (let k = 0; k < d; k++) {
+          trD += Dt[k * d + k] * h[k] * h[k];
+          hmin = Math.min(hmin, h[k]);
+          ell = Math.max(ell, grid.hi[k] - grid.lo[k]);
+        }
+        let mu = (trD * hmin) / ell;
+        for (let r = 0; r < 12 && st[0]; r++, mu *= 2) {
+          for (let k = 0; k < d; k++)
+            Dt[k * d + k] += mu / (h[k] * h[k]) - (r > 0 ? mu / 2 / (h[k] * h[k]) : 0);
+          nterms = selling(d, Dt, w, off, sb, st);
+        }
+      }
+      if (projDrift) {
+        // b = −∇L (+c), split as b = Σ_t β_t H e_t + r with β_t = ρ_t⟨H e_t, D⁺b⟩ (projection on range D)
+        problem.loss.gradient(x, grad);
+        if (order2) {
+          problem.loss.hessian(x, hess);
+          for (let k = 0; k < d; k++) {
+            let q = 0;
+            for (let l = 0; l < d; l++) q += hess[k * d + l] * grad[l];
+            c[k] = -0.5 * eta * q;
+          }
+        }
+        for (let k = 0; k < d; k++) {
+          bvec[k] = -grad[k] + (order2 ? c[k] : 0);
+          axisDrift[k] = bvec[k];
+        }
+        pinv2(Dt[0] * h[0] * h[0], Dt[1] * h[0] * h[1], Dt[3] * h[1] * h[1], Dp);
+        const y0 = Dp[0] * bvec[0] + Dp[1] * bvec[1];
+        const y1 = Dp[1] * bvec[0] + Dp[2] * bvec[1];
+        for (let t = 0; t < nterms; t++) {
+          const e0 = off[2 * t] * h[0];
+          const e1 = off[2 * t + 1] * h[1];
+          beta[t] = w[t] * (e0 * y0 + e1 * y1);
+          axisDrift[0] -= beta[t] * e0;
+          axisDrift[1] -= beta[t] * e1;
+        }
+        // axisDrift now holds the residual r (drift outside range D), upwinded/fitted on the axes
+      }
       // move axis offsets into axisA
       let q = 0;
       for (let t = 0; t < nterms; t++) {
@@ -167,15 +220,17 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
         }
         if (nz === 1 && ax >= 0) {
           axisA[ax] += w[t] * h[ax] * h[ax];
+          if (projDrift) axisDrift[ax] += beta[t] * off[t * d + ax] * h[ax];
         } else {
           w[q] = w[t];
+          beta[q] = beta[t];
           for (let k = 0; k < d; k++) off[q * d + k] = off[t * d + k];
           q++;
         }
       }
       nterms = q;
     }
-    if (order2) {
+    if (order2 && !projDrift) {
       problem.loss.gradient(x, grad);
       problem.loss.hessian(x, hess);
       for (let k = 0; k < d; k++) {
@@ -225,24 +280,47 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
       const hbar = 0.5 * (hm + hp);
       const a = axisA[k];
       const ck = order2 ? c[k] : 0;
-      const rm = sgRate(a, -(Lm - L[i]) - ck * hm) / (hm * hbar);
-      const rp = sgRate(a, -(Lp - L[i]) + ck * hp) / (hp * hbar);
+      const sm = projDrift ? -axisDrift[k] * hm : -(Lm - L[i]) - ck * hm;
+      const sp = projDrift ? axisDrift[k] * hp : -(Lp - L[i]) + ck * hp;
+      const rm = sgRate(a, sm) / (hm * hbar);
+      const rp = sgRate(a, sp) / (hp * hbar);
       m = push(rc, rv, m, jm, rm);
       m = push(rc, rv, m, jp, rp);
     }
-    // Off-axis Selling terms: centred second differences.
+    // Off-axis Selling terms: second differences along the offset (exponentially fitted with the projected
+    // drift β in 2-D), shortened to the absorbing boundary with cut cells as on the axes.
     for (let t = 0; t < nterms; t++) {
-      for (let sgn = -1; sgn <= 1; sgn += 2) {
+      for (let q = 0; q < 2; q++) {
+        const sgn = q === 0 ? -1 : 1;
         let j = 0;
+        let mirrored = false;
         for (let k = 0; k < d; k++) {
           let v = idx[k] + sgn * off[t * d + k];
           const nk = shape[k];
-          if (v < 0) v = -v;
-          if (v > nk - 1) v = 2 * (nk - 1) - v;
+          if (v < 0) {
+            v = -v;
+            mirrored = true;
+          }
+          if (v > nk - 1) {
+            v = 2 * (nk - 1) - v;
+            mirrored = true;
+          }
           if (v < 0) v = 0;
           j += v * strides[k];
         }
-        m = push(rc, rv, m, j, w[t]);
+        tj[q] = j;
+        th2[q] = 1;
+        if (cut && !mirrored && absorbing![j]) {
+          for (let k = 0; k < d; k++) dir[k] = sgn * off[t * d + k] * h[k];
+          th2[q] = crossingDir(regionFn!, x, dir, xb);
+          cutEdges++;
+        }
+      }
+      const hb = 0.5 * (th2[0] + th2[1]);
+      for (let q = 0; q < 2; q++) {
+        const sgn = q === 0 ? -1 : 1;
+        const rate = projDrift ? sgRate(w[t], sgn * beta[t] * th2[q]) : w[t];
+        m = push(rc, rv, m, tj[q], rate / (th2[q] * hb));
       }
     }
     // diagonal
@@ -290,6 +368,41 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
   };
 }
 
+/** Pseudo-inverse of the symmetric 2×2 [[a,b],[b,c]] (eigenvalues ≤ 1e-12·max dropped) → [p00, p01, p11]. */
+function pinv2(a: number, b: number, c: number, out: Float64Array): void {
+  const tr = a + c;
+  const disc = Math.sqrt(0.25 * (a - c) * (a - c) + b * b);
+  const l1 = 0.5 * tr + disc;
+  const l2 = 0.5 * tr - disc;
+  out.fill(0);
+  if (!(l1 > 0)) return;
+  // eigenvector of l1
+  let v0 = b;
+  let v1 = l1 - a;
+  if (Math.abs(v0) + Math.abs(v1) < 1e-300 * (Math.abs(l1) + 1)) {
+    v0 = l1 - c;
+    v1 = b;
+  }
+  let nv = Math.hypot(v0, v1);
+  if (!(nv > 0)) {
+    v0 = 1;
+    v1 = 0;
+    nv = 1;
+  }
+  v0 /= nv;
+  v1 /= nv;
+  out[0] = (v0 * v0) / l1;
+  out[1] = (v0 * v1) / l1;
+  out[2] = (v1 * v1) / l1;
+  if (l2 > 1e-12 * l1) {
+    const u0 = -v1;
+    const u1 = v0;
+    out[0] += (u0 * u0) / l2;
+    out[1] += (u0 * u1) / l2;
+    out[2] += (u1 * u1) / l2;
+  }
+}
+
 /** Adds rate v to column j in the row buffer (merging duplicates). */
 function push(rc: Int32Array, rv: Float64Array, m: number, j: number, v: number): number {
   for (let q = 0; q < m; q++) {
@@ -333,6 +446,19 @@ function crossing(region: RegionFn, x: Float64Array, k: number, step: number, xb
   const th = Math.max(1e-3, hi);
   xb[k] = x[k] + th * step;
   return th;
+}
+
+/** As `crossing`, along an arbitrary step vector `dir` from x. */
+function crossingDir(region: RegionFn, x: Float64Array, dir: Float64Array, xb: Float64Array): number {
+  let lo = 0;
+  let hi = 1;
+  for (let it = 0; it < 40; it++) {
+    const mid = 0.5 * (lo + hi);
+    for (let k = 0; k < x.length; k++) xb[k] = x[k] + mid * dir[k];
+    if (region(xb)) hi = mid;
+    else lo = mid;
+  }
+  return Math.max(1e-3, hi);
 }
 
 /** Max |row sum| / max |diagonal| and min off-diagonal of Q (Markov-chain sanity check). */

@@ -6,13 +6,20 @@
  */
 
 /** Maximum Selling iterations. Reached only for (nearly) degenerate D with an irrational kernel. */
-const MAX_ITER = 40;
+const MAX_ITER = 200;
+/**
+ * Largest offset component allowed (stencil radius). A degenerate D whose kernel is not a lattice direction
+ * (e.g. rank-1 noise along an irrational angle) would need unbounded offsets: the reduction stops there, drops
+ * the (small) negative weights and flags the node — a monotone stencil whose direction error is O(1/R²).
+ */
+const MAX_COMPONENT_2D = 16;
+const MAX_COMPONENT_3D = 3;
 
 /**
  * Decomposes the 2×2 or 3×3 matrix D (row-major). Writes up to 3 (2-D) or 6 (3-D) weights into `w` and the
  * offsets into `off` (d integers each). Returns the number of terms. If the iteration cap is hit (degenerate D
- * whose range is not a lattice direction), negative weights are dropped: a monotone but O(tiny) inconsistent
- * stencil; `state[0]` is set to 1 in that case.
+ * whose range is not a lattice direction) or the offset cap, negative weights are dropped: a monotone but slightly
+ * inconsistent stencil; `state[0]` is set to 1 in that case.
  */
 export function selling(
   d: number,
@@ -39,13 +46,17 @@ export function selling(
         if (dot2(D, sb, i, j) > tol) found = p;
       }
       if (found < 0) break;
-      if (it >= MAX_ITER) {
-        state[0] = 1;
-        break;
-      }
       const i = found;
       const j = (found + 1) % 3;
       const k = (found + 2) % 3;
+      if (
+        it >= MAX_ITER ||
+        Math.abs(sb[2 * i] - sb[2 * j]) > MAX_COMPONENT_2D ||
+        Math.abs(sb[2 * i + 1] - sb[2 * j + 1]) > MAX_COMPONENT_2D
+      ) {
+        state[0] = 1;
+        break;
+      }
       // (v_i, v_j, v_k) ← (−v_i, v_j, v_i − v_j)
       sb[2 * k] = sb[2 * i] - sb[2 * j];
       sb[2 * k + 1] = sb[2 * i + 1] - sb[2 * j + 1];
@@ -87,7 +98,13 @@ export function selling(
       }
     }
     if (fi < 0) break;
-    if (it >= MAX_ITER) {
+    let tooLong = false;
+    for (let k = 0; k < 4; k++) {
+      if (k === fi || k === fj) continue;
+      for (let c = 0; c < 3; c++)
+        if (Math.abs(sb[3 * k + c] + sb[3 * fi + c]) > MAX_COMPONENT_3D) tooLong = true;
+    }
+    if (it >= MAX_ITER || tooLong) {
       state[0] = 1;
       break;
     }
