@@ -1,0 +1,242 @@
+/**
+ * The long-time verdict as a pure function of landscape facts (DESIGN.md §1, the paper's
+ * long-time regime): does the law of the SDE/SGD converge, to a density, to point masses at
+ * interpolating minima, or to a mixture; at what rate; and what Noisy SGD (diffusion ηΣ_B + 2δI)
+ * does as δ → 0. Optional PDE facts (spectral gap of −𝓛, fitted entropy decay rate) override the
+ * landscape estimates of the rate.
+ *
+ * Reasoning used (assumptions stated in the output):
+ * - δ > 0, confining problem: A ≥ 2δI is uniformly elliptic → a unique stationary density, reached
+ *   exponentially fast (rate = spectral gap).
+ * - δ = 0, Σ(m) = 0 at a minimum m (interpolating): the diffusion vanishes there; a smooth Σ ≥ 0
+ *   vanishes quadratically, so the exit time from m is infinite and mass near m converges to the
+ *   point x* = m (OU spread collapses). Mass in basins of non-interpolating minima with
+ *   non-degenerate noise leaks out on the Kramers time scale and is eventually absorbed at
+ *   interpolating minima: the t → ∞ limit is a sum of point masses, a "mixture" with a spread-out
+ *   part over any horizon shorter than those exit times (metastability), or for ever when some
+ *   non-interpolating minimum cannot be left (infinite exit time).
+ * - δ = 0, no interpolating minimum, Σ non-degenerate: a stationary density (∝ exp(−L/ε) when
+ *   Σ = σ²I); rank-deficient Σ can give a singular stationary law.
+ */
+import type { CriticalPoint } from "./critical-points.js";
+import type { LandscapeProblem } from "./util.js";
+
+export interface MinimumFacts {
+  value: number;
+  /** Σ(m) ≈ 0. */
+  interpolating: boolean;
+  /** Numerical rank of Σ(m). */
+  noiseRank: number;
+  /** Smallest / largest Hessian eigenvalue at m. */
+  lambdaMin: number;
+  lambdaMax: number;
+  /** Mean exit time (SDE time) from m, e.g. Kramers or PDE; Infinity when it cannot be left; NaN unknown. */
+  exitTime?: number;
+  /** Mass of the initial law in this basin (drift regime), optional. */
+  mass?: number;
+}
+
+export interface VerdictInput {
+  dim: number;
+  /** η (for iterations and SGD stability). */
+  eta: number;
+  /** Noisy-SGD δ. */
+  delta: number;
+  minima: MinimumFacts[];
+  /** True when Σ(x) has full rank everywhere except at interpolating minima (e.g. isotropic). */
+  nondegenerate?: boolean;
+  /** The state space is confining (bounded reflecting box or L → ∞). Default true. */
+  confining?: boolean;
+  /** Spectral gap of −𝓛 from the PDE (1/SDE time). */
+  spectralGap?: number;
+  /** Fitted exponential decay rate of H(ρ_t|ρ_∞) (1/SDE time). */
+  entropyRate?: number;
+  /** Time horizon of interest (SDE time); defines "metastable mixture". */
+  horizon?: number;
+}
+
+export interface Verdict {
+  converges: boolean | "unknown";
+  limit: "density" | "point-masses" | "mixture" | "singular" | "unknown";
+  /** Indices of the minima carrying point masses in the limit. */
+  atoms: number[];
+  /** Asymptotic rate (1/SDE time) and where it came from. */
+  rate: {
+    value: number;
+    source: "spectral-gap" | "entropy-fit" | "kramers" | "hessian" | "sgd-contraction" | "none";
+  };
+  /** Time scale (SDE time) of metastable leakage when it exists. */
+  metastableTime?: number;
+  /** Noisy-SGD δ → 0 statement. */
+  noisySgd: string;
+  sentence: string;
+  assumptions: string[];
+}
+
+const fmt = (v: number) => (Number.isFinite(v) ? v.toPrecision(3) : String(v));
+
+/** The verdict from landscape facts. */
+export function longTimeVerdict(inp: VerdictInput): Verdict {
+  const { minima, eta, delta } = inp;
+  const confining = inp.confining ?? true;
+  const assumptions: string[] = [];
+  if (!confining) assumptions.push("the problem is not confining: mass may escape to infinity");
+  const interp = minima.map((m, i) => (m.interpolating ? i : -1)).filter((i) => i >= 0);
+  const nonInterp = minima.map((m, i) => (m.interpolating ? -1 : i)).filter((i) => i >= 0);
+  const pdeRate =
+    inp.spectralGap !== undefined
+      ? { value: inp.spectralGap, source: "spectral-gap" as const }
+      : inp.entropyRate !== undefined
+        ? { value: inp.entropyRate, source: "entropy-fit" as const }
+        : undefined;
+  const exitMax = Math.max(...minima.map((m) => m.exitTime ?? Number.NaN).filter((t) => !Number.isNaN(t)), 0);
+  const densityRate = (): Verdict["rate"] => {
+    if (pdeRate) return pdeRate;
+    if (minima.length > 1 && exitMax > 0 && Number.isFinite(exitMax))
+      return { value: 1 / exitMax, source: "kramers" };
+    if (minima.length === 1) return { value: minima[0].lambdaMin, source: "hessian" };
+    return { value: Number.NaN, source: "none" };
+  };
+  let noisySgd: string;
+  if (interp.length > 0) {
+    noisySgd =
+      "Noisy SGD (δ > 0) has A ≥ 2δI, so for every δ > 0 the law converges to a unique density; near the interpolating minima the noise is only 2δ, so as δ → 0 that density concentrates on them and the time to leave them grows without bound (the spectral gap closes): the limits t → ∞ and δ → 0 do not commute, and δ → 0 recovers the point-mass picture only at ever longer times.";
+  } else if (inp.nondegenerate ?? false) {
+    noisySgd =
+      "Σ is non-degenerate at every minimum, so δ → 0 is a regular perturbation: the δ-stationary densities tend to the δ = 0 stationary density and the rate stays bounded away from 0.";
+  } else {
+    noisySgd =
+      "Σ is rank-deficient somewhere: δ > 0 makes the diffusion elliptic (unique density); as δ → 0 the stationary law may become singular along the directions without noise.";
+  }
+  // δ > 0: elliptic.
+  if (delta > 0 || (interp.length === 0 && (inp.nondegenerate ?? false))) {
+    const rate = densityRate();
+    const why =
+      delta > 0 ? `Noisy SGD with δ = ${fmt(delta)} makes A ≥ 2δI elliptic` : "the noise is non-degenerate";
+    return {
+      converges: confining ? true : "unknown",
+      limit: confining ? "density" : "unknown",
+      atoms: [],
+      rate,
+      noisySgd,
+      sentence: confining
+        ? `Converges to a unique stationary density (${why}); asymptotic rate ${fmt(rate.value)} per unit SDE time (${rate.source})${
+            rate.source === "kramers" ? ", i.e. set by the slowest escape between minima" : ""
+          }.`
+        : `Not confining: ${why}, but mass may escape to infinity.`,
+      assumptions,
+    };
+  }
+  if (interp.length === 0) {
+    const rate = densityRate();
+    const ranks = minima.map((m) => m.noiseRank);
+    return {
+      converges: "unknown",
+      limit: "singular",
+      atoms: [],
+      rate,
+      noisySgd,
+      sentence: `No minimum is interpolating, but Σ is rank-deficient (rank ${ranks.join(", ")} of ${inp.dim} at the minima): the law converges to a stationary law that need not have a density (hypoellipticity not checked).`,
+      assumptions,
+    };
+  }
+  // δ = 0 with interpolating minima.
+  const stuck = nonInterp.filter((i) => {
+    const t = minima[i].exitTime;
+    return (
+      t === Number.POSITIVE_INFINITY ||
+      ((t === undefined || Number.isNaN(t)) && minima[i].noiseRank < inp.dim)
+    );
+  });
+  const leaky = nonInterp.filter((i) => !stuck.includes(i));
+  const stable = interp.filter((i) => eta * minima[i].lambdaMax < 2);
+  const rho = Math.max(
+    ...stable.map((i) => Math.abs(1 - eta * minima[i].lambdaMin)),
+    Math.max(...stable.map((i) => Math.abs(1 - eta * minima[i].lambdaMax))),
+  );
+  const contraction: Verdict["rate"] = stable.length
+    ? { value: -Math.log(rho) / eta, source: "sgd-contraction" }
+    : { value: Number.NaN, source: "none" };
+  const unstable = interp.filter((i) => !stable.includes(i));
+  if (unstable.length)
+    assumptions.push(`η·λ_max ≥ 2 at interpolating minima ${unstable.join(", ")}: SGD cannot settle there`);
+  const leakTime = Math.max(
+    ...leaky.map((i) => minima[i].exitTime ?? Number.NaN).filter((t) => !Number.isNaN(t)),
+    0,
+  );
+  if (stuck.length > 0) {
+    return {
+      converges: true,
+      limit: "mixture",
+      atoms: stable,
+      rate: pdeRate ?? contraction,
+      noisySgd,
+      sentence: `A mixture: point masses at the interpolating minima ${stable.join(", ")} plus a spread-out part that never leaves the non-interpolating minima ${stuck.join(", ")} (their noise is degenerate or their exit time infinite).`,
+      assumptions,
+    };
+  }
+  if (leaky.length > 0) {
+    const within = inp.horizon !== undefined && leakTime > inp.horizon;
+    return {
+      converges: true,
+      limit: within ? "mixture" : "point-masses",
+      atoms: stable,
+      rate: leakTime > 0 ? { value: 1 / leakTime, source: "kramers" } : (pdeRate ?? contraction),
+      metastableTime: leakTime > 0 ? leakTime : undefined,
+      noisySgd,
+      sentence: within
+        ? `Over the horizon ${fmt(inp.horizon!)} (SDE time) a metastable mixture: point masses at interpolating minima ${stable.join(", ")} and noisy clouds at minima ${leaky.join(", ")}, which empty only on the time scale ${fmt(leakTime)} (${fmt(leakTime / eta)} iterations).`
+        : `Converges to point masses at the interpolating minima ${stable.join(", ")}: mass at the non-interpolating minima ${leaky.join(", ")} leaks out on the time scale ${
+            leakTime > 0 ? `${fmt(leakTime)} (${fmt(leakTime / eta)} iterations)` : "of their exit time"
+          } and is absorbed where the noise vanishes.`,
+      assumptions,
+    };
+  }
+  return {
+    converges: stable.length > 0,
+    limit: "point-masses",
+    atoms: stable,
+    rate: pdeRate ?? contraction,
+    noisySgd,
+    sentence: `Every minimum is interpolating (Σ = 0 there): the parameters converge to one of the minima ${stable.join(", ")} (point masses, weights set by the initial law's basins), linearly at rate ${fmt(contraction.value)} per unit SDE time.`,
+    assumptions,
+  };
+}
+
+/**
+ * Convenience: the verdict from findMinima output (noise at each minimum) and optional exit times
+ * (e.g. `exitTimeFromMinimum(...).time` per minimum) and PDE facts. "Non-degenerate" is taken to
+ * mean: Σ has full rank at every non-interpolating minimum (stated in the assumptions).
+ */
+export function verdictFromLandscape(
+  p: LandscapeProblem,
+  minima: CriticalPoint[],
+  extra: { exitTimes?: number[]; masses?: number[] } & Pick<
+    VerdictInput,
+    "spectralGap" | "entropyRate" | "horizon" | "confining"
+  > = {},
+): Verdict {
+  const facts: MinimumFacts[] = minima.map((m, i) => ({
+    value: m.value,
+    interpolating: m.noise ? m.noise.interpolating : true,
+    noiseRank: m.noise ? m.noise.rank : 0,
+    lambdaMin: m.eigenvalues[0],
+    lambdaMax: m.eigenvalues[m.eigenvalues.length - 1],
+    exitTime: extra.exitTimes?.[i],
+    mass: extra.masses?.[i],
+  }));
+  const nondegenerate = facts.every((f) => f.interpolating || f.noiseRank === p.dim);
+  const v = longTimeVerdict({
+    dim: p.dim,
+    eta: p.lr ?? 1,
+    delta: p.delta ?? 0,
+    minima: facts,
+    nondegenerate,
+    confining: extra.confining,
+    spectralGap: extra.spectralGap,
+    entropyRate: extra.entropyRate,
+    horizon: extra.horizon,
+  });
+  v.assumptions.push("non-degeneracy judged from the rank of Σ at the minima only");
+  return v;
+}
