@@ -79,20 +79,24 @@ def main():
         step(xc, lc, cidx[k])
 
     M, K = cfg["particles"], cfg["steps"]
-    xs = [np.array(cfg["inits"][p], dtype=np.float64) for p in range(M)]
     rng = np.random.default_rng(1)
     # warm-up
-    xw = xs[0].copy()
+    xw = np.array(cfg["inits"][0], dtype=np.float64)
     lw = views(xw, sizes)
     for _ in range(20):
         step(xw, lw, rng.integers(0, n, B))
-    t0 = time.perf_counter()
-    for p in range(M):
-        x = xs[p]
-        layers = views(x, sizes)
-        for _ in range(K):
-            step(x, layers, rng.integers(0, n, B))
-    sec = time.perf_counter() - t0
+    # the machine may be shared: repeat and keep the best run
+    times = []
+    for _ in range(cfg.get("reps", 1)):
+        xs = [np.array(cfg["inits"][p], dtype=np.float64) for p in range(M)]
+        t0 = time.perf_counter()
+        for p in range(M):
+            x = xs[p]
+            layers = views(x, sizes)
+            for _ in range(K):
+                step(x, layers, rng.integers(0, n, B))
+        times.append(time.perf_counter() - t0)
+    sec = min(times)
 
     def loss(x):
         layers = views(x, sizes)
@@ -107,6 +111,7 @@ def main():
     print(json.dumps({
         "seconds": sec,
         "rate": M * K / sec,
+        "allRates": [M * K / t for t in times],
         "meanLoss": float(np.mean([loss(x) for x in xs])),
         "check": xc.tolist(),
         "numpyVersion": np.__version__,

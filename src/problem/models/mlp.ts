@@ -97,6 +97,8 @@ export class MlpLoss implements Loss, FiniteSum {
   private readonly bD0: Float64Array; // deltas, CHUNK × max n_l
   private readonly bD1: Float64Array;
   private readonly bWt: Float64Array; // a transposed weight matrix
+  private readonly bDt: Float64Array; // Δ_l transposed, unit-major (n_l × CHUNK)
+  private readonly bHt: Float64Array; // H_{l−1} transposed, unit-major
   private readonly allIdx: Int32Array; // 0..n−1
 
   /**
@@ -159,6 +161,8 @@ export class MlpLoss implements Loss, FiniteSum {
     let maxW = 0;
     for (let l = 1; l < this.sizes.length; l++) maxW = Math.max(maxW, this.sizes[l] * this.sizes[l - 1]);
     this.bWt = new Float64Array(maxW);
+    this.bDt = new Float64Array(CHUNK * maxUnits);
+    this.bHt = new Float64Array(CHUNK * maxUnits);
     this.allIdx = new Int32Array(n);
     for (let i = 0; i < n; i++) this.allIdx[i] = i;
   }
@@ -404,22 +408,35 @@ export class MlpLoss implements Loss, FiniteSum {
       const Hp = H[l - 1];
       const wo = this.wo[l - 1];
       const bo = this.bo[l - 1];
+      // transpose Δ_l and H_{l−1} to unit-major so that ∇W_l = Δ_lᵀ H_{l−1} is contiguous dot products
+      const Dt = this.bDt;
+      const Ht = this.bHt;
+      for (let b = 0; b < cnt; b++) {
+        for (let r = 0; r < nout; r++) Dt[r * CHUNK + b] = D[b * nout + r];
+        for (let c = 0; c < nin; c++) Ht[c * CHUNK + b] = Hp[b * nin + c];
+      }
       for (let r = 0; r < nout; r++) {
         const w = wo + r * nin;
+        const dr = r * CHUNK;
         for (let c = 0; c < nin; c++) {
+          const hc = c * CHUNK;
           let a0 = 0;
           let a1 = 0;
+          let a2 = 0;
+          let a3 = 0;
           let b = 0;
-          for (; b + 1 < cnt; b += 2) {
-            a0 += D[b * nout + r] * Hp[b * nin + c];
-            a1 += D[(b + 1) * nout + r] * Hp[(b + 1) * nin + c];
+          for (; b + 3 < cnt; b += 4) {
+            a0 += Dt[dr + b] * Ht[hc + b];
+            a1 += Dt[dr + b + 1] * Ht[hc + b + 1];
+            a2 += Dt[dr + b + 2] * Ht[hc + b + 2];
+            a3 += Dt[dr + b + 3] * Ht[hc + b + 3];
           }
-          if (b < cnt) a0 += D[b * nout + r] * Hp[b * nin + c];
-          g[w + c] += a0 + a1;
+          for (; b < cnt; b++) a0 += Dt[dr + b] * Ht[hc + b];
+          g[w + c] += a0 + a1 + (a2 + a3);
         }
         if (bo >= 0) {
           let a = 0;
-          for (let b = 0; b < cnt; b++) a += D[b * nout + r];
+          for (let b = 0; b < cnt; b++) a += Dt[dr + b];
           g[bo + r] += a;
         }
       }
