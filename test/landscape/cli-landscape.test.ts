@@ -1,0 +1,73 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command } from "commander";
+import { describe, expect, it, vi } from "vitest";
+import { boundsMethod, kramersMethod, registerLandscape } from "../../src/cli/commands/landscape.js";
+import { EXTRA_METHODS } from "../../src/cli/methods.js";
+import { loadProblem } from "../../src/io/load-problem.js";
+
+const ref = JSON.parse(readFileSync("/work/shared/reference/double-well-met.json", "utf8")) as {
+  rows: { eps: number; to_saddle_x_gt_0: number; to_other_min_x_ge_1: number; kramers: number }[];
+};
+const tmp = mkdtempSync(join(tmpdir(), "sgdscope-landscape-"));
+const dw = (eps: number) => {
+  const f = join(tmp, `dw-${eps}.yaml`);
+  writeFileSync(
+    f,
+    `name: dw\nloss: "x^4/4 - x^2/2"\nnoise: { isotropic: 1 }\nlr: ${2 * eps}\nbatch: 1\ndomain: [[-3, 3]]\n`,
+  );
+  return f;
+};
+
+describe("CLI: exit-time methods kramers and bounds", () => {
+  it("are registered", () => {
+    expect(EXTRA_METHODS.kramers).toBe(kramersMethod);
+    expect(EXTRA_METHODS.bounds).toBe(boundsMethod);
+  });
+
+  it("double well ε = 0.05: kramers halves for x > 0, full for x >= 1; bounds bracket the reference", () => {
+    const row = ref.rows.find((r) => r.eps === 0.05)!;
+    const lp = loadProblem(dw(0.05));
+    const half = kramersMethod(lp, { from: [-1], to: "x > 0", json: true });
+    expect(half.method).toBe("kramers");
+    expect(half.applicable).toBe(true);
+    expect(Math.abs((half.time as number) / (row.kramers / 2) - 1)).toBeLessThan(1e-6);
+    expect(half.iterations as number).toBeCloseTo((half.time as number) / 0.1, 6);
+    const full = kramersMethod(lp, { from: [-1], to: "x >= 1", json: true });
+    expect(Math.abs((full.time as number) / row.kramers - 1)).toBeLessThan(1e-6);
+    const b1 = boundsMethod(lp, { from: [-1], to: "x > 0", json: true });
+    expect(b1.method).toBe("bounds");
+    expect(b1.lower as number).toBeLessThanOrEqual(row.to_saddle_x_gt_0 * (1 + 1e-4));
+    expect(b1.upper as number).toBeGreaterThanOrEqual(row.to_saddle_x_gt_0 * (1 - 1e-4));
+    const b2 = boundsMethod(lp, { from: [-1], to: "x >= 1", json: true });
+    expect(b2.lower as number).toBeLessThanOrEqual(row.to_other_min_x_ge_1 * (1 + 1e-4));
+    expect(b2.upper as number).toBeGreaterThanOrEqual(row.to_other_min_x_ge_1 * (1 - 1e-4));
+    // escaping to the left from the right well (mirror), same numbers by symmetry
+    const b3 = boundsMethod(lp, { from: [1], to: "x < 0", json: true });
+    expect(b3.lower as number).toBeLessThanOrEqual(row.to_saddle_x_gt_0 * (1 + 1e-4));
+    expect(b3.upper as number).toBeGreaterThanOrEqual(row.to_saddle_x_gt_0 * (1 - 1e-4));
+  });
+
+  it("sgdscope landscape --json prints one JSON object with minima, saddles and a verdict", async () => {
+    const program = new Command().exitOverride();
+    registerLandscape(program);
+    let out = "";
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => {
+      out += String(s);
+      return true;
+    });
+    try {
+      await program.parseAsync(["landscape", dw(0.1), "--json", "--grid", "21"], { from: "user" });
+    } finally {
+      spy.mockRestore();
+    }
+    const o = JSON.parse(out);
+    expect(o.minima.length).toBe(2);
+    expect(o.saddles.length).toBe(1);
+    expect(o.classes[0].multiplicity).toBe(2);
+    expect(o.verdict.limit).toBe("density");
+    expect(o.basins.labels.length).toBe(21);
+    expect(o.kramers[0].time / ref.rows.find((r) => r.eps === 0.1)!.kramers).toBeCloseTo(1, 6);
+  });
+});
