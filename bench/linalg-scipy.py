@@ -12,7 +12,7 @@ import scipy.sparse.linalg as spla
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 512
 absorb = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
-eps = 0.05
+eps = float(sys.argv[3]) if len(sys.argv) > 3 else 0.05
 xs = np.linspace(-2, 2, N)
 h = xs[1] - xs[0]
 X, Y = np.meshgrid(xs, xs, indexing="xy")  # X[j,i] = xs[i]

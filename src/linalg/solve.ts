@@ -125,7 +125,10 @@ function buildInner(
       return {
         exact: true,
         bytes: f.lu.byteLength,
-        solve: (r, d) => (luSolve(f, r, d), { iterations: 0, ok: true }),
+        solve: (r, d) => {
+          luSolve(f, r, d);
+          return { iterations: 0, ok: true };
+        },
       };
     }
     case "tridiagonal": {
@@ -133,7 +136,10 @@ function buildInner(
       return {
         exact: true,
         bytes: 4 * A.n * 8,
-        solve: (r, d) => (solveTridiagonal(lower, diag, upper, r, d), { iterations: 0, ok: true }),
+        solve: (r, d) => {
+          solveTridiagonal(lower, diag, upper, r, d);
+          return { iterations: 0, ok: true };
+        },
       };
     }
     case "banded-lu": {
@@ -165,132 +171,168 @@ function buildInner(
 
 const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
 
+/** A solver bound to one matrix: preconditioners/factors are built once and reused across solves. */
+export interface SparseSolver {
+  /** Solves A x = b (see `solveSparse`). `x0` is an initial guess for Krylov methods. */
+  solve(b: Float64Array, x0?: Float64Array): SolveSparseResult;
+  /** The method that succeeded last (tried first next time), if any. */
+  readonly preferred: string | undefined;
+}
+
 /**
  * Solves A x = b for a square sparse A (typically a nonsingular M-matrix such as −Q_D or Q_D).
  * Throws NumericalError listing every method tried if none reaches the target residual.
  */
 export function solveSparse(A: Csr, b: Float64Array, opts: SolveSparseOptions = {}): SolveSparseResult {
+  return sparseSolver(A, opts).solve(b, opts.x0);
+}
+
+/**
+ * Prepares repeated solves with the same matrix (e.g. shift-invert eigenvalue iterations or
+ * several right-hand sides): the preconditioner or factorisation of the method that works is kept.
+ */
+export function sparseSolver(A: Csr, opts: SolveSparseOptions = {}): SparseSolver {
   const n = A.n;
-  if (b.length !== n) throw new UserError(`solveSparse: b has length ${b.length}, matrix is ${n}×${n}`);
   const tol = opts.tol ?? 1e-10;
   const acceptFloor = opts.acceptRoundingFloor ?? true;
   const maxBytes = opts.maxBytes ?? Math.max(64 * 2 ** 20, 20 * csrByteSize(A));
   const method = opts.method ?? "auto";
-  const nb = norm2(b);
-  if (nb === 0) {
-    return {
-      x: new Float64Array(n),
-      iterations: 0,
-      relativeResidual: 0,
-      roundingFloor: 0,
-      backwardError: 0,
-      method: "trivial",
-      converged: true,
-      limitedByRounding: false,
-      tried: [],
-      bytes: 0,
-    };
-  }
   let plan: Exclude<SparseMethod, "auto">[];
   if (method !== "auto") plan = [method];
   else if (n <= 2 || isTridiagonal(A)) plan = ["tridiagonal", "banded-lu"];
   else if (n <= 400) plan = ["dense"];
   else plan = ["amg-bicgstab", "amg-gmres", "ilu0-gmres", "banded-lu"];
-  const tried: SolveAttempt[] = [];
   const r = new Float64Array(n);
   const d = new Float64Array(n);
   const cache: { amg?: Preconditioner; ilu?: Preconditioner } = {};
-  for (const m of plan) {
-    const t0 = now();
-    let inner: Inner;
-    try {
-      inner = buildInner(A, m, opts, maxBytes, cache);
-    } catch (e) {
-      if (!(e instanceof NumericalError)) throw e;
-      tried.push({ method: m, relativeResidual: Number.NaN, iterations: 0, note: e.message });
-      continue;
-    }
-    const x =
-      opts.x0 && m !== "dense" && m !== "tridiagonal" && m !== "banded-lu"
-        ? Float64Array.from(opts.x0)
-        : new Float64Array(n);
-    let iterations = 0;
-    let note = "";
-    let prev = Number.POSITIVE_INFINITY;
-    // ‖last correction‖∞/‖x‖∞: a floor-limited residual is accepted only once x has settled, so that
-    // an inconsistent system (x diverging, residual "at the floor" of a huge x) is never accepted.
-    let lastChange = Number.POSITIVE_INFINITY;
-    let lastOk = false;
-    let rep = residualReport(A, x, b);
-    const accept = (q: typeof rep) =>
-      q.relativeResidual <= tol ||
-      (acceptFloor &&
-        q.relativeResidual <= 2 * q.roundingFloor &&
-        (lastChange <= 1e-6 || (lastOk && !inner.exact)));
-    // First solve, then up to 4 refinement steps with accurate residuals.
-    for (let round = 0; round < 5; round++) {
-      residualAccurate(A, x, b, r);
-      const rel = norm2(r) / nb;
-      if (!Number.isFinite(rel)) {
-        note = "non-finite residual";
-        break;
-      }
-      if (round > 0) {
-        rep = residualReport(A, x, b);
-        if (accept(rep)) break;
-        if (rel > 0.5 * prev && lastChange <= 1e-6) {
-          note = "refinement stagnated";
-          break;
-        }
-      }
-      prev = rel;
-      d.fill(0);
-      // inner tolerance relative to ‖r‖ so that ‖b − A x‖ ≈ tol·‖b‖/4 after the update
-      const relTol = Math.min(0.5, Math.max(1e-15, (0.25 * tol * nb) / Math.max(norm2(r), 1e-300)));
-      const out = inner.solve(r, d, relTol);
-      iterations += out.iterations;
-      if (!out.ok && out.note) note = out.note;
-      lastOk = out.ok;
-      let dmax = 0;
-      let xmax = 0;
-      for (let i = 0; i < n; i++) {
-        x[i] += d[i];
-        dmax = Math.max(dmax, Math.abs(d[i]));
-        xmax = Math.max(xmax, Math.abs(x[i]));
-      }
-      lastChange = xmax > 0 ? dmax / xmax : dmax === 0 ? 0 : Number.POSITIVE_INFINITY;
-    }
-    rep = residualReport(A, x, b);
-    const ok = accept(rep);
-    tried.push({
-      method: m,
-      relativeResidual: rep.relativeResidual,
-      iterations,
-      seconds: (now() - t0) / 1000,
-      note: note || undefined,
-    });
-    if (ok) {
+  const inners = new Map<string, Inner | Error>();
+  let preferred: Exclude<SparseMethod, "auto"> | undefined;
+
+  const solve = (b: Float64Array, x0?: Float64Array): SolveSparseResult => {
+    if (b.length !== n) throw new UserError(`solveSparse: b has length ${b.length}, matrix is ${n}×${n}`);
+    const nb = norm2(b);
+    if (nb === 0) {
       return {
-        x,
-        iterations,
-        relativeResidual: rep.relativeResidual,
-        roundingFloor: rep.roundingFloor,
-        backwardError: rep.backwardError,
-        method: m,
+        x: new Float64Array(n),
+        iterations: 0,
+        relativeResidual: 0,
+        roundingFloor: 0,
+        backwardError: 0,
+        method: "trivial",
         converged: true,
-        limitedByRounding: rep.relativeResidual > tol,
-        tried,
-        bytes: inner.bytes,
+        limitedByRounding: false,
+        tried: [],
+        bytes: 0,
       };
     }
-  }
-  throw new NumericalError(
-    `solveSparse: no method reached relative residual ${tol} on the ${n}×${n} system; tried ` +
-      tried
-        .map(
-          (t) =>
-            `${t.method} (residual ${t.relativeResidual.toExponential(2)}, ${t.iterations} it${t.note ? `, ${t.note}` : ""})`,
-        )
-        .join("; "),
-  );
+    const order = preferred ? [preferred, ...plan.filter((m) => m !== preferred)] : plan;
+    const tried: SolveAttempt[] = [];
+    for (const m of order) {
+      const t0 = now();
+      let inner: Inner;
+      const cached = inners.get(m);
+      if (cached instanceof Error) {
+        tried.push({ method: m, relativeResidual: Number.NaN, iterations: 0, note: cached.message });
+        continue;
+      }
+      if (cached) inner = cached;
+      else {
+        try {
+          inner = buildInner(A, m, opts, maxBytes, cache);
+          inners.set(m, inner);
+        } catch (e) {
+          if (!(e instanceof NumericalError)) throw e;
+          inners.set(m, e);
+          tried.push({ method: m, relativeResidual: Number.NaN, iterations: 0, note: e.message });
+          continue;
+        }
+      }
+      const x = x0 && !inner.exact ? Float64Array.from(x0) : new Float64Array(n);
+      let iterations = 0;
+      let note = "";
+      let prev = Number.POSITIVE_INFINITY;
+      // ‖last correction‖∞/‖x‖∞: a floor-limited residual is accepted only once x has settled, so that
+      // an inconsistent system (x diverging, residual "at the floor" of a huge x) is never accepted.
+      let lastChange = Number.POSITIVE_INFINITY;
+      let lastOk = false;
+      let rep = residualReport(A, x, b);
+      const accept = (q: typeof rep) =>
+        q.relativeResidual <= tol ||
+        (acceptFloor &&
+          q.relativeResidual <= 2 * q.roundingFloor &&
+          (lastChange <= 1e-6 || (lastOk && !inner.exact)));
+      // First solve, then up to 4 refinement steps with accurate residuals.
+      for (let round = 0; round < 5; round++) {
+        residualAccurate(A, x, b, r);
+        const rel = norm2(r) / nb;
+        if (!Number.isFinite(rel)) {
+          note = "non-finite residual";
+          break;
+        }
+        if (round > 0) {
+          rep = residualReport(A, x, b);
+          if (accept(rep)) break;
+          if (rel > 0.5 * prev && lastChange <= 1e-6) {
+            note = "refinement stagnated";
+            break;
+          }
+        }
+        prev = rel;
+        d.fill(0);
+        // inner tolerance relative to ‖r‖ so that ‖b − A x‖ ≈ tol·‖b‖/4 after the update
+        const relTol = Math.min(0.5, Math.max(1e-15, (0.25 * tol * nb) / Math.max(norm2(r), 1e-300)));
+        const out = inner.solve(r, d, relTol);
+        iterations += out.iterations;
+        if (!out.ok && out.note) note = out.note;
+        lastOk = out.ok;
+        let dmax = 0;
+        let xmax = 0;
+        for (let i = 0; i < n; i++) {
+          x[i] += d[i];
+          dmax = Math.max(dmax, Math.abs(d[i]));
+          xmax = Math.max(xmax, Math.abs(x[i]));
+        }
+        lastChange = xmax > 0 ? dmax / xmax : dmax === 0 ? 0 : Number.POSITIVE_INFINITY;
+      }
+      rep = residualReport(A, x, b);
+      const ok = accept(rep);
+      tried.push({
+        method: m,
+        relativeResidual: rep.relativeResidual,
+        iterations,
+        seconds: (now() - t0) / 1000,
+        note: note || undefined,
+      });
+      if (ok) {
+        preferred = m;
+        return {
+          x,
+          iterations,
+          relativeResidual: rep.relativeResidual,
+          roundingFloor: rep.roundingFloor,
+          backwardError: rep.backwardError,
+          method: m,
+          converged: true,
+          limitedByRounding: rep.relativeResidual > tol,
+          tried,
+          bytes: inner.bytes,
+        };
+      }
+    }
+    throw new NumericalError(
+      `solveSparse: no method reached relative residual ${tol} on the ${n}×${n} system; tried ` +
+        tried
+          .map(
+            (t) =>
+              `${t.method} (residual ${t.relativeResidual.toExponential(2)}, ${t.iterations} it${t.note ? `, ${t.note}` : ""})`,
+          )
+          .join("; "),
+    );
+  };
+  return {
+    solve,
+    get preferred() {
+      return preferred;
+    },
+  };
 }
