@@ -49,4 +49,5 @@ export {
 } from "./grid.js";
 export { canReach, infiniteExitNodes } from "./reach.js";
 export { selling } from "./selling.js";
+export { type QuasiStationaryResult, quasiStationary, type SpectralResult, spectralGap } from "./spectral.js";
 export { findTraps, type PointMass, type StationaryResult, stationary } from "./stationary.js";
