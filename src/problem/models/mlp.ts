@@ -100,6 +100,7 @@ export class MlpLoss implements Loss, FiniteSum {
   private readonly bDt: Float64Array; // Δ_l transposed, unit-major (n_l × CHUNK)
   private readonly bHt: Float64Array; // H_{l−1} transposed, unit-major
   private readonly allIdx: Int32Array; // 0..n−1
+  private sumLoss = 0.5; // a double field (initialised non-integer so V8 stores it unboxed in place)
 
   /**
    * X: n×p inputs. For output "softmax", `targets` holds n class indices in 0..outputs−1; for
@@ -321,12 +322,13 @@ export class MlpLoss implements Loss, FiniteSum {
   }
 
   /**
-   * Adds Σ_{k<cnt} ∇ℓ_{idx[start+k]}(x) (data part) into g and returns Σ ℓ, for cnt ≤ CHUNK samples,
+   * Adds Σ_{k<cnt} ∇ℓ_{idx[start+k]}(x) (data part) into g and Σ ℓ into `sumLoss` (a field, not a
+   * return value: a returned double would be boxed, i.e. allocated, by V8), for cnt ≤ CHUNK samples,
    * layer by layer over the chunk: forward H_l = act(H_{l−1} W_lᵀ + b_l), backward
    * ∇W_l += Δ_lᵀ H_{l−1}, Δ_{l−1} = (Δ_l W_l) ⊙ act'(H_{l−1}). Same arithmetic as forward/backward,
    * summed in a different order (agrees to rounding).
    */
-  private chunk(idx: Int32Array, start: number, cnt: number, x: Float64Array, g: Float64Array): number {
+  private chunk(idx: Int32Array, start: number, cnt: number, x: Float64Array, g: Float64Array): void {
     const sz = this.sz;
     const nl = this.nl;
     const relu = this.relu;
@@ -465,15 +467,16 @@ export class MlpLoss implements Loss, FiniteSum {
         Dp = t;
       }
     }
-    return s;
+    this.sumLoss += s;
   }
 
   /** Minibatch mean gradient over idx[0..count) (repeats allowed); allocates nothing. */
   batchGradient(idx: Int32Array, count: number, x: Float64Array, g: Float64Array): number {
     const d = this.dim;
     for (let j = 0; j < d; j++) g[j] = 0;
-    let s = 0;
-    for (let k = 0; k < count; k += CHUNK) s += this.chunk(idx, k, Math.min(CHUNK, count - k), x, g);
+    this.sumLoss = 0;
+    for (let k = 0; k < count; k += CHUNK) this.chunk(idx, k, Math.min(CHUNK, count - k), x, g);
+    const s = this.sumLoss;
     const inv = 1 / count;
     const lam = this.l2;
     for (let j = 0; j < d; j++) g[j] = g[j] * inv + lam * x[j];
