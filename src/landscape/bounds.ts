@@ -271,7 +271,7 @@ export function exitTimeBounds(p: LandscapeProblem, opts: BoundsOptions): ExitTi
       upper: Number.NaN,
       iterations: { lower: Number.NaN, upper: Number.NaN },
       applicable: false,
-      why: "rigorous bounds are implemented in 1-D; in d > 1 they need the discrete generator (generatorBounds hook, after the PDE engine)",
+      why: "continuum bounds are implemented in 1-D; in d > 1 use generatorBounds on the PDE generator (brackets the discrete value)",
       reflect: Number.NaN,
       absorb: opts.absorb,
       start: opts.start,
