@@ -13,7 +13,7 @@ const TWO_M32 = 2 ** -32;
 const M24 = 16777216; // 2^24
 
 /* ---------- ziggurat tables (computed once at load, deterministic) ---------- */
-const ZK = new Uint32Array(128);
+const ZK = new Int32Array(128);
 const ZW = new Float64Array(128);
 const ZF = new Float64Array(128);
 const ZR = 3.442619855899;
@@ -37,6 +37,10 @@ const ZR = 3.442619855899;
   }
 })();
 
+/** Ziggurat tables (layer thresholds ZK and widths ZW) for kernels that inline the fast path. */
+export const ZIGGURAT_K: Int32Array = ZK;
+export const ZIGGURAT_W: Float64Array = ZW;
+
 /** lowbias32 (Wellons): a fast 32-bit avalanche hash. */
 function hash32(v: number): number {
   v ^= v >>> 16;
@@ -49,10 +53,9 @@ function hash32(v: number): number {
 
 /** A seeded stream of random numbers. Reuse one object with `reseed` in hot loops: no allocation. */
 export class Rng {
-  private s0 = 0;
-  private s1 = 0;
-  private s2 = 0;
-  private s3 = 0;
+  /** xoshiro128** state. An Int32Array, not four fields: int32 values beyond V8's 31-bit small
+   * integers would be boxed as heap numbers on every step. */
+  readonly s = new Int32Array(4);
 
   /** seed: any integer in [0, 2^53); stream: any integer in [0, 2^32) (e.g. the particle index). */
   constructor(seed: number, stream = 0) {
@@ -66,26 +69,28 @@ export class Rng {
     let h = hash32(lo ^ 0x9e3779b9);
     h = hash32(h ^ hi ^ 0x85ebca6b);
     h = hash32(h ^ (stream >>> 0) ^ 0xc2b2ae35);
-    this.s0 = hash32(h ^ 0x27d4eb2f) | 0;
-    this.s1 = hash32(h ^ 0x165667b1) | 0;
-    this.s2 = hash32(h ^ 0xd3a2646c) | 0;
-    this.s3 = hash32(h ^ 0xfd7046c5) | 0;
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    const s = this.s;
+    s[0] = hash32(h ^ 0x27d4eb2f);
+    s[1] = hash32(h ^ 0x165667b1);
+    s[2] = hash32(h ^ 0xd3a2646c);
+    s[3] = hash32(h ^ 0xfd7046c5);
+    if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1;
     // decorrelate nearby streams further: discard a few outputs
     for (let i = 0; i < 4; i++) this.nextU32();
   }
 
   /** Next 32-bit output as a signed int (use `>>> 0` for unsigned). */
   nextU32(): number {
-    const s1 = this.s1;
+    const s = this.s;
+    const s0 = s[0];
+    const s1 = s[1];
+    const s2 = s[2] ^ s0;
+    const s3 = s[3] ^ s1;
     const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
-    const t = s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= s1;
-    this.s1 = s1 ^ this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
+    s[1] = s1 ^ s2;
+    s[0] = s0 ^ s3;
+    s[2] = s2 ^ (s1 << 9);
+    s[3] = rotl(s3, 11);
     return r;
   }
 
@@ -120,10 +125,25 @@ export class Rng {
     }
   }
 
-  /** Standard normal N(0, 1) by the ziggurat. */
+  /** Standard normal N(0, 1) by the ziggurat (fast path inline, rare wedge/tail cases in normalSlow). */
   normal(): number {
+    const u = this.nextU32();
+    const i = u & 127;
+    const j = u >>> 8;
+    if (j < ZK[i]) {
+      const x = j * ZW[i];
+      return (u & 128) !== 0 ? -x : x;
+    }
+    return this.normalSlow(u);
+  }
+
+  /**
+   * The ziggurat's rare branches (wedges, tail) for the 32-bit draw u0 that missed the fast path.
+   * Public for kernels that inline the fast path with the state in locals (see fast-kernel.ts).
+   */
+  normalSlow(u0: number): number {
+    let u = u0;
     for (;;) {
-      const u = this.nextU32();
       const i = u & 127;
       const j = u >>> 8;
       const neg = (u & 128) !== 0;
@@ -145,6 +165,7 @@ export class Rng {
       if (ZF[i] + this.uniformOpen() * (ZF[i - 1] - ZF[i]) < Math.exp(-0.5 * x * x)) {
         return neg ? -x : x;
       }
+      u = this.nextU32();
     }
   }
 

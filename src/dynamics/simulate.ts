@@ -27,6 +27,7 @@
 import { UserError } from "../errors.js";
 import { compileLevel, compileRegion } from "../problem/expr/index.js";
 import type { Problem } from "../problem/types.js";
+import { fastKernelAvailable, runFastKernel } from "./fast-kernel.js";
 import { checkInitialLaw, drawInitial, type InitialLaw } from "./initial.js";
 import { Rng } from "./rng.js";
 
@@ -34,6 +35,8 @@ export type DynamicsKind = "sgd" | "gd" | "sde" | "sde2" | "noisy-sgd";
 export const DYNAMICS: readonly DynamicsKind[] = ["sgd", "sde", "sde2", "noisy-sgd", "gd"];
 
 export interface SimulateOptions {
+  /** Force the general loop even where the fast kernel applies (for tests of their equivalence). */
+  general?: boolean;
   dynamics: DynamicsKind;
   /** M, the total ensemble size (particle indices 0..M−1). */
   particles: number;
@@ -214,117 +217,154 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
     for (let i = 0; i < d; i++) snapshots[(s * d + i) * m + j] = src[i];
   };
 
-  for (let j = 0; j < m; j++) {
-    if ((j & 63) === 0) {
-      if (opts.shouldStop?.()) {
-        stopped = true;
-        break;
-      }
-      if (j > 0) opts.onProgress?.(j);
-    }
-    const p = from + j;
-    rng.reseed(opts.seed, p);
-    drawInitial(opts.init, p, rng, x, d);
-    if (perm.length > 0) for (let i = 0; i < perm.length; i++) perm[i] = i;
-    let si = 0;
-    let k = 0;
-    let done = false;
-    if (inside?.(x)) {
-      exitTime[j] = 0;
-      startedInside++;
-      done = true;
-    }
-    while (!done && k < K) {
-      while (si < S && snaps[si] === k) writeSnapshot(si++, j, x);
-      // drift
-      if (realBatches) batchGradient();
-      else problem.loss.gradient(x, g);
-      if (kind === "sde2") {
-        problem.loss.hessian(x, hess);
-        for (let i = 0; i < d; i++) {
-          let acc = 0;
-          for (let c = 0; c < d; c++) acc += hess[i * d + c] * g[c];
-          gl[i] = g[i] + 0.5 * eta * acc;
+  const fast =
+    !opts.general &&
+    fastKernelAvailable(problem.loss) &&
+    !realBatches &&
+    kind !== "sde2" &&
+    !bridgeOn &&
+    (!useNoiseModel || constDiag !== undefined);
+  if (fast) {
+    const r = runFastKernel({
+      loss: problem.loss,
+      d,
+      from,
+      m,
+      seed: opts.seed,
+      K,
+      h,
+      diagMul,
+      useNoise: useNoiseModel,
+      deltaMul,
+      bound,
+      init: opts.init,
+      inside,
+      snaps,
+      snapshots,
+      final,
+      exitTime,
+      divergedStep,
+      rng,
+      x,
+      shouldStop: opts.shouldStop,
+      onProgress: opts.onProgress,
+    });
+    completed = r.completed;
+    startedInside = r.startedInside;
+    stopped = r.stopped;
+  } else {
+    for (let j = 0; j < m; j++) {
+      if ((j & 63) === 0) {
+        if (opts.shouldStop?.()) {
+          stopped = true;
+          break;
         }
-        g.set(gl);
+        if (j > 0) opts.onProgress?.(j);
       }
-      if (bridgeOn) xPrev.set(x);
-      // noise (evaluated at the current point, before the update)
-      let an = 0; // nᵀ(ηΣ_B)n·… computed below only for the bridge
-      if (useNoiseModel) {
-        if (constDiag) {
-          for (let i = 0; i < d; i++) x[i] += -h * g[i] + diagMul[i] * rng.normal();
-        } else {
-          problem.noise.factor(x, F, work);
-          for (let c = 0; c < r; c++) z[c] = rng.normal();
+      const p = from + j;
+      rng.reseed(opts.seed, p);
+      drawInitial(opts.init, p, rng, x, d);
+      if (perm.length > 0) for (let i = 0; i < perm.length; i++) perm[i] = i;
+      let si = 0;
+      let k = 0;
+      let done = false;
+      if (inside?.(x)) {
+        exitTime[j] = 0;
+        startedInside++;
+        done = true;
+      }
+      while (!done && k < K) {
+        while (si < S && snaps[si] === k) writeSnapshot(si++, j, x);
+        // drift
+        if (realBatches) batchGradient();
+        else problem.loss.gradient(x, g);
+        if (kind === "sde2") {
+          problem.loss.hessian(x, hess);
           for (let i = 0; i < d; i++) {
             let acc = 0;
-            for (let c = 0; c < r; c++) acc += F[i * r + c] * z[c];
-            x[i] += -h * g[i] + noiseMul * acc;
+            for (let c = 0; c < d; c++) acc += hess[i * d + c] * g[c];
+            gl[i] = g[i] + 0.5 * eta * acc;
           }
+          g.set(gl);
         }
-      } else {
-        for (let i = 0; i < d; i++) x[i] -= h * g[i];
-      }
-      if (deltaMul > 0) for (let i = 0; i < d; i++) x[i] += deltaMul * rng.normal();
-      k++;
-      // divergence
-      let ok = true;
-      for (let i = 0; i < d; i++) {
-        const v = x[i];
-        if (!(v <= bound && v >= -bound)) ok = false;
-      }
-      if (!ok) {
-        divergedStep[j] = k;
-        if (inside) exitTime[j] = Number.NaN;
-        x.fill(Number.NaN);
-        break;
-      }
-      if (inside) {
-        if (inside(x)) {
-          exitTime[j] = k * h;
-          done = true;
-        } else if (level) {
-          // Brownian bridge between xPrev and x (both outside)
-          const phi1 = level.gradient(x, gl);
-          let n1 = 0;
-          for (let i = 0; i < d; i++) n1 += gl[i] * gl[i];
-          n1 = Math.sqrt(n1);
-          const phi0 = level.gradient(xPrev, gi);
-          let n0 = 0;
-          for (let i = 0; i < d; i++) n0 += gi[i] * gi[i];
-          n0 = Math.sqrt(n0);
-          if (n0 > 0 && n1 > 0) {
-            const d0 = Math.max(-phi0, 0) / n0;
-            const d1 = Math.max(-phi1, 0) / n1;
-            // variance rate along the unit normal at xPrev: a_n = nᵀ(ηΣ_B + 2δI)n
-            an = 2 * delta;
-            if (useNoiseModel) {
-              if (constDiag) {
-                for (let i = 0; i < d; i++) an += (diagMul[i] * diagMul[i] * gi[i] * gi[i]) / (h * n0 * n0);
-              } else {
-                for (let c = 0; c < r; c++) {
-                  let proj = 0;
-                  for (let i = 0; i < d; i++) proj += F[i * r + c] * gi[i];
-                  an += (noiseMul * noiseMul * proj * proj) / (h * n0 * n0);
+        if (bridgeOn) xPrev.set(x);
+        // noise (evaluated at the current point, before the update)
+        let an = 0; // nᵀ(ηΣ_B)n·… computed below only for the bridge
+        if (useNoiseModel) {
+          if (constDiag) {
+            for (let i = 0; i < d; i++) x[i] += -h * g[i] + diagMul[i] * rng.normal();
+          } else {
+            problem.noise.factor(x, F, work);
+            for (let c = 0; c < r; c++) z[c] = rng.normal();
+            for (let i = 0; i < d; i++) {
+              let acc = 0;
+              for (let c = 0; c < r; c++) acc += F[i * r + c] * z[c];
+              x[i] += -h * g[i] + noiseMul * acc;
+            }
+          }
+        } else {
+          for (let i = 0; i < d; i++) x[i] -= h * g[i];
+        }
+        if (deltaMul > 0) for (let i = 0; i < d; i++) x[i] += deltaMul * rng.normal();
+        k++;
+        // divergence
+        let ok = true;
+        for (let i = 0; i < d; i++) {
+          const v = x[i];
+          if (!(v <= bound && v >= -bound)) ok = false;
+        }
+        if (!ok) {
+          divergedStep[j] = k;
+          if (inside) exitTime[j] = Number.NaN;
+          x.fill(Number.NaN);
+          break;
+        }
+        if (inside) {
+          if (inside(x)) {
+            exitTime[j] = k * h;
+            done = true;
+          } else if (level) {
+            // Brownian bridge between xPrev and x (both outside)
+            const phi1 = level.gradient(x, gl);
+            let n1 = 0;
+            for (let i = 0; i < d; i++) n1 += gl[i] * gl[i];
+            n1 = Math.sqrt(n1);
+            const phi0 = level.gradient(xPrev, gi);
+            let n0 = 0;
+            for (let i = 0; i < d; i++) n0 += gi[i] * gi[i];
+            n0 = Math.sqrt(n0);
+            if (n0 > 0 && n1 > 0) {
+              const d0 = Math.max(-phi0, 0) / n0;
+              const d1 = Math.max(-phi1, 0) / n1;
+              // variance rate along the unit normal at xPrev: a_n = nᵀ(ηΣ_B + 2δI)n
+              an = 2 * delta;
+              if (useNoiseModel) {
+                if (constDiag) {
+                  for (let i = 0; i < d; i++) an += (diagMul[i] * diagMul[i] * gi[i] * gi[i]) / (h * n0 * n0);
+                } else {
+                  for (let c = 0; c < r; c++) {
+                    let proj = 0;
+                    for (let i = 0; i < d; i++) proj += F[i * r + c] * gi[i];
+                    an += (noiseMul * noiseMul * proj * proj) / (h * n0 * n0);
+                  }
+                }
+              }
+              if (an > 0) {
+                const pcross = Math.exp((-2 * d0 * d1) / (an * h));
+                if (rng.uniform() < pcross) {
+                  exitTime[j] = (k - 1) * h + (h * d0) / (d0 + d1 || 1);
+                  done = true;
                 }
               }
             }
-            if (an > 0) {
-              const pcross = Math.exp((-2 * d0 * d1) / (an * h));
-              if (rng.uniform() < pcross) {
-                exitTime[j] = (k - 1) * h + (h * d0) / (d0 + d1 || 1);
-                done = true;
-              }
-            }
           }
         }
       }
+      // snapshots after the particle stopped (exit: frozen at its exit point; divergence: NaN)
+      while (si < S) writeSnapshot(si++, j, x);
+      for (let i = 0; i < d; i++) final[i * m + j] = x[i];
+      completed++;
     }
-    // snapshots after the particle stopped (exit: frozen at its exit point; divergence: NaN)
-    while (si < S) writeSnapshot(si++, j, x);
-    for (let i = 0; i < d; i++) final[i * m + j] = x[i];
-    completed++;
   }
   opts.onProgress?.(completed);
   const res: SimulateResult = {

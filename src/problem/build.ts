@@ -76,7 +76,13 @@ function inferVarNames(spec: ProblemSpec, sources: string[], file: string): stri
 
 function lossFromExpression(src: string, varNames: string[], file: string): Loss {
   const f = compileScalar(src, varNames, `${file}: loss`);
-  return { dim: varNames.length, value: f.value, gradient: f.gradient, hessian: f.hessian };
+  return {
+    dim: varNames.length,
+    value: f.value,
+    gradient: f.gradient,
+    hessian: f.hessian,
+    gradientCode: f.gradientCode,
+  };
 }
 
 function lossFromSamples(srcs: string[], varNames: string[], file: string): Loss {

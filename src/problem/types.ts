@@ -18,6 +18,16 @@ export interface Loss {
   gradient(x: Float64Array, g: Float64Array): number;
   /** Writes the Hessian ∇²L(x) into h (row-major d×d). Exact for analytic losses. */
   hessian(x: Float64Array, h: Float64Array): void;
+  /**
+   * Optional: ∇L as straight-line JS statements (analytic losses), so that particle kernels can be
+   * generated with the coordinates in local variables. `load(k)` is the expression for x_k, `dest(i)`
+   * the variable receiving ∂L/∂x_i; temporaries are prefixed with `prefix`.
+   */
+  readonly gradientCode?: (
+    load: (k: number) => string,
+    dest: (i: number) => string,
+    prefix: string,
+  ) => string;
   /** Present when L = (1/N) Σ_i ℓ_i is a finite sum (expression samples or a data-driven model). */
   readonly finiteSum?: FiniteSum;
 }

@@ -241,3 +241,40 @@ describe("determinism and divergence", () => {
     expect(ok.divergedStep[0]).toBe(-1);
   });
 });
+
+describe("the generated fast kernel", () => {
+  it.each([
+    ["sde", { isotropic: 0.7 }, undefined],
+    ["sgd", { diagonal: [0.5, 2] }, "x > 0.8"],
+    ["gd", { isotropic: 1 }, undefined],
+    ["noisy-sgd", { isotropic: 1 }, "x^2 + y^2 > 4"],
+  ] as const)("is bit-identical to the general loop (%s)", (dynamics, noise, target) => {
+    const p = problemFromSpec({
+      name: "k",
+      loss: "(x^2-1)^2/4 + y^2/2 + sin(x*y)/3",
+      noise,
+      lr: 0.05,
+      batch: 2,
+      delta: 0.01,
+      domain: [
+        [-2, 2],
+        [-2, 2],
+      ],
+    });
+    const o = {
+      dynamics,
+      particles: 400,
+      steps: 300,
+      seed: 7,
+      init: { kind: "gaussian" as const, mean: [-1, 0], std: [0.5, 0.5] },
+      snapshotSteps: [0, 17, 300],
+      target,
+    };
+    const fast = simulate(p, o);
+    const general = simulate(p, { ...o, general: true });
+    expect(Buffer.from(fast.snapshots.buffer).equals(Buffer.from(general.snapshots.buffer))).toBe(true);
+    expect(Buffer.from(fast.exitTime.buffer).equals(Buffer.from(general.exitTime.buffer))).toBe(true);
+    expect(Buffer.from(fast.final.buffer).equals(Buffer.from(general.final.buffer))).toBe(true);
+    expect(Array.from(fast.divergedStep)).toEqual(Array.from(general.divergedStep));
+  });
+});

@@ -3,7 +3,9 @@
  * straight-line code. See parse.ts for the grammar and codegen.ts for why compiling is safe.
  */
 import { UserError } from "../../errors.js";
-import { compileNode, emitBody, makeFunction, type Store } from "./codegen.js";
+import { compileNode, emitBody, type GradientCode, makeFunction, type Store } from "./codegen.js";
+
+export type { GradientCode } from "./codegen.js";
 import { Graph, type Node } from "./graph.js";
 import { type Ast, parseExpression } from "./parse.js";
 
@@ -18,6 +20,8 @@ export interface CompiledScalar {
   gradient(x: Float64Array, g: Float64Array): number;
   /** Writes ∇²f(x) row-major into h[0..d²). */
   hessian(x: Float64Array, h: Float64Array): void;
+  /** The gradient as straight-line code, for generated kernels. */
+  gradientCode: GradientCode;
 }
 
 function numeric(g: Graph, ast: Ast, src: string, where: string): Node {
