@@ -162,6 +162,8 @@ export interface FokkerPlanckOptions {
   regions?: NamedRegion[];
   /** Stationary node probabilities for relative entropy and L¹. */
   stationary?: Float64Array | null;
+  /** Progress callback: SDE time reached so far and the final time. */
+  onProgress?: (t: number, tEnd: number) => void;
 }
 
 export interface FokkerPlanckResult {
@@ -192,7 +194,11 @@ export function fokkerPlanck(
   let p: Float64Array = Float64Array.from(p0);
   let tNow = 0;
   let matvecs = 0;
-  const stats = (t: number) => snapshots.push(snapshot(grid, p, t, opts));
+  const tEnd = times.length ? times[times.length - 1] : 0;
+  const stats = (t: number) => {
+    snapshots.push(snapshot(grid, p, t, opts));
+    opts.onProgress?.(t, tEnd);
+  };
   if (method === "uniformization") {
     let lam = 0;
     for (let i = 0; i < n; i++) {
@@ -222,6 +228,8 @@ export function fokkerPlanck(
             }
             matvecs++;
             logw += Math.log(L / k);
+            if (opts.onProgress && (k & 1023) === 0)
+              opts.onProgress(tNow + (dtau * Math.min(k, L)) / L, tEnd);
           }
           const wk = Math.exp(logw);
           if (wk > 0) {

@@ -164,9 +164,9 @@ export interface AutoGrid {
 }
 
 /**
- * Chooses points per axis from the noise scale and the landscape: the spacing must resolve the
- * equilibrium width √(D/|∇²L|) (≥ 6 nodes across it) and keep the cell Péclet number |∇L|h/D moderate
- * where the noise is non-degenerate, within the memory caps (1-D ≤ 8001, 2-D ≤ 401², 3-D ≤ 65³) and at
+ * Chooses points per axis from the noise scale and the landscape, over the region that carries mass
+ * (L ≤ min L + 25·D): the spacing must resolve the equilibrium width √(D/|∇²L|) (≥ 6 nodes across it) and
+ * keep the cell Péclet number |∇L|h/D ≤ 4 where the noise is non-degenerate, within the memory caps (1-D ≤ 8001, 2-D ≤ 401², 3-D ≤ 65³) and at
  * least 101 / 81 / 33 points per axis.
  */
 export function autoGridShape(problem: Problem): AutoGrid {
@@ -184,9 +184,21 @@ export function autoGridShape(problem: Problem): AutoGrid {
   const scale = problem.lr * problem.batchScale;
   let dmax = 0;
   let curvMax = 0;
-  let pecletNeed = 0; // max over nodes with D > 0 of |∇L|/D
+  let pecletNeed = 0; // max over relevant nodes with D > 0 of |∇L|/D
+  // Relevant region: where the stationary weight e^{−(L−Lmin)/D} is not negligible (L ≤ Lmin + 25·D).
+  let lmin = Number.POSITIVE_INFINITY;
+  let dTyp = 0;
   for (let i = 0; i < g.size; i++) {
     nodeCoords(g, i, x);
+    lmin = Math.min(lmin, problem.loss.value(x));
+    problem.noise.covariance(x, cov);
+    let tr = 0;
+    for (let k = 0; k < d; k++) tr += scale * cov[k * d + k] + 2 * problem.delta;
+    dTyp = Math.max(dTyp, tr / (2 * d));
+  }
+  for (let i = 0; i < g.size; i++) {
+    nodeCoords(g, i, x);
+    if (dTyp > 0 && problem.loss.value(x) > lmin + 25 * dTyp) continue;
     problem.loss.gradient(x, grad);
     problem.loss.hessian(x, hess);
     problem.noise.covariance(x, cov);
