@@ -56,7 +56,9 @@ const t1 = performance.now();
 const b = new Float64Array(QD.n).fill(-1);
 const mem0 = process.memoryUsage();
 const t2 = performance.now();
+const c2 = process.cpuUsage();
 const res = solveSparse(QD, b, { method, grid: { nx: N, ny: N } });
+const c3 = process.cpuUsage(c2);
 const t3 = performance.now();
 let umax = 0;
 for (const v of res.x) umax = Math.max(umax, v);
@@ -67,6 +69,7 @@ console.log(
     nnz: QD.rowPtr[QD.n],
     build_s: (t1 - t0) / 1000,
     solve_s: (t3 - t2) / 1000,
+    solve_cpu_s: (c3.user + c3.system) / 1e6,
     method: res.method,
     iterations: res.iterations,
     relativeResidual: res.relativeResidual,

@@ -7,7 +7,7 @@
  * the remaining nonsymmetry.
  *
  * Setup: strength |a_ij| ≥ θ·max_k |a_ik| over off-diagonals of sign opposite to the diagonal;
- * RS first-pass C/F splitting (max-heap on the influence count); direct interpolation with the
+ * RS first-pass C/F splitting (bucket lists on the influence count); direct interpolation with the
  * row-sum-preserving weights w_ij = −(Σ_{k∈N_i} a_ik / Σ_{k∈C_i} a_ik)·a_ij/a_ii (so killing
  * rows interpolate with total weight < 1). Smoother: forward Gauss–Seidel before, backward after.
  * Coarsest level (≤ coarseSize unknowns): dense LU.
@@ -134,58 +134,6 @@ function matMat(A: Mat, B: Mat): Mat {
   return { nrows: n, ncols: m, rowPtr: cPtr, colIdx: cCol.slice(0, nnz), values: cVal.slice(0, nnz) };
 }
 
-/** Max-heap of (key, node) with lazy deletion (stale entries skipped by the caller). */
-class Heap {
-  keys: Float64Array;
-  nodes: Int32Array;
-  size = 0;
-  constructor(cap: number) {
-    this.keys = new Float64Array(cap);
-    this.nodes = new Int32Array(cap);
-  }
-  push(key: number, node: number): void {
-    if (this.size >= this.keys.length) {
-      const k = new Float64Array(this.keys.length * 2);
-      k.set(this.keys);
-      this.keys = k;
-      const nd = new Int32Array(this.nodes.length * 2);
-      nd.set(this.nodes);
-      this.nodes = nd;
-    }
-    let i = this.size++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (this.keys[p] >= key) break;
-      this.keys[i] = this.keys[p];
-      this.nodes[i] = this.nodes[p];
-      i = p;
-    }
-    this.keys[i] = key;
-    this.nodes[i] = node;
-  }
-  /** Pops the max; returns node, key in this.lastKey. */
-  lastKey = 0;
-  pop(): number {
-    const node = this.nodes[0];
-    this.lastKey = this.keys[0];
-    const key = this.keys[--this.size];
-    const nd = this.nodes[this.size];
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= this.size) break;
-      if (c + 1 < this.size && this.keys[c + 1] > this.keys[c]) c++;
-      if (this.keys[c] <= key) break;
-      this.keys[i] = this.keys[c];
-      this.nodes[i] = this.nodes[c];
-      i = c;
-    }
-    this.keys[i] = key;
-    this.nodes[i] = nd;
-    return node;
-  }
-}
-
 /** RS C/F splitting (1 = coarse), or undefined if coarsening makes no progress. */
 function splitting(A: Mat, theta: number): Uint8Array | undefined {
   const n = A.nrows;
@@ -217,45 +165,74 @@ function splitting(A: Mat, theta: number): Uint8Array | undefined {
   const tCol = new Int32Array(ns);
   const tp = tPtr.slice(0, n);
   for (let i = 0; i < n; i++) for (let k = sPtr[i]; k < sPtr[i + 1]; k++) tCol[tp[sCol[k]]++] = i;
-  // RS first pass
+  // RS first pass with bucket lists (doubly linked, one list per λ value; O(1) updates).
+  // λ_i = |Sᵀ_i| + (number of its dependants made F) ≤ 2·|Sᵀ_i|. Ties: the most recently moved
+  // node first (as in AMG1R5), which sweeps a regular front across grids.
   const U = 0;
   const C = 1;
   const F = 2;
   const state = new Uint8Array(n);
-  const lambda = new Float64Array(n);
-  const heap = new Heap(2 * n + 16);
+  const lambda = new Int32Array(n);
+  let maxLam = 0;
   for (let i = 0; i < n; i++) {
     lambda[i] = tPtr[i + 1] - tPtr[i];
-    if (sPtr[i + 1] === sPtr[i] && lambda[i] === 0)
-      state[i] = F; // isolated: smoother solves it
-    else heap.push(lambda[i] * (n + 1) + (n - i), i);
+    if (lambda[i] > maxLam) maxLam = lambda[i];
   }
-  while (heap.size > 0) {
-    const i = heap.pop();
-    // keys are λ·(n+1) + (n − i): max λ first, ties to the lowest index (regular splittings on grids)
-    if (state[i] !== U || heap.lastKey !== lambda[i] * (n + 1) + (n - i)) continue;
-    if (lambda[i] === 0) {
-      // no one depends on i: coarse only if it has no strong C neighbour (decided below)
-      continue;
-    }
+  const nb = 2 * maxLam + 2;
+  const head = new Int32Array(nb).fill(-1);
+  const next = new Int32Array(n).fill(-1);
+  const prev = new Int32Array(n).fill(-1);
+  const inList = new Uint8Array(n);
+  const insert = (i: number) => {
+    const l = lambda[i];
+    const h = head[l];
+    next[i] = h;
+    prev[i] = -1;
+    if (h >= 0) prev[h] = i;
+    head[l] = i;
+    inList[i] = 1;
+  };
+  const remove = (i: number) => {
+    const p = prev[i];
+    const q = next[i];
+    if (p >= 0) next[p] = q;
+    else head[lambda[i]] = q;
+    if (q >= 0) prev[q] = p;
+    inList[i] = 0;
+  };
+  for (let i = n - 1; i >= 0; i--) {
+    if (sPtr[i + 1] === sPtr[i] && lambda[i] === 0)
+      state[i] = F; // isolated: the smoother solves it
+    else if (lambda[i] > 0) insert(i);
+  }
+  let top = nb - 1;
+  for (;;) {
+    while (top > 0 && head[top] < 0) top--;
+    if (top <= 0) break;
+    const i = head[top];
+    remove(i);
     state[i] = C;
     for (let k = tPtr[i]; k < tPtr[i + 1]; k++) {
       const j = tCol[k];
       if (state[j] !== U) continue;
+      if (inList[j]) remove(j);
       state[j] = F;
       for (let q = sPtr[j]; q < sPtr[j + 1]; q++) {
         const l = sCol[q];
-        if (state[l] === U) {
+        if (state[l] === U && inList[l] && lambda[l] < nb - 1) {
+          remove(l);
           lambda[l]++;
-          heap.push(lambda[l] * (n + 1) + (n - l), l);
+          insert(l);
+          if (lambda[l] > top) top = lambda[l];
         }
       }
     }
     for (let k = sPtr[i]; k < sPtr[i + 1]; k++) {
       const j = sCol[k];
-      if (state[j] === U && lambda[j] > 0) {
+      if (state[j] === U && inList[j]) {
+        remove(j);
         lambda[j]--;
-        heap.push(lambda[j] * (n + 1) + (n - j), j);
+        if (lambda[j] > 0) insert(j);
       }
     }
   }

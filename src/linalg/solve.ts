@@ -19,6 +19,7 @@ import { luFactor, luSolve } from "./dense.js";
 import { bicgstab, gmres } from "./krylov.js";
 import { ilu0, type Preconditioner } from "./precond.js";
 import { norm2, residualAccurate, residualReport } from "./residual.js";
+import { type IndependentSetReduction, independentSetReduction } from "./schur.js";
 import { isTridiagonal, solveTridiagonal, tridiagonalBands } from "./tridiagonal.js";
 
 export type SparseMethod =
@@ -46,6 +47,11 @@ export interface SolveSparseOptions {
   grid?: { nx: number; ny?: number; nz?: number };
   /** Accept a residual at the double-precision rounding floor when tol is below it. Default true. */
   acceptRoundingFloor?: boolean;
+  /**
+   * AMG methods first eliminate an independent set exactly (Schur complement, see schur.ts) when it
+   * holds ≥ 30% of the unknowns. Default true.
+   */
+  reduce?: boolean;
   /** Memory cap for direct fallbacks in bytes. Default 20 × the matrix's own size (min 64 MB). */
   maxBytes?: number;
 }
@@ -79,6 +85,13 @@ export interface SolveSparseResult {
   bytes: number;
 }
 
+interface Cache {
+  amg?: Preconditioner;
+  amgS?: Preconditioner;
+  ilu?: Preconditioner;
+  red?: IndependentSetReduction | false;
+}
+
 interface Inner {
   /** Approximately solves A d = r (d starts at zero or the given guess); returns iterations. */
   solve(r: Float64Array, d: Float64Array, relTol: number): { iterations: number; ok: boolean; note?: string };
@@ -106,15 +119,49 @@ function krylovInner(
   };
 }
 
+/** Krylov on the independent-set Schur complement S (see schur.ts), then back-substitution. */
+function reducedInner(red: IndependentSetReduction, inner: Inner): Inner {
+  const nc = red.S.n;
+  const rC = new Float64Array(nc);
+  const dC = new Float64Array(nc);
+  return {
+    exact: false,
+    bytes: inner.bytes + red.bytes + 16 * nc,
+    solve(r, d, relTol) {
+      red.reduceRhs(r, rC);
+      dC.fill(0);
+      const nr = norm2(r);
+      const nrc = norm2(rC);
+      // full residual = reduced residual on C rows (F rows are solved exactly)
+      const tolC = nrc > 0 ? Math.min(0.5, (relTol * nr) / nrc) : relTol;
+      const out = inner.solve(rC, dC, tolC);
+      red.recover(dC, r, d);
+      return out;
+    },
+  };
+}
+
 function buildInner(
   A: Csr,
   method: Exclude<SparseMethod, "auto">,
   opts: SolveSparseOptions,
   maxBytes: number,
-  cache: { amg?: Preconditioner; ilu?: Preconditioner },
+  cache: Cache,
 ): Inner {
   const maxIter = opts.maxIter ?? 500;
   const amg = () => (cache.amg ??= amgPreconditioner(A));
+  // Independent-set reduction for the AMG methods (halves 5-point grid systems), unless disabled.
+  const reduction = () => {
+    if (cache.red === undefined)
+      cache.red = (opts.reduce ?? true) && A.n > 400 ? (independentSetReduction(A) ?? false) : false;
+    return cache.red;
+  };
+  const amgKrylov = (kind: "gmres" | "bicgstab"): Inner => {
+    const red = reduction();
+    if (!red) return krylovInner(A, amg(), kind, maxIter, restart);
+    cache.amgS ??= amgPreconditioner(red.S);
+    return reducedInner(red, krylovInner(red.S, cache.amgS, kind, maxIter, restart));
+  };
   const ilu = () => (cache.ilu ??= ilu0(A));
   const restart = opts.restart ?? 40;
   switch (method) {
@@ -152,12 +199,19 @@ function buildInner(
         );
       }
       const f = bandedLu(A, perm);
-      return { exact: true, bytes: f.bytes, solve: (r, d) => (f.solve(r, d), { iterations: 0, ok: true }) };
+      return {
+        exact: true,
+        bytes: f.bytes,
+        solve: (r, d) => {
+          f.solve(r, d);
+          return { iterations: 0, ok: true };
+        },
+      };
     }
     case "amg-gmres":
-      return krylovInner(A, amg(), "gmres", maxIter, restart);
+      return amgKrylov("gmres");
     case "amg-bicgstab":
-      return krylovInner(A, amg(), "bicgstab", maxIter, restart);
+      return amgKrylov("bicgstab");
     case "ilu0-gmres":
       return krylovInner(A, ilu(), "gmres", maxIter, restart);
     case "ilu0-bicgstab":
@@ -204,7 +258,7 @@ export function sparseSolver(A: Csr, opts: SolveSparseOptions = {}): SparseSolve
   else plan = ["amg-bicgstab", "amg-gmres", "ilu0-gmres", "banded-lu"];
   const r = new Float64Array(n);
   const d = new Float64Array(n);
-  const cache: { amg?: Preconditioner; ilu?: Preconditioner } = {};
+  const cache: Cache = {};
   const inners = new Map<string, Inner | Error>();
   let preferred: Exclude<SparseMethod, "auto"> | undefined;
 
