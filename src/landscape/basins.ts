@@ -5,7 +5,7 @@
  */
 import type { CriticalPoint } from "./critical-points.js";
 import { captureRadii, gradientFlow } from "./flow.js";
-import { boxScale, type LandscapeProblem } from "./util.js";
+import { boxScale, type LandscapeProblem, pointsScale } from "./util.js";
 
 export interface BasinOptions {
   /** Saddles (or other critical points) to keep capture balls away from. */
@@ -21,7 +21,7 @@ function setup(p: LandscapeProblem, minima: { x: ArrayLike<number> }[], opts: Ba
     centres,
     (opts.saddles ?? []).map((s) => s.x),
   );
-  return { centres, radii, scale: boxScale(p.domain) };
+  return { centres, radii, scale: boxScale(p.domain, pointsScale(centres)) };
 }
 
 /** Label of one point (index into `minima`, or −1). */

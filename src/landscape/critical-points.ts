@@ -14,6 +14,7 @@ import {
   norm,
   normal,
   type PointNoise,
+  pointsScale,
   type Spectrum,
   spectrumOf,
 } from "./util.js";
@@ -299,7 +300,8 @@ export function addUnique(list: CriticalPoint[], pt: CriticalPoint, tol: number)
 
 /**
  * Local minima of L by multi-start descent + Newton polish. Starts: `startPoints`, Gaussian
- * clouds `around` given centres (large d), or seeded uniform points in problem.domain.
+ * clouds `around` given centres (large d), seeded uniform points in a bounded problem.domain, or
+ * (unbounded domain, e.g. data-driven models) clouds around ±problem.start.
  * Points converging to a saddle (a negative Hessian eigenvalue) are pushed off along it and
  * descended again. Sorted by L ascending.
  */
@@ -307,18 +309,29 @@ export function findMinima(p: LandscapeProblem, opts: FindMinimaOptions = {}): M
   const d = p.dim;
   const rng = makeRng(opts.seed ?? 1);
   const starts: Float64Array[] = [];
+  let around = opts.around ?? [];
+  let spread = opts.spread ?? 0.1;
+  const bounded = !!p.domain && p.domain.every(([lo, hi]) => Number.isFinite(lo) && Number.isFinite(hi));
+  if (!opts.startPoints?.length && !around.length && !bounded) {
+    // Unbounded domain (data-driven models): clouds around ±start (sign flips are a common symmetry).
+    if (!p.start)
+      throw new UserError("findMinima: the domain is unbounded; give startPoints/around or a start point", {
+        where: "domain",
+      });
+    const s0 = Array.from(p.start);
+    around = [s0, s0.map((v) => -v)];
+    spread = opts.spread ?? Math.max(0.1, norm(s0) / Math.sqrt(d));
+  }
   for (const s of opts.startPoints ?? []) starts.push(Float64Array.from(s));
-  for (const c of opts.around ?? []) {
-    const n = Math.max(1, Math.floor((opts.starts ?? 10) / Math.max(1, (opts.around ?? []).length)));
-    for (let k = 0; k < n; k++) {
+  const nAround = Math.max(1, Math.floor((opts.starts ?? 10 * around.length) / Math.max(1, around.length)));
+  for (const c of around) {
+    for (let k = 0; k < nAround; k++) {
       const x = Float64Array.from(c);
-      if (k > 0) for (let i = 0; i < d; i++) x[i] += (opts.spread ?? 0.1) * normal(rng);
+      if (k > 0) for (let i = 0; i < d; i++) x[i] += spread * normal(rng);
       starts.push(x);
     }
   }
-  if (starts.length === 0) {
-    if (!p.domain)
-      throw new UserError("findMinima: give startPoints/around or a problem domain", { where: "domain" });
+  if (starts.length === 0 && p.domain) {
     const n = opts.starts ?? Math.min(400, 20 * d + 20);
     for (let k = 0; k < n; k++) {
       const x = new Float64Array(d);
@@ -329,7 +342,7 @@ export function findMinima(p: LandscapeProblem, opts: FindMinimaOptions = {}): M
       starts.push(x);
     }
   }
-  const scale = boxScale(p.domain);
+  const scale = boxScale(p.domain, pointsScale(starts));
   const dedup = (opts.dedupTol ?? 1e-6) * Math.max(1, scale);
   const gradTol = opts.gradTol ?? 1e-10;
   const bound = 1e3 * Math.max(1, scale, ...starts.map((s) => norm(s)));

@@ -8,7 +8,7 @@
 import type { CriticalPoint } from "./critical-points.js";
 import { captureRadii, gradientFlow } from "./flow.js";
 import { type OuCovariance, ouCovariance } from "./ou.js";
-import { boxScale, type LandscapeProblem } from "./util.js";
+import { boxScale, type LandscapeProblem, pointsScale } from "./util.js";
 
 export interface DriftRegimeOptions {
   /** Radius r of the ball around each minimum (parameter units). */
@@ -79,7 +79,7 @@ export function driftRegime(
     centres,
     (opts.saddles ?? []).map((s) => s.x),
   );
-  const scale = boxScale(p.domain);
+  const scale = boxScale(p.domain, pointsScale(centres));
   const labels = new Int32Array(count);
   const entryTimes = new Float64Array(count);
   const x = new Float64Array(d);

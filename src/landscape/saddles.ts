@@ -7,7 +7,7 @@
  */
 import { type CriticalPoint, describePoint, newtonPolish } from "./critical-points.js";
 import { captureRadii, gradientFlow } from "./flow.js";
-import { boxScale, dist, type LandscapeProblem } from "./util.js";
+import { boxScale, dist, type LandscapeProblem, pointsScale } from "./util.js";
 
 export interface NebOptions {
   /** Number of images including the two end points (default 17). */
@@ -213,7 +213,7 @@ export function traceSaddle(
   radii: number[],
 ): { connects: [number, number]; path: MinimumEnergyPath } {
   const d = p.dim;
-  const scale = boxScale(p.domain);
+  const scale = boxScale(p.domain, pointsScale([...minima.map((m) => m.x), z.x]));
   const v = z.eigenvectors[0];
   const branches: { label: number; pts: number[][] }[] = [];
   const centres = minima.map((m) => m.x);
@@ -259,7 +259,7 @@ export function findSaddles(
   opts: FindSaddlesOptions = {},
 ): SaddleResult {
   const n = minima.length;
-  const scale = boxScale(p.domain);
+  const scale = boxScale(p.domain, pointsScale(minima.map((m) => m.x)));
   const dedup = 1e-6 * Math.max(1, scale);
   const saddles: SaddlePoint[] = [];
   const log: SaddleResult["log"] = [];

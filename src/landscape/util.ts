@@ -21,6 +21,8 @@ export interface LandscapeProblem {
   readonly batchScale?: number;
   /** Noisy-SGD δ (default 0). */
   readonly delta?: number;
+  /** Default start point (used to seed searches when the domain is unbounded). */
+  readonly start?: readonly number[];
 }
 
 /** splitmix64-like 32-bit generator (mulberry32): deterministic in the seed. Returns u ∈ [0,1). */
@@ -63,12 +65,23 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>, n = a.length): n
   return s;
 }
 
-/** Diameter of a box (1 when absent). */
-export function boxScale(domain: Box | undefined): number {
-  if (!domain || domain.length === 0) return 1;
+/**
+ * Diameter of a box; `fallback` when the box is absent or unbounded (data-driven models have an
+ * infinite default domain: callers pass a scale taken from their points).
+ */
+export function boxScale(domain: Box | undefined, fallback = 1): number {
+  if (!domain || domain.length === 0) return fallback;
   let s = 0;
   for (const [lo, hi] of domain) s += (hi - lo) * (hi - lo);
+  if (!Number.isFinite(s)) return fallback;
   return Math.max(Math.sqrt(s), 1e-300);
+}
+
+/** max(1, largest ‖x‖) over points: a length scale for unbounded problems. */
+export function pointsScale(points: ArrayLike<number>[]): number {
+  let m = 1;
+  for (const x of points) m = Math.max(m, norm(x));
+  return m;
 }
 
 /** Hessian spectrum at x: ascending eigenvalues, eigenvectors as rows (vectors[k] ↔ values[k]). */
