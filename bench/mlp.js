@@ -141,6 +141,14 @@ if (numpy) {
   for (let j = 0; j < d; j++) maxDiff = Math.max(maxDiff, Math.abs(numpy.check[j] - xCheck[j]));
 }
 
+const pairedRatios =
+  npRuns.length === jsRuns.length ? jsRuns.map((r, k) => (M * K) / r.sec / npRuns[k].rate) : [];
+function median(a) {
+  const b = [...a].sort((u, v) => u - v);
+  const m = b.length >> 1;
+  return b.length % 2 ? b[m] : 0.5 * (b[m - 1] + b[m]);
+}
+
 const result = {
   benchmark: "minibatch SGD, MLP 2→16→16→2 tanh softmax, two moons N=1000",
   config: { n: N, batch: B, lr: LR, hidden: HIDDEN, params: d, replacement: true },
@@ -163,7 +171,11 @@ const result = {
     numpy: numpy.numpyVersion,
     python: numpy.pythonVersion,
   },
+  /** Best JS rate / best NumPy rate. */
   ratio: numpy ? jsRate / numpy.rate : null,
+  /** JS/NumPy rate of each back-to-back repetition, and their median (less sensitive to load drift). */
+  pairedRatios,
+  medianPairedRatio: pairedRatios.length ? median(pairedRatios) : null,
   check: { steps: CHECK_STEPS, maxAbsParamDiff: maxDiff },
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAverage1minBeforeEachRep: load },
   date: new Date().toISOString(),
@@ -174,7 +186,7 @@ console.log(
   `MLP SGD: JS ${jsRate.toFixed(0)} particle-steps/s (${M}×${K})` +
     (numpy
       ? `, NumPy ${numpy.rate.toFixed(0)} (${MNP}×${K}), ratio ${(jsRate / numpy.rate).toFixed(2)}×, ` +
-        `same-update check max|Δx| = ${maxDiff.toExponential(2)}`
+        `median paired ratio ${median(pairedRatios).toFixed(2)}×, same-update check max|Δx| = ${maxDiff.toExponential(2)}`
       : ", NumPy unavailable"),
 );
 if (maxDiff !== null && !(maxDiff < 1e-9)) {

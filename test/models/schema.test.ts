@@ -46,6 +46,10 @@ describe("modelLossSchema", () => {
       false,
     );
     expect(modelLossSchema.safeParse({ model: "mlp", data: { generate: "xor", n: 0 } }).success).toBe(false);
+    expect(
+      modelLossSchema.safeParse({ model: "linear", data: { generate: "gaussian", n: 1_000_000, dim: 100 } })
+        .success,
+    ).toBe(false);
   });
 });
 

@@ -20,6 +20,9 @@ import {
 import { GlmLoss } from "./glm.js";
 import { MlpLoss } from "./mlp.js";
 
+/** Largest generated design, in feature values (n·dim): 2·10⁷ doubles = 160 MB. */
+const MAX_CELLS = 20_000_000;
+
 const generateSchema = z
   .object({
     generate: z.enum(["gaussian", "two-moons", "xor", "teacher"]),
@@ -80,6 +83,13 @@ export const modelLossSchema = z
       const g = v.data.generate;
       if ((g === "two-moons" || g === "xor") && v.data.dim !== undefined && v.data.dim !== 2) {
         ctx.addIssue({ code: "custom", path: ["data", "dim"], message: `${g} data are 2-dimensional` });
+      }
+      if (v.data.n * (v.data.dim ?? 5) > MAX_CELLS) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["data"],
+          message: `n·dim = ${v.data.n * (v.data.dim ?? 5)} feature values is too large (at most ${MAX_CELLS})`,
+        });
       }
     }
   });
