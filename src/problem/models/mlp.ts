@@ -13,6 +13,10 @@
  * unit c of layer l−1 to unit r of layer l at offset wOff[l−1] + r·n_{l−1} + c), then b_l (n_l entries,
  * at bOff[l−1]) when `bias` is set. `layout()` returns these offsets.
  *
+ * Kernels: sampleGradient/sampleValue run one sample through forward()/backward(); batchGradient and
+ * gradient run blocks of 32 samples layer by layer (chunk(): small matrix products with contiguous dot
+ * products), the hot path of SGD. Both are tested against each other and against finite differences.
+ *
  * Hessian: central finite difference of the exact gradient, column j = (∇L(x + h e_j) − ∇L(x − h e_j))/(2h)
  * with h = 2⁻¹⁷·max(1, |x_j|) ≈ 7.6e-6·max(1,|x_j|), then symmetrised. Error ≈ h²/6·|∂³∇L| + ε|∇L|/h,
  * i.e. about 1e-10 relative for tanh networks. For relu it is the Hessian of the piece containing x
@@ -287,10 +291,8 @@ export class MlpLoss implements Loss, FiniteSum {
     return 0.5 * this.l2 * s;
   }
 
-  /** The network output o for input row `a` (length p) written into out (length outputs). */
+  /** The network output o (logits, or predictions for squared loss) for one input `a` (length p). Allocates. */
   predict(a: Float64Array, x: Float64Array, out: Float64Array): void {
-    // reuse the forward pass by staging the input as a temporary sample is not possible without
-    // touching X, so this repeats the layer loop (not a hot path)
     const sz = this.sz;
     let h = Float64Array.from(a.subarray(0, sz[0]));
     for (let l = 1; l <= this.nl; l++) {
