@@ -104,7 +104,10 @@ export class MlpLoss implements Loss, FiniteSum {
   private readonly bDt: Float64Array; // Δ_l transposed, unit-major (n_l × CHUNK)
   private readonly bHt: Float64Array; // H_{l−1} transposed, unit-major
   private readonly allIdx: Int32Array; // 0..n−1
-  private sumLoss = 0.5; // a double field (initialised non-integer so V8 stores it unboxed in place)
+  // Losses are passed through double fields, not return values (a returned double is boxed, i.e.
+  // allocated, by V8); initialised non-integer so that V8 gives them a double representation.
+  private sumLoss = 0.5; // Σ ℓ of the current batch
+  private fwdLoss = 0.5; // ℓ of the last forward()
 
   /**
    * X: n×p inputs. For output "softmax", `targets` holds n class indices in 0..outputs−1; for
@@ -179,9 +182,9 @@ export class MlpLoss implements Loss, FiniteSum {
 
   /**
    * Forward pass for sample i; leaves h_l, z_l in the buffers and, if `withDelta`, ∂ℓ/∂o in the
-   * output block of `delta`. Returns the data loss of sample i (without the ridge term).
+   * output block of `delta`. Leaves the data loss of sample i (without the ridge term) in fwdLoss.
    */
-  private forward(i: number, x: Float64Array, withDelta: boolean): number {
+  private forward(i: number, x: Float64Array, withDelta: boolean): void {
     const act = this.act;
     const pre = this.pre;
     const sz = this.sz;
@@ -226,7 +229,8 @@ export class MlpLoss implements Loss, FiniteSum {
         for (let r = 0; r < no; r++) delta[oo + r] *= inv;
         delta[oo + yi] -= 1;
       }
-      return m + Math.log(s) - act[oo + yi];
+      this.fwdLoss = m + Math.log(s) - act[oo + yi];
+      return;
     }
     const T = this.T;
     const to = i * no;
@@ -236,7 +240,7 @@ export class MlpLoss implements Loss, FiniteSum {
       if (withDelta) delta[oo + r] = e;
       s += e * e;
     }
-    return 0.5 * s;
+    this.fwdLoss = 0.5 * s;
   }
 
   /** Backward pass after forward(i, x, true): adds ∇ℓ_i (data part) into g. */
@@ -310,13 +314,15 @@ export class MlpLoss implements Loss, FiniteSum {
   }
 
   sampleValue(i: number, x: Float64Array): number {
-    return this.forward(i, x, false) + this.ridge(x);
+    this.forward(i, x, false);
+    return this.fwdLoss + this.ridge(x);
   }
 
   sampleGradient(i: number, x: Float64Array, g: Float64Array): number {
     const d = this.dim;
     for (let j = 0; j < d; j++) g[j] = 0;
-    const v = this.forward(i, x, true);
+    this.forward(i, x, true);
+    const v = this.fwdLoss;
     this.backward(x, g);
     const lam = this.l2;
     if (lam !== 0) for (let j = 0; j < d; j++) g[j] += lam * x[j];
@@ -487,7 +493,10 @@ export class MlpLoss implements Loss, FiniteSum {
 
   value(x: Float64Array): number {
     let s = 0;
-    for (let i = 0; i < this.n; i++) s += this.forward(i, x, false);
+    for (let i = 0; i < this.n; i++) {
+      this.forward(i, x, false);
+      s += this.fwdLoss;
+    }
     return s / this.n + this.ridge(x);
   }
 
