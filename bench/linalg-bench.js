@@ -79,6 +79,7 @@ console.log(
     matrixBytes: csrByteSize(QD),
     solverBytes: res.bytes,
     rssDeltaMB: (process.memoryUsage().rss - mem0.rss) / 2 ** 20,
+    seconds: res.seconds,
     tried: res.tried,
   }),
 );

@@ -66,11 +66,14 @@ export interface ResidualReport {
   backwardError: number;
 }
 
-/** Accurate residual, its rounding floor and the backward error (allocates work arrays). */
-export function residualReport(A: Csr, x: Float64Array, b: Float64Array): ResidualReport {
+/**
+ * Accurate residual, its rounding floor and the backward error. The residual b − A x is written
+ * into `r` when given.
+ */
+export function residualReport(A: Csr, x: Float64Array, b: Float64Array, r?: Float64Array): ResidualReport {
   const { n, rowPtr, colIdx, values } = A;
-  const r = residualAccurate(A, x, b, new Float64Array(n));
-  const absAx = new Float64Array(n);
+  const res = residualAccurate(A, x, b, r ?? new Float64Array(n));
+  let absAx2 = 0;
   let normA = 0;
   let rInf = 0;
   let xInf = 0;
@@ -82,16 +85,16 @@ export function residualReport(A: Csr, x: Float64Array, b: Float64Array): Residu
       s += Math.abs(values[k] * x[colIdx[k]]);
       rowAbs += Math.abs(values[k]);
     }
-    absAx[i] = s;
+    absAx2 += s * s;
     normA = Math.max(normA, rowAbs);
-    rInf = Math.max(rInf, Math.abs(r[i]));
+    rInf = Math.max(rInf, Math.abs(res[i]));
     xInf = Math.max(xInf, Math.abs(x[i]));
     bInf = Math.max(bInf, Math.abs(b[i]));
   }
   const nb = norm2(b, n);
-  const nr = norm2(r, n);
+  const nr = norm2(res, n);
   const relativeResidual = nb > 0 ? nr / nb : nr === 0 ? 0 : Number.POSITIVE_INFINITY;
-  const roundingFloor = nb > 0 ? (norm2(absAx, n) * 2 ** -53) / nb : 0;
+  const roundingFloor = nb > 0 ? (Math.sqrt(absAx2) * 2 ** -53) / nb : 0;
   const den = normA * xInf + bInf;
   return { relativeResidual, roundingFloor, backwardError: den > 0 ? rInf / den : 0 };
 }
