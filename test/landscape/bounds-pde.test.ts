@@ -65,10 +65,10 @@ const cases = [
 describe("1-D bounds bracket the exact quadrature and the refined PDE value", () => {
   it.each(cases)("$spec.name", (c) => {
     const p = problemFromSpec({ ...c.spec, domain: [[-3, 3]] });
-    const b = exitTimeBounds(p, { start: c.from, absorb: c.ab, targetGap: 5e-3 });
-    expect(b.relativeGap).toBeLessThan(5e-3);
+    const b = exitTimeBounds(p, { start: c.from, absorb: c.ab, targetGap: 1e-2 });
+    expect(b.relativeGap).toBeLessThan(1e-2);
     // pde/exact-1d.ts: an independent quadrature of the same formula (error estimate ≪ gap)
-    const ex = exactExitTimeEstimate(p, [c.from], c.to);
+    const ex = exactExitTimeEstimate(p, [c.from], c.to, { cells: 40000 });
     expect(ex.error_estimate).toBeLessThan(1e-3 * (b.upper - b.lower));
     expect(ex.time).toBeGreaterThanOrEqual(b.lower);
     expect(ex.time).toBeLessThanOrEqual(b.upper);
