@@ -38,6 +38,8 @@ export interface LandscapeReport {
   minima: CriticalPoint[];
   classes: SymmetryClass[];
   saddles: SaddlePoint[];
+  /** Symmetry classes of the saddles. */
+  saddleClasses: SymmetryClass[];
   barriers: Barrier[];
   /** Lowest barrier out of each minimum (null: none found). */
   lowest: (Barrier | null)[];
@@ -76,6 +78,7 @@ export function analyseLandscape(p: LandscapeProblem, opts: LandscapeOptions = {
     minima: mr.minima,
     classes: mr.classes,
     saddles,
+    saddleClasses: sr?.classes ?? [],
     barriers: sr?.barriers ?? [],
     lowest: sr?.lowest ?? mr.minima.map(() => null),
     kramers,

@@ -5,7 +5,13 @@
  * unstable half-branches flow into; the minimum energy path (MEP) is the union of those two
  * steepest-descent curves, recorded as a polyline with its loss profile.
  */
-import { type CriticalPoint, describePoint, newtonPolish } from "./critical-points.js";
+import {
+  type CriticalPoint,
+  describePoint,
+  newtonPolish,
+  type SymmetryClass,
+  symmetryClasses,
+} from "./critical-points.js";
 import { captureRadii, gradientFlow } from "./flow.js";
 import { boxScale, dist, type LandscapeProblem, pointsScale } from "./util.js";
 
@@ -195,6 +201,8 @@ export interface SaddleResult {
   barriers: Barrier[];
   /** For each minimum: its lowest barrier (the Kramers exit channel), or null if none found. */
   lowest: (Barrier | null)[];
+  /** Symmetry classes of the saddles (equal L, spectrum, tr Σ). */
+  classes: SymmetryClass[];
   /** One line per pair tried: what the band found. */
   log: { pair: [number, number]; status: string }[];
 }
@@ -318,5 +326,5 @@ export function findSaddles(
       if (!lowest[from] || bar.height < lowest[from]!.height) lowest[from] = bar;
     }
   });
-  return { saddles, barriers, lowest, log };
+  return { saddles, barriers, lowest, classes: symmetryClasses(saddles), log };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { findMinima } from "../../src/landscape/critical-points.js";
 import { findSaddles } from "../../src/landscape/saddles.js";
 import { dist } from "../../src/landscape/util.js";
-import { doubleWellND, himmelblau, makeProblem, mullerBrown } from "./fixtures.js";
+import { doubleWellND, himmelblau, makeLoss, makeProblem, mullerBrown } from "./fixtures.js";
 
 describe("findSaddles", () => {
   it("Müller–Brown: both literature saddles, barriers and the MEP through the intermediate minimum", () => {
@@ -80,5 +80,44 @@ describe("findSaddles", () => {
     expect(r.saddles[0].eigenvalues[0]).toBeCloseTo(-1, 10);
     expect(r.barriers.length).toBe(2);
     for (const b of r.barriers) expect(b.height).toBeCloseTo(0.25, 12);
+  });
+});
+
+describe("symmetric saddles", () => {
+  it("L = (x²−1)²/4 + (y²−1)²/4: four minima ×4 and four saddles ×4 in one class each", () => {
+    const loss = makeLoss(
+      2,
+      (v) => (v[0] ** 2 - 1) ** 2 / 4 + (v[1] ** 2 - 1) ** 2 / 4,
+      (v, g) => {
+        g[0] = v[0] ** 3 - v[0];
+        g[1] = v[1] ** 3 - v[1];
+      },
+      (v, h) => {
+        h[0] = 3 * v[0] ** 2 - 1;
+        h[1] = h[2] = 0;
+        h[3] = 3 * v[1] ** 2 - 1;
+      },
+    );
+    const p = makeProblem(loss, {
+      domain: [
+        [-2, 2],
+        [-2, 2],
+      ],
+    });
+    const m = findMinima(p, { seed: 4, starts: 40 });
+    expect(m.minima.length).toBe(4);
+    expect(m.classes.length).toBe(1);
+    expect(m.classes[0].multiplicity).toBe(4);
+    const r = findSaddles(p, m.minima);
+    // saddles (0, ±1), (±1, 0): spectrum (−1, 2), barrier 1/4; the maximum (0,0) is not an index-1 saddle
+    expect(r.saddles.length).toBe(4);
+    expect(r.classes.length).toBe(1);
+    expect(r.classes[0].multiplicity).toBe(4);
+    for (const s of r.saddles) {
+      expect(s.eigenvalues[0]).toBeCloseTo(-1, 9);
+      expect(s.eigenvalues[1]).toBeCloseTo(2, 9);
+    }
+    for (const b of r.barriers) expect(b.height).toBeCloseTo(0.25, 12);
+    expect(r.barriers.length).toBe(8);
   });
 });

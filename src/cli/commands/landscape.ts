@@ -92,8 +92,10 @@ export function describeReport(name: string, vars: readonly string[], r: Landsca
   if (r.saddles.length) {
     L.push(`index-1 saddles (${r.saddles.length}):`);
     r.saddles.forEach((s, i) => {
+      const sc = r.saddleClasses.find((c) => c.members.includes(i));
+      const mult = sc && sc.multiplicity > 1 ? `  (×${sc.multiplicity} symmetric copies)` : "";
       L.push(
-        `  [${i}] ${pt(s.x)}  L = ${fmt(s.value, 6)}  λ₁ = ${fmt(s.eigenvalues[0])}  joins minima ${s.connects.join(" – ")}  path: ${s.path.points.length} points, length ${fmt(s.path.arcLength[s.path.arcLength.length - 1])}`,
+        `  [${i}] ${pt(s.x)}  L = ${fmt(s.value, 6)}  λ₁ = ${fmt(s.eigenvalues[0])}  joins minima ${s.connects.join(" – ")}  path: ${s.path.points.length} points, length ${fmt(s.path.arcLength[s.path.arcLength.length - 1])}${mult}`,
       );
     });
     L.push("barriers L(z) − L(m):");
