@@ -213,7 +213,8 @@ export function autoGridShape(problem: Problem): AutoGrid {
     const D = tr / (2 * d);
     dmax = Math.max(dmax, D);
     curvMax = Math.max(curvMax, hn);
-    if (D > 0 && Number.isFinite(gn)) pecletNeed = Math.max(pecletNeed, Math.sqrt(gn) / D);
+    // (where the noise nearly vanishes the exponentially fitted rates are upwind anyway: no Péclet limit)
+    if (D >= 0.01 * dTyp && D > 0 && Number.isFinite(gn)) pecletNeed = Math.max(pecletNeed, Math.sqrt(gn) / D);
   }
   const shape: number[] = [];
   const reasons: string[] = [];

@@ -190,13 +190,20 @@ export function stationary(
           `x* = (${m.x.map((v) => v.toPrecision(4)).join(", ")}) with mass fraction ${m.fraction.toPrecision(4)}`,
       )
       .join("; ");
+    const diffuse = Math.max(0, 1 - total);
+    const rest =
+      diffuse > 1e-9
+        ? `; the remaining mass fraction ${diffuse.toPrecision(4)} never reaches them: it stays in a part of the ` +
+          "domain the process cannot leave (e.g. bounded by a point or line where the noise vanishes and the drift " +
+          "points inward)"
+        : "";
     return {
       normalisable: false,
       probabilities: null,
       density: null,
       pointMasses: masses,
-      diffuseFraction: Math.max(0, 1 - total),
-      message: `converges to a point mass at ${where} (the noise vanishes there)`,
+      diffuseFraction: diffuse,
+      message: `converges to a point mass at ${where} (the noise vanishes there)${rest}`,
       solve: info,
     };
   }
