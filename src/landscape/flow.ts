@@ -131,6 +131,15 @@ export function gradientFlow(
     for (let i = 0; i < d; i++) y[i] = x[i] + 0.5 * h * k1[i];
     loss.gradient(y, k2);
     for (let i = 0; i < d; i++) k2[i] = -k2[i];
+    // Local stiffness estimate λ ≈ ‖k2 − k1‖ / (½h‖k1‖): keeps h inside RK3's stability interval, so the
+    // flow converges onto stable critical points instead of oscillating at the tolerance level.
+    let dk = 0;
+    let nk = 0;
+    for (let i = 0; i < d; i++) {
+      dk += (k2[i] - k1[i]) ** 2;
+      nk += k1[i] * k1[i];
+    }
+    const lam = nk > 0 ? Math.sqrt(dk / nk) / (0.5 * h) : 0;
     for (let i = 0; i < d; i++) y[i] = x[i] + 0.75 * h * k2[i];
     loss.gradient(y, k3);
     for (let i = 0; i < d; i++) k3[i] = -k3[i];
@@ -179,6 +188,7 @@ export function gradientFlow(
     }
     const fac = err > 0 ? Math.min(5, 0.9 * err ** (-1 / 3)) : 5;
     h *= fac;
+    if (lam > 0) h = Math.min(h, 2 / lam);
   }
   if (label < 0) label = classify();
   const res: FlowResult = { label, time: t, entryTime: until === undefined ? Number.NaN : entryTime, steps };

@@ -117,7 +117,7 @@ export function describeReport(name: string, vars: readonly string[], r: Landsca
       `basin fractions of the grid: ${r.basins.fractions.map((f) => fmt(f, 3)).join(", ")} (last: unlabelled)`,
     );
   L.push(`verdict: ${r.verdict.sentence}`);
-  L.push(`Noisy SGD: ${r.verdict.noisySgd}`);
+  L.push(`as δ → 0 (Noisy SGD): ${r.verdict.noisySgd}`);
   return L.join("\n");
 }
 
