@@ -37,7 +37,7 @@ export interface SolveSparseOptions {
   method?: SparseMethod;
   /** Target relative residual ‖b − Ax‖₂/‖b‖₂. Default 1e-10. */
   tol?: number;
-  /** Krylov iteration cap per attempt. Default 500. */
+  /** Krylov iteration cap per inner solve. Default 300. */
   maxIter?: number;
   /** GMRES restart length. Default 40. */
   restart?: number;
@@ -150,7 +150,7 @@ function buildInner(
   maxBytes: number,
   cache: Cache,
 ): Inner {
-  const maxIter = opts.maxIter ?? 500;
+  const maxIter = opts.maxIter ?? 300;
   const amg = () => (cache.amg ??= amgPreconditioner(A));
   // Independent-set reduction for the AMG methods (halves 5-point grid systems), unless disabled.
   const reduction = () => {
@@ -339,8 +339,8 @@ export function sparseSolver(A: Csr, opts: SolveSparseOptions = {}): SparseSolve
             break;
           }
           if (accept(rep)) break;
-          if (round > 0 && rel > 0.5 * prev && lastChange <= 1e-6) {
-            note = "refinement stagnated";
+          if (round > 0 && rel > 0.5 * prev && (lastChange <= 1e-6 || !lastOk)) {
+            note = lastOk ? "refinement stagnated" : `${note || "inner solve failed"}, no progress`;
             break;
           }
         }
