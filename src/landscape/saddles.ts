@@ -13,7 +13,7 @@ import {
   symmetryClasses,
 } from "./critical-points.js";
 import { captureRadii, gradientFlow } from "./flow.js";
-import { boxScale, dist, type LandscapeProblem, pointsScale } from "./util.js";
+import { boxScale, dist, type LandscapeProblem, makeRng, normal, pointsScale } from "./util.js";
 
 export interface NebOptions {
   /** Number of images including the two end points (default 17). */
@@ -21,6 +21,8 @@ export interface NebOptions {
   maxIter?: number;
   /** Convergence: max perpendicular force ≤ forceTol · (typical |∇L| on the initial band). */
   forceTol?: number;
+  /** Initial band bent through this point (a → via → b) instead of the straight segment. */
+  via?: ArrayLike<number>;
 }
 
 export interface NebResult {
@@ -43,9 +45,14 @@ export function nudgedElasticBand(
   const d = p.dim;
   const M = Math.max(5, opts.images ?? 17);
   const maxIter = opts.maxIter ?? 4000;
+  const via = opts.via;
   const R = Array.from({ length: M }, (_, i) => {
     const x = new Float64Array(d);
-    for (let k = 0; k < d; k++) x[k] = a[k] + ((b[k] - a[k]) * i) / (M - 1);
+    const t = i / (M - 1);
+    for (let k = 0; k < d; k++) {
+      if (!via) x[k] = a[k] + (b[k] - a[k]) * t;
+      else x[k] = t <= 0.5 ? a[k] + (via[k] - a[k]) * 2 * t : via[k] + (b[k] - via[k]) * (2 * t - 1);
+    }
     return x;
   });
   const G = Array.from({ length: M }, () => new Float64Array(d));
@@ -211,6 +218,13 @@ export interface FindSaddlesOptions extends NebOptions {
   /** Try each minimum with its `neighbours` nearest other minima (default: all pairs up to 8 each). */
   neighbours?: number;
   gradTol?: number;
+  /**
+   * Also run bands bent to either side of the straight segment (finds a second channel between
+   * the same pair, and rescues bands stuck on a maximum). "auto" (default): always for d ≤ 3,
+   * otherwise only when the straight band fails.
+   */
+  bentBands?: "auto" | "always" | "never";
+  seed?: number;
 }
 
 /** Traces the MEP through an index-1 saddle z along its unstable eigenvector ±v. */
@@ -288,26 +302,56 @@ export function findSaddles(
       if (!pairs.some((q) => q[0] === pr[0] && q[1] === pr[1])) pairs.push(pr);
     }
   }
-  for (const [i, j] of pairs) {
-    const band = nudgedElasticBand(p, minima[i].x, minima[j].x, opts);
+  const rng = makeRng(opts.seed ?? 1);
+  const bent = opts.bentBands ?? "auto";
+  const tryBand = (i: number, j: number, via: Float64Array | undefined, tag: string): boolean => {
+    const band = nudgedElasticBand(p, minima[i].x, minima[j].x, { ...opts, via });
     const x = Float64Array.from(band.images[band.climbing]);
     const pol = newtonPolish(p.loss, x, opts.gradTol ?? 1e-10);
     const pt = describePoint(p, x, pol);
     if (!pol.converged || pt.index !== 1 || (pt.kind !== "saddle" && pt.kind !== "maximum")) {
-      log.push({ pair: [i, j], status: `band top polished to index ${pt.index} (${pt.kind}); no saddle` });
-      continue;
+      log.push({
+        pair: [i, j],
+        status: `${tag}band top polished to index ${pt.index} (${pt.kind}); no saddle`,
+      });
+      return false;
     }
-    if (saddles.some((s) => dist(s.x, pt.x) <= dedup)) {
-      log.push({ pair: [i, j], status: "saddle already known" });
-      continue;
+    if (saddles.some((q) => dist(q.x, pt.x) <= dedup)) {
+      log.push({ pair: [i, j], status: `${tag}saddle already known` });
+      return true;
     }
     const tr = traceSaddle(p, pt, minima, radii);
     const status =
       tr.connects[0] >= 0 && tr.connects[1] >= 0 && tr.connects[0] !== tr.connects[1]
         ? `saddle connecting ${tr.connects[0]}–${tr.connects[1]}`
         : `index-1 saddle with branches ending at ${tr.connects.join(",")}`;
-    log.push({ pair: [i, j], status: band.converged ? status : `${status} (band not fully converged)` });
+    log.push({
+      pair: [i, j],
+      status: `${tag}${band.converged ? status : `${status} (band not fully converged)`}`,
+    });
     saddles.push({ ...pt, connects: tr.connects, path: tr.path });
+    return true;
+  };
+  const d = p.dim;
+  for (const [i, j] of pairs) {
+    const ok = tryBand(i, j, undefined, "");
+    if (bent === "never" || d < 2 || (bent === "auto" && d > 3 && ok)) continue;
+    // Bent bands: midpoint displaced by 0.3·|b − a| along a seeded direction ⟂ (b − a), both signs.
+    const a = minima[i].x;
+    const b = minima[j].x;
+    const ab = a.map((v, k) => b[k] - v);
+    const len = Math.hypot(...ab);
+    const u = new Float64Array(d);
+    for (let k = 0; k < d; k++) u[k] = d === 2 ? (k === 0 ? -ab[1] : ab[0]) : normal(rng);
+    let c = 0;
+    for (let k = 0; k < d; k++) c += (u[k] * ab[k]) / (len * len);
+    for (let k = 0; k < d; k++) u[k] -= c * ab[k];
+    const nu = Math.hypot(...u) || 1;
+    for (const sgn of [1, -1]) {
+      const via = new Float64Array(d);
+      for (let k = 0; k < d; k++) via[k] = 0.5 * (a[k] + b[k]) + (sgn * 0.3 * len * u[k]) / nu;
+      tryBand(i, j, via, sgn > 0 ? "bent(+) " : "bent(−) ");
+    }
   }
   saddles.sort((u, w) => u.value - w.value);
   const barriers: Barrier[] = [];

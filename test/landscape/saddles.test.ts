@@ -121,3 +121,44 @@ describe("symmetric saddles", () => {
     expect(r.barriers.length).toBe(8);
   });
 });
+
+describe("two channels between the same pair", () => {
+  it("ring L = (r² − 1)² − 0.2x²: the straight band hits the central maximum, bent bands find both saddles", () => {
+    // L = (x² + y² − 1)² − 0.2x²: minima (±√1.1, 0); saddles (0, ±1) with L = 0; the centre (0,0) is a maximum (L = 1).
+    const loss = makeLoss(
+      2,
+      (v) => (v[0] ** 2 + v[1] ** 2 - 1) ** 2 - 0.2 * v[0] ** 2,
+      (v, g) => {
+        const q = v[0] ** 2 + v[1] ** 2 - 1;
+        g[0] = 4 * q * v[0] - 0.4 * v[0];
+        g[1] = 4 * q * v[1];
+      },
+      (v, h) => {
+        const q = v[0] ** 2 + v[1] ** 2 - 1;
+        h[0] = 4 * q + 8 * v[0] ** 2 - 0.4;
+        h[1] = h[2] = 8 * v[0] * v[1];
+        h[3] = 4 * q + 8 * v[1] ** 2;
+      },
+    );
+    const p = makeProblem(loss, {
+      domain: [
+        [-2, 2],
+        [-2, 2],
+      ],
+    });
+    const m = findMinima(p, { seed: 1, starts: 30 });
+    expect(m.minima.length).toBe(2);
+    expect(Math.abs(m.minima[0].x[0])).toBeCloseTo(Math.sqrt(1.1), 9);
+    const r = findSaddles(p, m.minima);
+    expect(r.saddles.length).toBe(2);
+    for (const s of r.saddles) {
+      expect(Math.abs(s.x[0])).toBeLessThan(1e-9);
+      expect(Math.abs(s.x[1])).toBeCloseTo(1, 9);
+      expect(s.value).toBeCloseTo(0, 12);
+    }
+    expect(r.classes[0].multiplicity).toBe(2);
+    // barrier L(z) − L(m) = 0 − L(m) = 0.21
+    expect(r.lowest[0]!.height).toBeCloseTo(0.21, 9);
+    expect(r.log.some((l) => /band top polished to index 2/.test(l.status))).toBe(true);
+  });
+});
