@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { basinOf, labelGrid, labelSamples } from "../../src/landscape/basins.js";
 import { findMinima } from "../../src/landscape/critical-points.js";
+import { captureRadii, gradientFlow } from "../../src/landscape/flow.js";
 import { findSaddles } from "../../src/landscape/saddles.js";
 import { dist, makeRng } from "../../src/landscape/util.js";
 import { doubleWell1d, doubleWellND, makeProblem, mullerBrown } from "./fixtures.js";
@@ -96,5 +97,24 @@ describe("basins", () => {
     for (let j = 0; j < n; j++) expect(r.labels[j]).toBe(xs[j * d] > 0 ? ip : 1 - ip);
     expect(r.mass[ip]).toBeCloseTo(pos / n, 12);
     expect(basinOf(p, [-0.01, 1, 1, 1, 1], mins)).toBe(1 - ip);
+  });
+
+  it("a point on a saddle's stable manifold flows to the saddle (label −1) in few steps", () => {
+    // L = (x²−1)²/4 + y²: from (0, 0.7) the flow runs down the y-axis into the saddle (0, 0).
+    const p = makeProblem(doubleWellND(2, [2]), {
+      domain: [
+        [-2, 2],
+        [-2, 2],
+      ],
+    });
+    const centres = [
+      [-1, 0],
+      [1, 0],
+    ];
+    const x = Float64Array.from([0, 0.7]);
+    const r = gradientFlow(p.loss, x, { centres, radii: captureRadii(centres) }, { lengthScale: 5.6 });
+    expect(r.label).toBe(-1);
+    expect(Math.hypot(x[0], x[1])).toBeLessThan(1e-8);
+    expect(r.steps).toBeLessThan(500);
   });
 });
