@@ -179,11 +179,15 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
   }
   const m = res.to - res.from;
   const d = p.dim;
+  // 1-D marginal histograms on the domain box (60 bins per coordinate; particles outside are counted)
+  const bins = p.domain.map(([lo, hi]) =>
+    Number.isFinite(lo) && Number.isFinite(hi) ? { lo, hi, bins: 60 } : null,
+  );
   const snaps = res.snapshotSteps.map((k, s) => {
     const xs = Array.from({ length: d }, (_, i) =>
       res.snapshots.subarray((s * d + i) * m, (s * d + i + 1) * m),
     );
-    const st = snapshotStats(xs, { time: k * res.stepSize, lr: p.lr });
+    const st = snapshotStats(xs, { time: k * res.stepSize, lr: p.lr, bins });
     return {
       step: k,
       time: k * res.stepSize,
@@ -193,6 +197,14 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
       mean: st.mean,
       mean_ci95: Array.from(st.mean, (_v, i) => [st.meanLo[i], st.meanHi[i]]),
       cov: st.cov,
+      histograms: st.histograms.map((h) => ({
+        variable: p.varNames[h.dim],
+        edges: h.edges,
+        counts: h.counts,
+        density: h.density,
+        underflow: h.underflow,
+        overflow: h.overflow,
+      })),
     };
   });
   const divergedCount = res.divergedStep.reduce((a, v) => a + (v >= 0 ? 1 : 0), 0);
@@ -213,7 +225,7 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
     seed,
     variables: p.varNames,
     divergence: { particles: divergedCount, first_step: firstDiv < 0 ? null : firstDiv, bound: res.bound },
-    snapshots: snaps,
+    snapshots: snaps.map(({ histograms: _h, ...rest }) => rest),
     exit: exit
       ? {
           to: o.to,
@@ -278,6 +290,12 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
       },
       problem_file: lp.path,
       ...summary,
+      histograms: snaps.map((s) => ({
+        step: s.step,
+        time: s.time,
+        iterations: s.iterations,
+        marginals: s.histograms,
+      })),
     });
   }
   if (o.json) {
@@ -287,6 +305,7 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
   const lines = [
     `${p.name}: ${dynamics}, ${res.completed} particles × ${steps} steps of ${fmt(res.stepSize)} (SDE time ${fmt(steps * res.stepSize)} = ${fmt((steps * res.stepSize) / p.lr)} iterations), seed ${seed}${res.stopped ? " — interrupted, partial" : ""}`,
   ];
+  lines.push(`  snapshots (mean ± 95% half-width, sd; particles that exited stay at their exit point):`);
   for (const s of snaps) {
     const mean = Array.from(
       s.mean,
