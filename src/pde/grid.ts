@@ -214,7 +214,8 @@ export function autoGridShape(problem: Problem): AutoGrid {
     dmax = Math.max(dmax, D);
     curvMax = Math.max(curvMax, hn);
     // (where the noise nearly vanishes the exponentially fitted rates are upwind anyway: no Péclet limit)
-    if (D >= 0.01 * dTyp && D > 0 && Number.isFinite(gn)) pecletNeed = Math.max(pecletNeed, Math.sqrt(gn) / D);
+    if (D >= 0.01 * dTyp && D > 0 && Number.isFinite(gn))
+      pecletNeed = Math.max(pecletNeed, Math.sqrt(gn) / D);
   }
   const shape: number[] = [];
   const reasons: string[] = [];
