@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -101,6 +101,26 @@ describe("exit-time --json", () => {
     expect(e.lower_bound).toBe(true);
     expect(e.exited).toBeLessThan(200);
     expect(e.time).toBeLessThanOrEqual(20);
+  });
+});
+
+describe("Ctrl-C", () => {
+  it.each(["1", "2"])("stops cleanly and reports what finished (%s thread(s))", async (threads) => {
+    const child = spawn(process.execPath, [BIN, "exit-time", DW(0.1), "--from", "-1", "--to", "x > 0", "--method", "sgd", "--particles", "500000", "--threads", threads, "--json"]);
+    let out = "";
+    child.stdout.on("data", (b) => {
+      out += b;
+    });
+    await new Promise((r) => setTimeout(r, 2500));
+    child.kill("SIGINT");
+    const code = await new Promise((r) => child.on("exit", r));
+    expect(code).toBe(0);
+    const e = JSON.parse(out).estimates[0];
+    expect(e.stopped).toBe(true);
+    expect(e.particles).toBeGreaterThan(0);
+    expect(e.particles).toBeLessThan(500000);
+    expect(e.exited).toBe(e.particles);
+    expect(e.ci95[0]).toBeLessThan(e.time);
   });
 });
 
