@@ -122,3 +122,54 @@ export function driftRegime(
   });
   return { basins, unlabelled: lost / (wsum || 1), radius: opts.radius, fraction, labels, entryTimes };
 }
+
+/**
+ * Mass per basin of a nodal law (e.g. Fokker–Planck probabilities on the PDE grid) given the basin
+ * label of each node (labelGrid on the same nodes). Returns fractions; last entry: unlabelled nodes.
+ */
+export function massByBasin(
+  labels: ArrayLike<number>,
+  probabilities: ArrayLike<number>,
+  basins: number,
+): number[] {
+  const m = new Array<number>(basins + 1).fill(0);
+  let total = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const w = probabilities[i];
+    total += w;
+    const l = labels[i];
+    m[l >= 0 && l < basins ? l : basins] += w;
+  }
+  return m.map((v) => v / (total || 1));
+}
+
+/**
+ * Sample covariance (row-major d×d, divisor n − 1) of the samples (count × d) that lie in one
+ * basin (labels[j] === basin), about their own mean — to put beside the OU prediction S.
+ */
+export function basinCovariance(
+  samples: ArrayLike<number>,
+  d: number,
+  labels: ArrayLike<number>,
+  basin: number,
+): { count: number; mean: number[]; covariance: number[] } {
+  const count = Math.floor(samples.length / d);
+  const mean = new Array<number>(d).fill(0);
+  let n = 0;
+  for (let j = 0; j < count; j++) {
+    if (labels[j] !== basin) continue;
+    n++;
+    for (let i = 0; i < d; i++) mean[i] += samples[j * d + i];
+  }
+  for (let i = 0; i < d; i++) mean[i] /= n || 1;
+  const cov = new Array<number>(d * d).fill(0);
+  for (let j = 0; j < count; j++) {
+    if (labels[j] !== basin) continue;
+    for (let a = 0; a < d; a++) {
+      const da = samples[j * d + a] - mean[a];
+      for (let b = 0; b < d; b++) cov[a * d + b] += da * (samples[j * d + b] - mean[b]);
+    }
+  }
+  for (let k = 0; k < d * d; k++) cov[k] /= Math.max(1, n - 1);
+  return { count: n, mean, covariance: cov };
+}

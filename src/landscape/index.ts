@@ -24,7 +24,14 @@ export {
   type SymmetryClass,
   symmetryClasses,
 } from "./critical-points.js";
-export { type BasinDrift, type DriftRegime, type DriftRegimeOptions, driftRegime } from "./drift-regime.js";
+export {
+  type BasinDrift,
+  basinCovariance,
+  type DriftRegime,
+  type DriftRegimeOptions,
+  driftRegime,
+  massByBasin,
+} from "./drift-regime.js";
 export { captureRadii, type FlowOptions, type FlowResult, type FlowTargets, gradientFlow } from "./flow.js";
 export {
   exitTimeFromMinimum,
