@@ -5,7 +5,10 @@
 import { Command, CommanderError } from "commander";
 import { NumericalError, UserError } from "../errors.js";
 import { registerExitTime } from "./commands/exit-time.js";
+import { registerFokkerPlanck } from "./commands/fokker-planck.js";
+import { registerLandscape } from "./commands/landscape.js";
 import { registerSimulate } from "./commands/simulate.js";
+import { registerStationary } from "./commands/stationary.js";
 import { VERSION } from "../version.js";
 
 export function buildProgram(): Command {
@@ -20,6 +23,9 @@ export function buildProgram(): Command {
     .exitOverride();
   registerSimulate(program);
   registerExitTime(program);
+  registerFokkerPlanck(program);
+  registerStationary(program);
+  registerLandscape(program);
   return program;
 }
 

@@ -168,7 +168,7 @@ function describe(out: {
         e.applicable === false
           ? `  (not applicable: ${e.why})`
           : e.error_estimate !== undefined
-            ? `  (± ${fmt(e.error_estimate as number, 2)} grid error)`
+            ? `  (± ${fmt(e.error_estimate as number, 2)} ${e.method === "exact" ? "quadrature" : "grid"} error${Array.isArray(e.grid) ? `, grid ${(e.grid as number[]).join("×")}` : ""})`
             : "";
       lines.push(`  ${m} t = ${fmt(e.time as number)} = ${fmt(e.iterations as number)} iterations${extra}`);
     }
