@@ -107,6 +107,9 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
   const axisDrift = new Float64Array(d);
   const beta = new Float64Array(6);
   const Dp = new Float64Array(3);
+  const Dphys = new Float64Array(d * d);
+  const yv = new Float64Array(d);
+  const jac = new Float64Array(18);
   const tj = new Int32Array(2);
   const th2 = new Float64Array(2);
   const dir = new Float64Array(d);
@@ -156,7 +159,7 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
     let m = 0; // row buffer length
     let nterms = 0;
     for (let k = 0; k < d; k++) axisA[k] = Dt[k * d + k] * h[k] * h[k];
-    const projDrift = d === 2 && offDiag;
+    const projDrift = d >= 2 && offDiag;
     if (d > 1 && offDiag) {
       for (let k = 0; k < d; k++) axisA[k] = 0;
       nterms = selling(d, Dt, w, off, sb, st);
@@ -194,15 +197,21 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
           bvec[k] = -grad[k] + (order2 ? c[k] : 0);
           axisDrift[k] = bvec[k];
         }
-        pinv2(Dt[0] * h[0] * h[0], Dt[1] * h[0] * h[1], Dt[3] * h[1] * h[1], Dp);
-        const y0 = Dp[0] * bvec[0] + Dp[1] * bvec[1];
-        const y1 = Dp[1] * bvec[0] + Dp[2] * bvec[1];
+        // y = D⁺b (physical D = H D̃ H)
+        for (let k = 0; k < d; k++)
+          for (let l = 0; l < d; l++) Dphys[k * d + l] = Dt[k * d + l] * h[k] * h[l];
+        if (d === 2) {
+          pinv2(Dphys[0], Dphys[1], Dphys[3], Dp);
+          yv[0] = Dp[0] * bvec[0] + Dp[1] * bvec[1];
+          yv[1] = Dp[1] * bvec[0] + Dp[2] * bvec[1];
+        } else {
+          pinvApply3(Dphys, bvec, yv, jac);
+        }
         for (let t = 0; t < nterms; t++) {
-          const e0 = off[2 * t] * h[0];
-          const e1 = off[2 * t + 1] * h[1];
-          beta[t] = w[t] * (e0 * y0 + e1 * y1);
-          axisDrift[0] -= beta[t] * e0;
-          axisDrift[1] -= beta[t] * e1;
+          let dot = 0;
+          for (let k = 0; k < d; k++) dot += off[d * t + k] * h[k] * yv[k];
+          beta[t] = w[t] * dot;
+          for (let k = 0; k < d; k++) axisDrift[k] -= beta[t] * off[d * t + k] * h[k];
         }
         // axisDrift now holds the residual r (drift outside range D), upwinded/fitted on the axes
       }
@@ -366,6 +375,59 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
     cutEdges,
     order2,
   };
+}
+
+/**
+ * y = D⁺b for a symmetric PSD 3×3 D (cyclic Jacobi, eigenvalues ≤ 1e-12·max dropped). `w` is scratch (≥ 18).
+ */
+function pinvApply3(D: Float64Array, b: Float64Array, y: Float64Array, w: Float64Array): void {
+  // w[0..9): working matrix, w[9..18): eigenvectors (columns)
+  for (let k = 0; k < 9; k++) w[k] = D[k];
+  for (let k = 0; k < 9; k++) w[9 + k] = k % 4 === 0 ? 1 : 0;
+  for (let sweep = 0; sweep < 30; sweep++) {
+    const off = Math.abs(w[1]) + Math.abs(w[2]) + Math.abs(w[5]);
+    const diag = Math.abs(w[0]) + Math.abs(w[4]) + Math.abs(w[8]);
+    if (off <= 1e-15 * diag || off === 0) break;
+    for (let p = 0; p < 2; p++) {
+      for (let q = p + 1; q < 3; q++) {
+        const apq = w[p * 3 + q];
+        if (apq === 0) continue;
+        const app = w[p * 3 + p];
+        const aqq = w[q * 3 + q];
+        const theta = (aqq - app) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < 3; k++) {
+          const akp = w[k * 3 + p];
+          const akq = w[k * 3 + q];
+          w[k * 3 + p] = c * akp - s * akq;
+          w[k * 3 + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < 3; k++) {
+          const apk = w[p * 3 + k];
+          const aqk = w[q * 3 + k];
+          w[p * 3 + k] = c * apk - s * aqk;
+          w[q * 3 + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < 3; k++) {
+          const vkp = w[9 + k * 3 + p];
+          const vkq = w[9 + k * 3 + q];
+          w[9 + k * 3 + p] = c * vkp - s * vkq;
+          w[9 + k * 3 + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const lmax = Math.max(w[0], w[4], w[8]);
+  y.fill(0, 0, 3);
+  for (let e = 0; e < 3; e++) {
+    const lam = w[e * 4];
+    if (!(lam > 1e-12 * lmax)) continue;
+    let proj = 0;
+    for (let k = 0; k < 3; k++) proj += w[9 + k * 3 + e] * b[k];
+    for (let k = 0; k < 3; k++) y[k] += (w[9 + k * 3 + e] * proj) / lam;
+  }
 }
 
 /** Pseudo-inverse of the symmetric 2×2 [[a,b],[b,c]] (eigenvalues ≤ 1e-12·max dropped) → [p00, p01, p11]. */
