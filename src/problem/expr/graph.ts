@@ -102,18 +102,32 @@ export class Graph {
     if (isZero(a) || isZero(b)) return this.num(0);
     if (isOne(a)) return b;
     if (isOne(b)) return a;
-    if (isConst(a) && a.k === -1) return this.neg(b);
-    if (isConst(b) && b.k === -1) return this.neg(a);
     if (a.op === "neg" && b.op === "neg") return this.mul(a.args[0], b.args[0]);
     if (a.op === "neg") return this.neg(this.mul(a.args[0], b));
     if (b.op === "neg") return this.neg(this.mul(a, b.args[0]));
+    // collect constant factors: (c·u)(d·v) = (cd)·(uv), so derivatives like 2(x²−1)·2x/4 fold to (x²−1)·x
+    const [ka, ra] = splitConst(a);
+    const [kb, rb] = splitConst(b);
+    if (ra && rb && (ka !== 1 || kb !== 1)) return this.scale(ka * kb, this.mul(ra, rb));
+    if (!ra && rb) return this.scale(ka * kb, rb);
+    if (ra && !rb) return this.scale(ka * kb, ra);
     if (a === b) return this.powi(a, 2);
     return a.id <= b.id ? this.make("mul", [a, b]) : this.make("mul", [b, a]);
+  }
+  /** c·u with u free of constant factors. */
+  private scale(c: number, u: Node): Node {
+    if (c === 0) return this.num(0);
+    if (c === 1) return u;
+    if (c === -1) return this.neg(u);
+    if (isConst(u)) return this.num(c * u.k);
+    return c < 0 ? this.neg(this.make("mul", [this.num(-c), u])) : this.make("mul", [this.num(c), u]);
   }
   div(a: Node, b: Node): Node {
     if (isConst(a) && isConst(b) && b.k !== 0) return this.num(a.k / b.k);
     if (isZero(a)) return this.num(0);
     if (isOne(b)) return a;
+    if (isConst(b) && b.k !== 0 && a.op === "mul" && isConst(a.args[0]))
+      return this.scale(a.args[0].k / b.k, a.args[1]);
     if (a.op === "neg") return this.neg(this.div(a.args[0], b));
     return this.make("div", [a, b]);
   }
@@ -294,6 +308,13 @@ export class Graph {
         throw new UserError(`a condition (${n.op}) cannot be differentiated; use it only in a region`);
     }
   }
+}
+
+/** [c, u] with n = c·u (u undefined when n is the constant c). */
+function splitConst(n: Node): [number, Node | undefined] {
+  if (n.op === "const") return [n.k, undefined];
+  if (n.op === "mul" && n.args[0].op === "const") return [n.args[0].k, n.args[1]];
+  return [1, n];
 }
 
 export function isConst(n: Node): boolean {
