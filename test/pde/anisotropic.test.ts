@@ -51,10 +51,8 @@ describe("rank-1 anisotropic noise in 2-D", () => {
     const { exact, pde } = rank1(Math.PI / 4);
     const e1 = Math.abs(pde(41).t / exact - 1);
     const e2 = Math.abs(pde(81).t / exact - 1);
-    const e3 = Math.abs(pde(161).t / exact - 1);
-    expect(e3).toBeLessThan(2e-3);
+    expect(e2).toBeLessThan(5e-3); // measured 0.33% (1.3% at 41², 0.08% at 161²)
     expect(Math.log2(e1 / e2)).toBeGreaterThan(1.7);
-    expect(Math.log2(e2 / e3)).toBeGreaterThan(1.7);
   });
   it("irrational direction (30°): relaxed Selling, first-order convergence, agrees with particles", () => {
     const { p, exact, pde, c, s } = rank1(Math.PI / 6);
@@ -68,7 +66,7 @@ describe("rank-1 anisotropic noise in 2-D", () => {
     // Euler–Maruyama particles (independent of the grid), with the continuity correction 0.5826·σ√dt
     const rng = new Rng(12345);
     const npart = 4000;
-    const dt = 2e-4;
+    const dt = 5e-4;
     const sq = Math.sqrt(p.lr * dt);
     const bnd = 0.5 - 0.5826 * Math.sqrt(p.lr) * c * Math.sqrt(dt);
     let sum = 0;
