@@ -9,6 +9,7 @@
  */
 
 import { NumericalError, UserError } from "../errors.js";
+import { bandedLuBytes, bandwidths, rcmOrdering } from "./banded.js";
 import { type Csr, csrMatVec, csrSubmatrix } from "./csr.js";
 import { norm2 } from "./residual.js";
 import { type SolveSparseOptions, sparseSolver } from "./solve.js";
@@ -626,6 +627,8 @@ export function nullVector(
   }
   let x = new Float64Array(n);
   let method = "";
+  // Pass 1 (loose: any anchor may leave a huge dynamic range, hence a huge rounding floor) locates
+  // the mode; the final pass anchors there, where π/π_anchor ≤ ~1 and the solve is well scaled.
   for (let pass = 0; pass < 2; pass++) {
     const mask = new Uint8Array(n).fill(1);
     mask[anchor] = 0;
@@ -636,14 +639,27 @@ export function nullVector(
       for (let p = Qt.rowPtr[i]; p < Qt.rowPtr[i + 1]; p++)
         if (Qt.colIdx[p] === anchor) rhs[r] = -Qt.values[p];
     }
-    const res = sparseSolver(matrix, { tol: 1e-12, ...opts.solve }).solve(rhs);
+    // The stationary law spans many orders of magnitude (∝ exp(−L/ε)); the reduced matrix is the
+    // transpose of an M-matrix (column-, not row-diagonally dominant), where AMG is weak. A direct
+    // banded LU without pivoting is componentwise accurate here (GTH-like), so it goes first when it
+    // fits in memory (default cap 512 MB), then the iterative methods.
+    const { lower, upper } = bandwidths(matrix, rcmOrdering(matrix));
+    const cap = opts.solve?.maxBytes ?? 512 * 2 ** 20;
+    const direct = !opts.solve?.method && bandedLuBytes(matrix.n, lower, upper) <= cap;
+    const last = pass === 1;
+    const so: SolveSparseOptions = direct
+      ? { tol: 1e-12, method: "banded-lu", maxBytes: cap }
+      : { tol: 1e-12, ...opts.solve };
+    // loose first pass: any approximate solution locates the mode
+    const res = sparseSolver(matrix, last ? so : { ...so, tol: 1e300 }).solve(rhs);
     method = res.method;
+    const sol = res.x;
     x = new Float64Array(n);
     x[anchor] = 1;
-    for (let r = 0; r < n - 1; r++) x[keep[r]] = res.x[r];
+    for (let r = 0; r < n - 1; r++) x[keep[r]] = sol[r];
     let imax = anchor;
     for (let i = 0; i < n; i++) if (x[i] > x[imax]) imax = i;
-    if (imax === anchor || x[imax] < 1e3) break;
+    if (last) break;
     anchor = imax;
   }
   let sum = 0;
