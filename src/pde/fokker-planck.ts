@@ -147,6 +147,8 @@ export interface Snapshot {
   minValue: number;
   /** Mass in each requested region. */
   regionMass: Record<string, number>;
+  /** Mass in each basin of attraction (same order as basins.minima), when basins are given. */
+  basinMass?: number[];
   /** H(p|π) = Σ p log(p/π) (nats), when a stationary law is given. */
   relEntropy?: number;
   /** Σ|p − π|, when a stationary law is given. */
@@ -162,6 +164,8 @@ export interface FokkerPlanckOptions {
   regions?: NamedRegion[];
   /** Stationary node probabilities for relative entropy and L¹. */
   stationary?: Float64Array | null;
+  /** Basin labels (gridBasins): adds the mass per basin to every snapshot. */
+  basins?: { label: Int32Array; minima: readonly unknown[] } | null;
   /** Progress callback: SDE time reached so far and the final time. */
   onProgress?: (t: number, tEnd: number) => void;
 }
@@ -334,6 +338,12 @@ function snapshot(grid: Grid, p: Float64Array, t: number, opts: FokkerPlanckOpti
     regionMass[r.name] = rm[k];
   });
   const snap: Snapshot = { t, p: Float64Array.from(p), mass, mean, cov, minValue, regionMass };
+  if (opts.basins) {
+    const bm = new Array(opts.basins.minima.length).fill(0);
+    const lab = opts.basins.label;
+    for (let i = 0; i < n; i++) bm[lab[i]] += p[i];
+    snap.basinMass = bm;
+  }
   const pi = opts.stationary;
   if (pi) {
     snap.relEntropy = relativeEntropy(p, pi);

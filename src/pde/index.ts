@@ -3,6 +3,8 @@
  * Fokker–Planck evolution, exit times, committors, stationary laws, spectral gap, entropy decay — plus the exact
  * 1-D exit-time quadrature. Isomorphic: no I/O. Times are SDE time (iterations = t/η).
  */
+
+export { type Basins, gridBasins } from "./basins.js";
 export { solveBirthDeath } from "./birth-death.js";
 export {
   type EntropyReport,

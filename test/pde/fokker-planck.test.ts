@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { gridBasins } from "../../src/pde/basins.js";
 import { entropyDecay } from "../../src/pde/entropy.js";
 import { fokkerPlanck, initialDistribution } from "../../src/pde/fokker-planck.js";
 import { buildGenerator } from "../../src/pde/generator.js";
@@ -108,6 +109,19 @@ describe("mass and positivity", () => {
       expect(Math.abs(s.mass - 1)).toBeLessThan(1e-12);
       expect(s.minValue).toBeGreaterThanOrEqual(0);
     }
+    // basins of the gradient flow: two minima (±1, 0), masses add up to 1, match the half-planes
+    const b = gridBasins(g, gen.loss);
+    expect(b.minima.length).toBe(2);
+    expect(Math.abs(Math.abs(b.minima[0].x[0]) - 1)).toBeLessThan(1e-12);
+    const fpb = fokkerPlanck(gen, p0, [0.5], {
+      basins: b,
+      regions: [{ name: "left", fn: region("x < 0", 2) }],
+    });
+    const bm = fpb.snapshots[0].basinMass!;
+    expect(Math.abs(bm[0] + bm[1] - 1)).toBeLessThan(1e-12);
+    const leftBasin = b.minima[0].x[0] < 0 ? 0 : 1;
+    // nodes on x = 0 go to one basin: the difference is at most the mass on that line
+    expect(Math.abs(bm[leftBasin] - fpb.snapshots[0].regionMass.left)).toBeLessThan(0.05);
     // symmetric landscape and initial law: half the mass on each side (node x = 0 splits evenly)
     expect(fp.snapshots[1].regionMass.left).toBeGreaterThan(0.45);
     expect(fp.snapshots[1].regionMass.left).toBeLessThan(0.5);

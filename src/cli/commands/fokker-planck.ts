@@ -17,6 +17,7 @@ import {
   entropyDecay,
   exactExitTimeEstimate,
   fokkerPlanck,
+  gridBasins,
   type InitialLaw,
   initialDistribution,
   makeGrid,
@@ -187,11 +188,13 @@ function fokkerPlanckCommand(file: string, o: Opts): void {
   const regions = parseRegions(p, o.regions);
   const gen = buildGenerator(p, grid, { order2: o.order2 === true });
   const st = stationary(p, gen, { init: p0 });
+  const basins = gridBasins(grid, gen.loss);
   const bar = new Progress("fokker-planck", 1000, o.json === true);
   const fp = fokkerPlanck(gen, p0, times, {
     method: o.method as "uniformization" | "implicit-euler",
     dt,
     regions,
+    basins,
     stationary: st.probabilities,
     onProgress: (t, tEnd) => bar.update(Math.round((1000 * t) / (tEnd || 1))),
   });
@@ -211,6 +214,7 @@ function fokkerPlanckCommand(file: string, o: Opts): void {
       message: st.message,
       point_masses: st.pointMasses,
     },
+    basins: basins.minima.map((m) => ({ minimum: m.x, loss: m.loss })),
     snapshots: fp.snapshots.map((s) => ({
       t: s.t,
       iterations: s.t / p.lr,
@@ -219,6 +223,7 @@ function fokkerPlanckCommand(file: string, o: Opts): void {
       mean: s.mean,
       cov: s.cov,
       region_mass: s.regionMass,
+      basin_mass: s.basinMass ?? [],
       rel_entropy: s.relEntropy ?? null,
       l1_to_stationary: s.l1 ?? null,
     })),
@@ -292,6 +297,13 @@ function fokkerPlanckCommand(file: string, o: Opts): void {
         (s.l1_to_stationary !== null ? `, L¹ ${fmt(s.l1_to_stationary)}` : "") +
         (reg ? `, ${reg}` : ""),
     );
+    const bm = s.basin_mass
+      .map((m, k) => [m, k] as const)
+      .filter(([m]) => m > 1e-4)
+      .sort((a, b) => b[0] - a[0])
+      .slice(0, 6)
+      .map(([m, k]) => `(${basins.minima[k].x.map((v) => fmt(v, 3)).join(", ")}) ${fmt(m, 3)}`);
+    if (basins.minima.length > 1) lines.push(`      mass per basin (grid minimum): ${bm.join(", ")}`);
   }
   if (ent) {
     lines.push(
