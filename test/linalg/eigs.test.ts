@@ -167,20 +167,18 @@ describe("nullVector (stationary law)", () => {
 });
 
 function runGibbs2d(N: number, eps: number) {
-  {
-    const L = (x: number, y: number) => (x * x - 1) ** 2 / 4 + (y * y) / 2;
-    const { Q, X, Y } = sgGenerator2d(L, [-2, 2, -2, 2], N, N, eps);
-    const res = nullVector(csrTranspose(Q));
-    const w = Float64Array.from(X, (xv, i) => Math.exp(-L(xv, Y[i]) / eps));
-    const s = w.reduce((a, b) => a + b, 0);
-    let maxRel = 0;
-    for (let i = 0; i < w.length; i++) {
-      if (w[i] / s > 1e-250) maxRel = Math.max(maxRel, Math.abs(res.x[i] - w[i] / s) / (w[i] / s));
-    }
-    // SG rates satisfy detailed balance with exp(−L/ε) exactly: only round-off remains
-    expect(maxRel).toBeLessThan(1e-9);
-    const r = csrMatVec(csrTranspose(Q), res.x, new Float64Array(Q.n));
-    expect(Math.max(...r.map(Math.abs))).toBeLessThan(1e-10);
-    expect(res.negativeMass).toBe(0);
+  const L = (x: number, y: number) => (x * x - 1) ** 2 / 4 + (y * y) / 2;
+  const { Q, X, Y } = sgGenerator2d(L, [-2, 2, -2, 2], N, N, eps);
+  const res = nullVector(csrTranspose(Q));
+  const w = Float64Array.from(X, (xv, i) => Math.exp(-L(xv, Y[i]) / eps));
+  const s = w.reduce((a, b) => a + b, 0);
+  let maxRel = 0;
+  for (let i = 0; i < w.length; i++) {
+    if (w[i] / s > 1e-250) maxRel = Math.max(maxRel, Math.abs(res.x[i] - w[i] / s) / (w[i] / s));
   }
+  // SG rates satisfy detailed balance with exp(−L/ε) exactly: only round-off remains
+  expect(maxRel).toBeLessThan(1e-9);
+  const r = csrMatVec(csrTranspose(Q), res.x, new Float64Array(Q.n));
+  expect(Math.max(...r.map(Math.abs))).toBeLessThan(1e-10);
+  expect(res.negativeMass).toBe(0);
 }
