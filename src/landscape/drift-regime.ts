@@ -92,14 +92,15 @@ export function driftRegime(
       p.loss,
       x,
       { centres, radii },
-      { lengthScale: scale, untilRadius: opts.radius, rtol: opts.rtol ?? 1e-8 },
+      { lengthScale: scale, untilRadius: opts.radius, rtol: opts.rtol ?? 1e-8, maxSteps: 200000 },
     );
     labels[j] = r.label;
-    entryTimes[j] = r.entryTime;
+    // Step budget exhausted (L-BFGS finished the descent): the entry time is only known to be late.
+    entryTimes[j] = r.descentFallback ? Number.POSITIVE_INFINITY : r.entryTime;
     const w = opts.weights ? opts.weights[j] : 1;
     wsum += w;
     if (r.label >= 0) {
-      perBasin[r.label].t.push(r.entryTime);
+      perBasin[r.label].t.push(entryTimes[j]);
       perBasin[r.label].w.push(w);
     } else lost += w;
   }

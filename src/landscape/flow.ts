@@ -5,6 +5,7 @@
  * energy paths and time the drift regime.
  */
 import type { Loss } from "../problem/types.js";
+import { descend } from "./critical-points.js";
 
 export interface FlowTargets {
   /** Minima locations (each of length d). */
@@ -19,7 +20,13 @@ export interface FlowOptions {
   rtol?: number;
   /** Typical length of the problem (domain diameter); bounds the step displacement. */
   lengthScale?: number;
+  /**
+   * Accepted RK steps before the rest of the way is done by L-BFGS descent (default 20000): slow,
+   * ill-conditioned valleys (models with tiny Hessian eigenvalues) would otherwise take millions of
+   * steps. Set `descentFallback: false` to keep the pure flow (label −1 when steps run out).
+   */
   maxSteps?: number;
+  descentFallback?: boolean;
   /** Stop (label −1) when ‖∇L‖ falls below this without capture (a saddle's stable manifold). */
   gradTol?: number;
   /** After capture, keep integrating until within this distance of the minimum (drift-regime timing). */
@@ -37,6 +44,8 @@ export interface FlowResult {
   /** First time of the last entry into B(centre[label], untilRadius) (NaN when not requested). */
   entryTime: number;
   steps: number;
+  /** True when the step budget ran out and L-BFGS finished the descent (times then are lower bounds). */
+  descentFallback: boolean;
   /** Recorded polyline (row-major points) when `record` is set. */
   path?: number[][];
 }
@@ -56,7 +65,7 @@ export function gradientFlow(
   const scale = opts.lengthScale ?? 1;
   const atol = rtol * scale;
   const maxStep = 0.02 * scale;
-  const maxSteps = opts.maxSteps ?? 200000;
+  const maxSteps = opts.maxSteps ?? 20000;
   const gradTol = opts.gradTol ?? 1e-9;
   const until = opts.untilRadius;
   const k1 = new Float64Array(d);
@@ -191,7 +200,23 @@ export function gradientFlow(
     if (lam > 0) h = Math.min(h, 2 / lam);
   }
   if (label < 0) label = classify();
-  const res: FlowResult = { label, time: t, entryTime: until === undefined ? Number.NaN : entryTime, steps };
+  let fellBack = false;
+  if (label < 0 && steps >= maxSteps && opts.descentFallback !== false) {
+    // Finish by quasi-Newton descent, then label by the capture balls.
+    descend(loss, x, { tol: 1e-10, maxIter: 20000 });
+    f = loss.gradient(x, k1);
+    for (let i = 0; i < d; i++) k1[i] = -k1[i];
+    gnorm = Math.hypot(...k1);
+    label = classify();
+    fellBack = true;
+  }
+  const res: FlowResult = {
+    label,
+    time: t,
+    entryTime: until === undefined ? Number.NaN : entryTime,
+    steps,
+    descentFallback: fellBack,
+  };
   if (opts.record) {
     path.push(Array.from(x));
     const maxPoints = opts.maxPoints ?? 200;

@@ -215,7 +215,7 @@ export interface SaddleResult {
 }
 
 export interface FindSaddlesOptions extends NebOptions {
-  /** Try each minimum with its `neighbours` nearest other minima (default: all pairs up to 8 each). */
+  /** Try each minimum with its `neighbours` nearest other minima (default 8 for d ≤ 3, else 3). */
   neighbours?: number;
   gradTol?: number;
   /**
@@ -289,7 +289,7 @@ export function findSaddles(
     minima.map((m) => m.x),
     [],
   );
-  const nb = opts.neighbours ?? 8;
+  const nb = opts.neighbours ?? (p.dim <= 3 ? 8 : 3);
   const pairs: [number, number][] = [];
   for (let i = 0; i < n; i++) {
     const order = minima
@@ -305,7 +305,9 @@ export function findSaddles(
   const rng = makeRng(opts.seed ?? 1);
   const bent = opts.bentBands ?? "auto";
   const tryBand = (i: number, j: number, via: Float64Array | undefined, tag: string): boolean => {
-    const band = nudgedElasticBand(p, minima[i].x, minima[j].x, { ...opts, via });
+    // bent retries get a smaller iteration budget (they are rescues, not the main search)
+    const maxIter = via ? Math.min(opts.maxIter ?? 4000, 1500) : opts.maxIter;
+    const band = nudgedElasticBand(p, minima[i].x, minima[j].x, { ...opts, via, maxIter });
     const x = Float64Array.from(band.images[band.climbing]);
     const pol = newtonPolish(p.loss, x, opts.gradTol ?? 1e-10);
     const pt = describePoint(p, x, pol);
