@@ -5,7 +5,7 @@
  * Nodes from which the process cannot surely exit (the jump graph leads with positive probability to nodes
  * that never reach the absorbing set — degenerate noise) get u = +∞ and are reported, never solved for.
  */
-import { UserError } from "../errors.js";
+import { NumericalError, UserError } from "../errors.js";
 import { csrSubmatrix } from "../linalg/csr.js";
 import { residualReport } from "../linalg/residual.js";
 import { solveBirthDeath } from "./birth-death.js";
@@ -73,11 +73,17 @@ function solvePoisson(
       f[i] = rhs ? rhs[i] : 1;
     }
     const u = solveBirthDeath(Q, fixed, f);
+    const res = residual1(gen, u, fixed, f);
+    if (!(res.relativeResidual <= tol || res.limitedByRounding)) {
+      throw new NumericalError(
+        `birth–death solve: relative residual ${res.relativeResidual.toExponential(2)} above ${tol} and above the rounding floor`,
+      );
+    }
     return {
       u,
       infiniteNodes: nInf,
       infiniteMask: inf,
-      solve: { method: "birth-death (GTH)", iterations: 1, ...residual1(gen, u, fixed, f) },
+      solve: { method: "birth-death (GTH)", iterations: 1, ...res },
     };
   }
   const keep = new Uint8Array(n);

@@ -12,7 +12,7 @@
  */
 import { UserError } from "../errors.js";
 import type { Csr } from "../linalg/csr.js";
-import { csrTranspose, csrTransposeMatVec } from "../linalg/csr.js";
+import { csrTranspose } from "../linalg/csr.js";
 import { solveTridiagonal } from "../linalg/tridiagonal.js";
 import type { DiscreteGenerator } from "./generator.js";
 import { type Grid, nodeCoords, type RegionFn } from "./grid.js";
@@ -211,9 +211,17 @@ export function fokkerPlanck(
     }
     lam *= 1 + 1e-12;
     const tol = opts.tol ?? 1e-14;
-    const v = new Float64Array(n);
-    const w = new Float64Array(n);
+    let v = new Float64Array(n);
+    let w = new Float64Array(n);
     const acc = new Float64Array(n);
+    // Pᵀ = I + Qᵀ/Λ: all entries ≥ 0 (Λ ≥ max|Q_ii|), so every iterate stays non-negative
+    const PT = csrTranspose(Q);
+    for (let i = 0; i < n; i++) {
+      for (let q = PT.rowPtr[i]; q < PT.rowPtr[i + 1]; q++) {
+        const val = PT.values[q] / lam + (PT.colIdx[q] === i ? 1 : 0);
+        PT.values[q] = val > 0 ? val : 0;
+      }
+    }
     for (const t of times) {
       const dtau = t - tNow;
       if (dtau > 0 && lam > 0) {
@@ -224,12 +232,16 @@ export function fokkerPlanck(
         let wsum = 0;
         for (let k = 0; ; k++) {
           if (k > 0) {
-            // v ← Pᵀ v = v + Qᵀv/Λ
-            csrTransposeMatVec(Q, v, w);
+            // w ← Pᵀ v with Pᵀ = I + Qᵀ/Λ stored row-wise (non-negative entries), then swap
             for (let i = 0; i < n; i++) {
-              const y = v[i] + w[i] / lam;
-              v[i] = y > 0 ? y : 0; // y ≥ 0 exactly up to round-off of a convex combination
+              let y = 0;
+              const end = PT.rowPtr[i + 1];
+              for (let q = PT.rowPtr[i]; q < end; q++) y += PT.values[q] * v[PT.colIdx[q]];
+              w[i] = y;
             }
+            const tmp = v;
+            v = w;
+            w = tmp;
             matvecs++;
             logw += Math.log(L / k);
             if (opts.onProgress && (k & 1023) === 0)
