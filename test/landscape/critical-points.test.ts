@@ -94,7 +94,7 @@ describe("findMinima", () => {
     const r = findMinima(p, { seed: 2, starts: 60 });
     // Müller & Brown (1979): values to 2 decimals.
     const known = [
-      { x: [-0.558, 1.442], v: -146.7 },
+      { x: [-0.558, 1442e-3], v: -146.7 },
       { x: [0.623, 0.028], v: -108.17 },
       { x: [-0.05, 0.467], v: -80.77 },
     ];
