@@ -219,7 +219,7 @@ export function fokkerPlanck(
     for (let i = 0; i < n; i++) {
       for (let q = PT.rowPtr[i]; q < PT.rowPtr[i + 1]; q++) {
         const val = PT.values[q] / lam + (PT.colIdx[q] === i ? 1 : 0);
-        PT.values[q] = val > 0 ? val : 0;
+        PT.values[q] = Math.max(val, 0);
       }
     }
     for (const t of times) {
