@@ -364,6 +364,21 @@ function gsForward(A: Mat, invD: Float64Array, b: Float64Array, x: Float64Array)
   }
 }
 
+/** First forward Gauss–Seidel sweep from x = 0: only the strictly lower part contributes. */
+function gsForwardFromZero(A: Mat, invD: Float64Array, b: Float64Array, x: Float64Array): void {
+  const { nrows, rowPtr, colIdx, values } = A;
+  for (let i = 0; i < nrows; i++) {
+    let s = b[i];
+    const e = rowPtr[i + 1];
+    for (let k = rowPtr[i]; k < e; k++) {
+      const j = colIdx[k];
+      if (j >= i) break;
+      s -= values[k] * x[j];
+    }
+    x[i] = s * invD[i];
+  }
+}
+
 function gsBackward(A: Mat, invD: Float64Array, b: Float64Array, x: Float64Array): void {
   const { rowPtr, colIdx, values } = A;
   for (let i = A.nrows - 1; i >= 0; i--) {
@@ -449,8 +464,8 @@ export function amgPreconditioner(A0: Csr, opts: AmgOptions = {}): AmgHierarchy 
       return;
     }
     const { A, invDiag, x, b, r } = lvl;
-    x.fill(0);
-    for (let s = 0; s < sweeps; s++) gsForward(A, invDiag, b, x);
+    gsForwardFromZero(A, invDiag, b, x);
+    for (let s = 1; s < sweeps; s++) gsForward(A, invDiag, b, x);
     matVecInto(A, x, r);
     for (let i = 0; i < A.nrows; i++) r[i] = b[i] - r[i];
     const next = levels[l + 1];

@@ -43,7 +43,7 @@ export interface SolveSparseOptions {
   restart?: number;
   /** Initial guess (Krylov methods). */
   x0?: Float64Array;
-  /** Optional grid hint for structured matrices (index i + nx·j); reported, used for ordering. */
+  /** Optional grid hint (index i + nx·j). Accepted for API stability; the current methods do not need it. */
   grid?: { nx: number; ny?: number; nz?: number };
   /** Accept a residual at the double-precision rounding floor when tol is below it. Default true. */
   acceptRoundingFloor?: boolean;
