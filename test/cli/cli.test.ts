@@ -106,12 +106,13 @@ describe("exit-time --json", () => {
 
 describe("Ctrl-C", () => {
   it.each(["1", "2"])("stops cleanly and reports what finished (%s thread(s))", async (threads) => {
-    const child = spawn(process.execPath, [BIN, "exit-time", DW(0.1), "--from", "-1", "--to", "x > 0", "--method", "sgd", "--particles", "500000", "--threads", threads, "--json"]);
+    // ε = 0.05: ~1800 iterations per particle, 5e5 particles: minutes of work, interrupted after 4 s
+    const child = spawn(process.execPath, [BIN, "exit-time", DW(0.05), "--from", "-1", "--to", "x > 0", "--method", "sgd", "--particles", "500000", "--threads", threads, "--json"]);
     let out = "";
     child.stdout.on("data", (b) => {
       out += b;
     });
-    await new Promise((r) => setTimeout(r, 2500));
+    await new Promise((r) => setTimeout(r, 4000));
     child.kill("SIGINT");
     const code = await new Promise((r) => child.on("exit", r));
     expect(code).toBe(0);
