@@ -41,7 +41,10 @@ export function registerLandscape(program: Command): void {
     .argument("<problem>", "problem file (YAML or JSON)")
     .option("--starts <N>", "multi-start descents over the domain (default min(400, 20·d + 20))")
     .option("--seed <S>", "random seed for the starts", "1")
-    .option("--grid <N>", "label basins on an N (per axis) grid (1-D/2-D)")
+    .option(
+      "--grid <N>",
+      "basin labels on an N-per-axis grid in 1-D/2-D (default 201 in 1-D, 41 in 2-D; 0 = none)",
+    )
     .option("--no-saddles", "skip the saddle search (large d)")
     .option("--json", "print exactly one JSON object on stdout")
     .action((file: string, o: Opts) => {
@@ -58,7 +61,16 @@ function landscapeCommand(file: string, o: Opts): void {
       starts: o.starts !== undefined ? parsePositiveInt(o.starts, "--starts") : undefined,
     },
     skipSaddles: !o.saddles,
-    basinGrid: o.grid !== undefined ? parsePositiveInt(o.grid, "--grid", 2) : undefined,
+    basinGrid:
+      o.grid !== undefined
+        ? o.grid === "0"
+          ? undefined
+          : parsePositiveInt(o.grid, "--grid", 2)
+        : p.dim === 1
+          ? 201
+          : p.dim === 2 && p.domain.every(([a, b]) => Number.isFinite(a) && Number.isFinite(b))
+            ? 41
+            : undefined,
   });
   if (o.json) {
     process.stdout.write(`${toJson({ problem: p.name, variables: p.varNames, ...r })}\n`);
