@@ -66,11 +66,13 @@ function landscapeCommand(file: string, o: Opts): void {
         ? o.grid === "0"
           ? undefined
           : parsePositiveInt(o.grid, "--grid", 2)
-        : p.dim === 1
-          ? 201
-          : p.dim === 2 && p.domain.every(([a, b]) => Number.isFinite(a) && Number.isFinite(b))
-            ? 41
-            : undefined,
+        : !p.domain.every(([a, b]) => Number.isFinite(a) && Number.isFinite(b))
+          ? undefined
+          : p.dim === 1
+            ? 201
+            : p.dim === 2
+              ? 41
+              : undefined,
   });
   if (o.json) {
     process.stdout.write(`${toJson({ problem: p.name, variables: p.varNames, ...r })}\n`);
