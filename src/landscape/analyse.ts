@@ -61,7 +61,7 @@ export function analyseLandscape(p: LandscapeProblem, opts: LandscapeOptions = {
   const kramers = mr.minima.map((_, i) => exitTimeFromMinimum(p, mr.minima, i, saddles));
   const ou = mr.minima.map((m) => ouCovariance(p, m.x));
   const basins =
-    opts.basinGrid && p.dim <= 2 && p.domain
+    opts.basinGrid && p.dim <= 2 && p.domain?.every(([a, b]) => Number.isFinite(a) && Number.isFinite(b))
       ? labelGrid(p, mr.minima, { n: opts.basinGrid, saddles })
       : undefined;
   const verdict = verdictFromLandscape(p, mr.minima, {
