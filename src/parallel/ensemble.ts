@@ -58,18 +58,26 @@ export async function runEnsemble(
   if (threads === 1) {
     // validate once up front so that bad options fail before any work
     simulate(problem, { ...simOpts, range: [0, 0] });
+    // Ranges sized to take ~100 ms each, so that Ctrl-C (handled between ranges) answers promptly.
     const parts: SimulateResult[] = [];
-    for (const range of work) {
+    let at = 0;
+    let size = 16;
+    while (at < opts.particles) {
       if (shouldStop?.()) break;
       await new Promise((r) => setImmediate(r));
+      const range: [number, number] = [at, Math.min(opts.particles, at + size)];
+      const t0 = Date.now();
       const res = simulate(problem, {
         ...simOpts,
         range,
         shouldStop,
         onProgress: (n) => report(range[0], n),
       });
+      const ms = Date.now() - t0;
       parts.push(res);
       if (res.stopped) break;
+      at = range[1];
+      size = Math.max(1, Math.min(size * 4, Math.round((size * 100) / Math.max(ms, 1))));
     }
     if (parts.length === 0) return { ...simulate(problem, { ...simOpts, range: [0, 0] }), stopped: true };
     const merged = mergeResults(parts);
