@@ -90,6 +90,7 @@ export interface SolveSparseResult {
 interface Cache {
   amg?: Preconditioner;
   amgS?: Preconditioner;
+  iluS?: Preconditioner;
   ilu?: Preconditioner;
   red?: IndependentSetReduction | false;
 }
@@ -164,6 +165,12 @@ function buildInner(
     cache.amgS ??= amgPreconditioner(red.S);
     return reducedInner(red, krylovInner(red.S, cache.amgS, kind, maxIter, restart));
   };
+  const iluKrylov = (kind: "gmres" | "bicgstab"): Inner => {
+    const red = reduction();
+    if (!red) return krylovInner(A, ilu(), kind, maxIter, restart);
+    cache.iluS ??= ilu0(red.S);
+    return reducedInner(red, krylovInner(red.S, cache.iluS, kind, maxIter, restart));
+  };
   const ilu = () => (cache.ilu ??= ilu0(A));
   const restart = opts.restart ?? 40;
   switch (method) {
@@ -215,9 +222,9 @@ function buildInner(
     case "amg-bicgstab":
       return amgKrylov("bicgstab");
     case "ilu0-gmres":
-      return krylovInner(A, ilu(), "gmres", maxIter, restart);
+      return iluKrylov("gmres");
     case "ilu0-bicgstab":
-      return krylovInner(A, ilu(), "bicgstab", maxIter, restart);
+      return iluKrylov("bicgstab");
     default:
       throw new UserError(`unknown sparse method "${method as string}"`, {
         hint: "auto, dense, tridiagonal, banded-lu, amg-gmres, amg-bicgstab, ilu0-gmres, ilu0-bicgstab",
