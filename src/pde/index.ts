@@ -51,5 +51,11 @@ export {
 } from "./grid.js";
 export { canReach, infiniteExitNodes } from "./reach.js";
 export { selling } from "./selling.js";
-export { type QuasiStationaryResult, quasiStationary, type SpectralResult, spectralGap } from "./spectral.js";
+export {
+  basinQuasiStationary,
+  type QuasiStationaryResult,
+  quasiStationary,
+  type SpectralResult,
+  spectralGap,
+} from "./spectral.js";
 export { findTraps, type PointMass, type StationaryResult, stationary } from "./stationary.js";

@@ -10,7 +10,10 @@
 import { NumericalError, UserError } from "../errors.js";
 import { type Csr, csrSubmatrix, csrTranspose } from "../linalg/csr.js";
 import { eigsNearShift } from "../linalg/eigs.js";
-import type { DiscreteGenerator } from "./generator.js";
+import type { Problem } from "../problem/types.js";
+import type { Basins } from "./basins.js";
+import { buildGenerator, type DiscreteGenerator } from "./generator.js";
+import type { Grid } from "./grid.js";
 import { infiniteExitNodes } from "./reach.js";
 
 export interface SpectralResult {
@@ -93,4 +96,22 @@ export function quasiStationary(gen: DiscreteGenerator): QuasiStationaryResult {
   const qsd = new Float64Array(Q.n);
   for (let q = 0; q < v.length; q++) qsd[sub.keep[q]] = Math.max(0, v[q] / s);
   return { exitRate: lam, meanExitTime: 1 / lam, qsd, converged: r.converged };
+}
+
+/**
+ * Quasi-stationary law and exit rate of basin k (from `gridBasins`): the chain killed on leaving the basin.
+ * Builds its own generator with the complement of the basin absorbing (node mask, staircase boundary).
+ */
+export function basinQuasiStationary(
+  problem: Problem,
+  grid: Grid,
+  basins: Basins,
+  k: number,
+  opts: { order2?: boolean } = {},
+): QuasiStationaryResult & { minimum: number[] } {
+  if (!(k >= 0 && k < basins.minima.length)) throw new UserError(`no basin ${k}`);
+  const mask = new Uint8Array(grid.size);
+  for (let i = 0; i < grid.size; i++) mask[i] = basins.label[i] === k ? 0 : 1;
+  const gen = buildGenerator(problem, grid, { absorbing: mask, order2: opts.order2 });
+  return { ...quasiStationary(gen), minimum: basins.minima[k].x };
 }

@@ -10,7 +10,9 @@ import { loadProblem } from "../../io/load-problem.js";
 import { toJson, writeCsv, writeJson } from "../../io/write.js";
 import {
   axisCoords,
+  basinQuasiStationary,
   buildGenerator,
+  gridBasins,
   initialDistribution,
   makeGrid,
   spectralGap,
@@ -24,6 +26,7 @@ interface Opts {
   from?: string;
   init?: string;
   eigs: string;
+  basins?: boolean;
   out?: string;
   json?: boolean;
 }
@@ -43,6 +46,7 @@ export function registerStationary(program: Command): void {
       "initial law: point:X,Y | gaussian:MEAN:STD | uniform (default) | samples:FILE.csv",
     )
     .option("--eigs <K>", "eigenvalues of the generator to compute near 0", "4")
+    .option("--basins", "also the exit rate and quasi-stationary mean exit time of each basin (up to 8)")
     .option("--out <dir>", "write manifest.json and stationary.csv (the density) here")
     .option("--json", "print exactly one JSON object on stdout")
     .action(async (file: string, o: Opts) => {
@@ -70,6 +74,27 @@ function stationaryCommand(file: string, o: Opts): void {
   } catch (e) {
     if (!(e instanceof NumericalError)) throw e;
     spectralError = e.message;
+  }
+  let basinRows:
+    | { minimum: number[]; exit_rate: number; mean_exit_time: number; mean_exit_iterations: number }[]
+    | null = null;
+  if (o.basins) {
+    const b = gridBasins(grid, gen.loss);
+    basinRows = [];
+    for (let q = 0; q < Math.min(8, b.minima.length); q++) {
+      if (b.minima.length < 2) break;
+      try {
+        const r = basinQuasiStationary(p, grid, b, q);
+        basinRows.push({
+          minimum: r.minimum,
+          exit_rate: r.exitRate,
+          mean_exit_time: r.meanExitTime,
+          mean_exit_iterations: r.meanExitTime / p.lr,
+        });
+      } catch (e) {
+        if (!(e instanceof NumericalError)) throw e;
+      }
+    }
   }
   let mean: number[] | null = null;
   if (st.probabilities) {
@@ -101,6 +126,7 @@ function stationaryCommand(file: string, o: Opts): void {
     relaxation_iterations: spectral?.gap ? 1 / spectral.gap / p.lr : null,
     zero_eigenvalues: spectral?.zeroEigenvalues ?? null,
     spectral_error: spectralError,
+    basins: basinRows,
     solver: st.solve?.method ?? null,
   };
   if (o.out) {
@@ -136,6 +162,11 @@ function stationaryCommand(file: string, o: Opts): void {
           : ""),
     );
   } else lines.push(`  spectrum: not computed (${spectralError})`);
+  for (const b of basinRows ?? []) {
+    lines.push(
+      `  basin of (${b.minimum.map((v) => fmt(v, 3)).join(", ")}): exit rate ${fmt(b.exit_rate)} ⇒ mean exit time from its quasi-stationary law ${fmt(b.mean_exit_time)} (${fmt(b.mean_exit_iterations)} iterations)`,
+    );
+  }
   if (o.out) lines.push(`  wrote ${o.out}/manifest.json${st.density ? ", stationary.csv" : ""}`);
   process.stdout.write(`${lines.join("\n")}\n`);
 }
