@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { gridBasins } from "../../src/pde/basins.js";
 import { buildGenerator, exitTime, makeGrid } from "../../src/pde/index.js";
-import { quasiStationary, spectralGap } from "../../src/pde/spectral.js";
+import { basinQuasiStationary, quasiStationary, spectralGap } from "../../src/pde/spectral.js";
 import { isotropic, makeProblem, region } from "./fixtures.js";
 
 describe("spectrum of the generator", () => {
@@ -56,5 +57,21 @@ describe("spectrum of the generator", () => {
     expect(Math.abs(m / q.meanExitTime - 1)).toBeLessThan(1e-6);
     // reference MET from x = −1 at ε = 0.05 is 361.9; the QSD average is within a few %
     expect(Math.abs(q.meanExitTime / 361.9038 - 1)).toBeLessThan(0.05);
+  });
+  it("per-basin exit rates of the symmetric double well: equal up to the O(h) staircase, ≈ 1/MET to the saddle", () => {
+    const p = makeProblem({
+      loss: "x^4/4 - x^2/2",
+      dim: 1,
+      noise: isotropic(1, 1),
+      lr: 0.2,
+      domain: [[-3, 3]],
+    });
+    const g = makeGrid(p.domain, 1201);
+    const b = gridBasins(g, buildGenerator(p, g).loss);
+    expect(b.minima.map((m) => Math.round(m.x[0])).sort()).toEqual([-1, 1]);
+    const r = [0, 1].map((k) => basinQuasiStationary(p, g, b, k));
+    expect(Math.abs(r[0].exitRate / r[1].exitRate - 1)).toBeLessThan(0.02);
+    // reference MET from the minimum to the saddle at ε = 0.1: 30.82 (QSD start: within a few %)
+    for (const q of r) expect(Math.abs(q.meanExitTime / 30.8213 - 1)).toBeLessThan(0.03);
   });
 });
