@@ -30,6 +30,39 @@ export interface GeneratorBounds {
 }
 
 /**
+ * c⁻ = min (−Qv)_i and c⁺ = max (−Qv)_i over live nodes (absorbing entries of v read as 0; rows of
+ * nodes where v is not finite — e.g. the PDE's infinite-exit nodes, which no finite node can jump
+ * to — are skipped, as are explicit zero rates). Then v/c⁺ ≤ u ≤ v/c⁻ nodewise (when c± > 0),
+ * hence also for any non-negative combination of nodes (multilinear interpolation).
+ */
+export function comparisonConstants(
+  Q: Csr,
+  absorbing: Uint8Array,
+  v: Float64Array,
+): { cMin: number; cMax: number } {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < Q.n; i++) {
+    if (absorbing[i] || !Number.isFinite(v[i])) continue;
+    let s = 0;
+    let mag = 0;
+    for (let k = Q.rowPtr[i]; k < Q.rowPtr[i + 1]; k++) {
+      const q0 = Q.values[k];
+      if (q0 === 0) continue;
+      const j = Q.colIdx[k];
+      const q = q0 * (absorbing[j] ? 0 : v[j]);
+      s += q;
+      mag += Math.abs(q);
+    }
+    const r = -s;
+    const e = 1e-13 * mag;
+    if (r - e < lo) lo = r - e;
+    if (r + e > hi) hi = r + e;
+  }
+  return { cMin: lo, cMax: hi };
+}
+
+/**
  * Bounds at node `start` from trial functions (each a nodal Float64Array; values on absorbing nodes
  * are ignored and taken as 0). `absorbing[i] = 1` marks absorbing nodes (empty rows of Q).
  */
@@ -39,7 +72,6 @@ export function generatorBounds(
   start: number,
   trials: Float64Array[],
 ): GeneratorBounds {
-  const n = Q.n;
   let lower = 0;
   let upper = Number.POSITIVE_INFINITY;
   let cMin = Number.NaN;
@@ -48,33 +80,16 @@ export function generatorBounds(
   let lowerTrial = -1;
   if (absorbing[start]) return { method: "bounds", lower: 0, upper: 0, cMin, cMax, upperTrial, lowerTrial };
   trials.forEach((v, t) => {
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < n; i++) {
-      if (absorbing[i]) continue;
-      let s = 0;
-      let mag = 0;
-      for (let k = Q.rowPtr[i]; k < Q.rowPtr[i + 1]; k++) {
-        const j = Q.colIdx[k];
-        const vj = absorbing[j] ? 0 : v[j];
-        const q = Q.values[k] * vj;
-        s += q;
-        mag += Math.abs(q);
-      }
-      const r = -s;
-      const e = 1e-13 * mag;
-      if (r - e < lo) lo = r - e;
-      if (r + e > hi) hi = r + e;
-    }
+    const c = comparisonConstants(Q, absorbing, v);
     const vs = v[start];
-    if (lo > 0 && vs / lo < upper) {
-      upper = vs / lo;
-      cMin = lo;
+    if (c.cMin > 0 && vs / c.cMin < upper) {
+      upper = vs / c.cMin;
+      cMin = c.cMin;
       upperTrial = t;
     }
-    if (hi > 0 && vs / hi > lower) {
-      lower = vs / hi;
-      cMax = hi;
+    if (c.cMax > 0 && vs / c.cMax > lower) {
+      lower = vs / c.cMax;
+      cMax = c.cMax;
       lowerTrial = t;
     }
   });

@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from "vitest";
 import { boundsMethod, kramersMethod, registerLandscape } from "../../src/cli/commands/landscape.js";
 import { EXTRA_METHODS } from "../../src/cli/methods.js";
 import { loadProblem } from "../../src/io/load-problem.js";
+import { pdeExitTimeEstimate } from "../../src/pde/estimates.js";
 
 const ref = JSON.parse(readFileSync("/work/shared/reference/double-well-met.json", "utf8")) as {
   rows: { eps: number; to_saddle_x_gt_0: number; to_other_min_x_ge_1: number; kramers: number }[];
@@ -69,5 +70,23 @@ describe("CLI: exit-time methods kramers and bounds", () => {
     expect(o.verdict.limit).toBe("density");
     expect(o.basins.labels.length).toBe(21);
     expect(o.kramers[0].time / ref.rows.find((r) => r.eps === 0.1)!.kramers).toBeCloseTo(1, 6);
+  });
+});
+
+describe("CLI: bounds in 2-D", () => {
+  it("certified bracket of the discrete generator's value around the pde method's answer", () => {
+    const f = join(tmp, "valley.yaml");
+    writeFileSync(
+      f,
+      `name: valley\nloss: "(x^2-1)^2/4 + (y + 0.5*(x^2-1))^2"\nnoise: { isotropic: 1 }\nlr: 0.2\nbatch: 1\ndomain: [[-2.2, 0.6], [-2.4, 1.6]]\n`,
+    );
+    const lp = loadProblem(f);
+    const ctx = { from: [-1, 0], to: "x > 0", grid: 81, json: true };
+    const b = boundsMethod(lp, ctx);
+    const pde = pdeExitTimeEstimate(lp.problem, [-1, 0], "x > 0", { grid: 81 });
+    expect(b.applicable).toBe(true);
+    expect(b.lower as number).toBeLessThanOrEqual(pde.time!);
+    expect(b.upper as number).toBeGreaterThanOrEqual(pde.time!);
+    expect(((b.upper as number) - (b.lower as number)) / pde.time!).toBeLessThan(1e-6);
   });
 });

@@ -11,6 +11,7 @@ import { UserError } from "../../errors.js";
 import type { LoadedProblem } from "../../io/load-problem.js";
 import { loadProblem } from "../../io/load-problem.js";
 import { toJson } from "../../io/write.js";
+import { comparisonConstants } from "../../landscape/generator-bounds.js";
 import {
   analyseLandscape,
   basinOf,
@@ -20,6 +21,8 @@ import {
   findSaddles,
   type LandscapeReport,
 } from "../../landscape/index.js";
+import { pdeExitTimeAt } from "../../pde/estimates.js";
+import { autoGridShape } from "../../pde/grid.js";
 import { compileRegion } from "../../problem/index.js";
 import { fmt, parsePositiveInt, parseSeed } from "../common.js";
 import { EXTRA_METHODS, type MethodContext } from "../methods.js";
@@ -214,15 +217,14 @@ export function kramersMethod(lp: LoadedProblem, ctx: MethodContext): Record<str
   };
 }
 
-/** `exit-time --method bounds` (1-D): absorbing at the nearest target boundary, reflecting at the domain edge. */
+/**
+ * `exit-time --method bounds`. 1-D: rigorous bounds on the continuum MET (absorbing at the nearest
+ * target boundary, reflecting at the domain edge). 2-D/3-D: certified bracket of the discrete
+ * generator's value (see generatorBoundsMethod).
+ */
 export function boundsMethod(lp: LoadedProblem, ctx: MethodContext): Record<string, unknown> {
   const p = lp.problem;
-  if (p.dim !== 1) {
-    return exitTimeBounds(p, { start: ctx.from[0], absorb: Number.NaN }) as unknown as Record<
-      string,
-      unknown
-    >;
-  }
+  if (p.dim !== 1) return generatorBoundsMethod(lp, ctx);
   const inside = compileRegion(ctx.to, p.varNames, "--to");
   const [lo, hi] = p.domain[0];
   const x0 = ctx.from[0];
@@ -265,6 +267,51 @@ export function boundsMethod(lp: LoadedProblem, ctx: MethodContext): Record<stri
     throw new UserError(`the region "${ctx.to}" is never reached inside the domain`, { where: "--to" });
   const absorb = (right ?? left)!;
   return { ...exitTimeBounds(p, { start: x0, absorb, reflect: right !== undefined ? lo : hi }) };
+}
+
+/**
+ * d = 2, 3: certified bracket of the DISCRETE generator's exit time on the `pde` method's grid
+ * (same --grid or automatic shape), by the discrete comparison principle with the PDE solution as
+ * trial (generator-bounds.ts). It certifies the linear solve, not the grid error.
+ */
+function generatorBoundsMethod(lp: LoadedProblem, ctx: MethodContext): Record<string, unknown> {
+  const p = lp.problem;
+  if (p.dim > 3) {
+    return {
+      method: "bounds",
+      lower: Number.NaN,
+      upper: Number.NaN,
+      applicable: false,
+      why: "bounds need the 1-D formula or a grid generator (d ≤ 3)",
+    };
+  }
+  const shape = ctx.grid !== undefined ? new Array(p.dim).fill(ctx.grid) : autoGridShape(p).shape;
+  const region = compileRegion(ctx.to, p.varNames, "--to");
+  const r = pdeExitTimeAt(p, ctx.from, region, shape);
+  if (!Number.isFinite(r.t)) {
+    return {
+      method: "bounds",
+      lower: r.t,
+      upper: r.t,
+      infinite: true,
+      applicable: true,
+      why: "the PDE exit time is infinite (traps or unreachable target)",
+      grid: shape,
+    };
+  }
+  const c = comparisonConstants(r.gen.Q, r.gen.absorbing!, r.res.u);
+  const ok = c.cMin > 0 && c.cMax > 0;
+  return {
+    method: "bounds",
+    lower: ok ? r.t / c.cMax : 0,
+    upper: ok ? r.t / c.cMin : Number.POSITIVE_INFINITY,
+    iterations: ok ? { lower: r.t / c.cMax / p.lr, upper: r.t / c.cMin / p.lr } : undefined,
+    applicable: ok,
+    why: ok
+      ? `certified bracket of the discrete generator's exit time on grid ${shape.join("×")} (comparison principle; the grid error is not included: compare with the pde method's error estimate)`
+      : "the comparison constants are not positive (solver did not converge?)",
+    grid: shape,
+  };
 }
 
 EXTRA_METHODS.kramers = kramersMethod;
