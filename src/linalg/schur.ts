@@ -6,7 +6,6 @@
  * structure the AMG expects while halving the unknowns on 5-point grids.
  */
 import type { Csr } from "./csr.js";
-import { csrTranspose } from "./csr.js";
 
 export interface IndependentSetReduction {
   /** The reduced matrix on the C unknowns. */
@@ -30,19 +29,20 @@ export interface IndependentSetReduction {
  */
 export function independentSetReduction(A: Csr, minFraction = 0.3): IndependentSetReduction | undefined {
   const { n, rowPtr, colIdx, values } = A;
-  const T = csrTranspose(A);
   const diag = new Float64Array(n);
   for (let i = 0; i < n; i++)
     for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) if (colIdx[k] === i) diag[i] += values[k];
   const isF = new Uint8Array(n);
   const blocked = new Uint8Array(n);
   let nf = 0;
-  for (let i = 0; i < n; i++) {
+  // i joins F if no earlier F node is in row i (a_ik ≠ 0) and i is not in an earlier F row
+  // (a_ki ≠ 0): no entries between F nodes in either direction, without forming Aᵀ.
+  outer: for (let i = 0; i < n; i++) {
     if (blocked[i] || diag[i] === 0) continue;
+    for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) if (isF[colIdx[k]] && colIdx[k] !== i) continue outer;
     isF[i] = 1;
     nf++;
     for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) blocked[colIdx[k]] = 1;
-    for (let k = T.rowPtr[i]; k < T.rowPtr[i + 1]; k++) blocked[T.colIdx[k]] = 1;
   }
   if (nf < minFraction * n) return undefined;
   const cIndex = new Int32Array(n).fill(-1);

@@ -191,6 +191,25 @@ describe("independent-set reduction (Schur complement)", () => {
         if (red.S.colIdx[k] !== i) expect(red.S.values[k]).toBeGreaterThanOrEqual(0);
   });
 
+  it("is exact on a matrix with a nonsymmetric pattern (no F–F entries in either direction)", async () => {
+    const { independentSetReduction } = await import("../../src/linalg/schur.js");
+    const A = randomMMatrix(300, 3, 8, 0.2);
+    const red = independentSetReduction(A, 0);
+    expect(red).toBeDefined();
+    if (!red) return;
+    expect(red.eliminated).toBeGreaterThan(30);
+    const D = csrToDense(A);
+    const isF = Array.from(red.cIndex, (c) => c < 0);
+    for (let i = 0; i < A.n; i++)
+      for (let j = 0; j < A.n; j++) if (i !== j && isF[i] && isF[j]) expect(D[i * A.n + j]).toBe(0);
+    const b = new Float64Array(A.n).fill(1);
+    const bC = new Float64Array(red.S.n);
+    red.reduceRhs(b, bC);
+    const x = new Float64Array(A.n);
+    red.recover(solveDense(csrToDense(red.S), red.S.n, bC), b, x);
+    expect(relErr(x, solveDense(D, A.n, b))).toBeLessThan(1e-12);
+  });
+
   it("AMG methods with and without the reduction agree", () => {
     const A = exitSystem2d(48, 0.05);
     const b = new Float64Array(A.n).fill(-1);
