@@ -65,7 +65,9 @@ export function pdeExitTimeAt(
 ) {
   const g = makeGrid(problem.domain, shape);
   const gen = buildGenerator(problem, g, { absorbing: region, order2: opts.order2 });
-  const traps = findTraps(problem, gen).map((t) => t.node);
+  const traps = findTraps(problem, gen)
+    .map((t) => t.node)
+    .filter((i) => !gen.absorbing![i]);
   const r = exitTime(gen, { traps });
   const t = interpolate(g, r.u, from);
   return { t, res: r, grid: g, gen, traps };

@@ -95,3 +95,26 @@ describe("CLI estimates on problems built from specs", () => {
     expect(() => pdeExitTimeEstimate(p, [0], "x > 7", { grid: 51 })).toThrow(/no grid node/);
   });
 });
+
+describe("reasons for infinite exit times", () => {
+  it("rank-1 noise that cannot reach the target: unreachable in the jump graph, not a trap", () => {
+    // noise only along y, drift −x pulls x to 0: the target x > 1 is never reached from x = 0
+    const p = problemFromSpec({
+      name: "stuck",
+      loss: "x^2/2 + y^2/2",
+      noise: { diagonal: [0, 1] },
+      lr: 0.5,
+      batch: 1,
+      domain: [
+        [-2, 2],
+        [-2, 2],
+      ],
+    });
+    const e = pdeExitTimeEstimate(p, [0, 0], "x > 1", { grid: 41 });
+    expect(e.infinite).toBe(true);
+    expect(e.reason).toMatch(/unreachable/);
+    expect(e.infinite_nodes).toBeGreaterThan(0);
+    // the same noise reaches y > 1 in finite time
+    expect(pdeExitTimeEstimate(p, [0, 0], "y > 1", { grid: 41 }).infinite).toBe(false);
+  });
+});
