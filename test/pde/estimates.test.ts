@@ -118,3 +118,22 @@ describe("reasons for infinite exit times", () => {
     expect(pdeExitTimeEstimate(p, [0, 0], "y > 1", { grid: 41 }).infinite).toBe(false);
   });
 });
+
+describe("state-dependent noise", () => {
+  it("1-D double well with Σ = 0.5 + x²: generator converges at second order to the exact formula", () => {
+    const p = problemFromSpec({
+      name: "sd",
+      loss: "x^4/4 - x^2/2",
+      noise: { diagonal: ["0.5 + x^2"] },
+      lr: 0.1,
+      batch: 1,
+      domain: [[-3, 3]],
+    });
+    const x = exactExitTimeEstimate(p, [-1], "x > 0");
+    const errs = [301, 601].map((n) =>
+      Math.abs(pdeExitTimeEstimate(p, [-1], "x > 0", { grid: n }).time! / x.time! - 1),
+    );
+    expect(errs[1]).toBeLessThan(2e-3);
+    expect(Math.log2(errs[0] / errs[1])).toBeGreaterThan(1.7);
+  });
+});
