@@ -71,12 +71,29 @@ export interface Verdict {
   noisySgd: string;
   sentence: string;
   assumptions: string[];
+  /** Minima where η·λ_max ≥ 2 (discrete SGD linearly unstable). */
+  sgdUnstable?: number[];
 }
 
 const fmt = (v: number) => (Number.isFinite(v) ? v.toPrecision(3) : String(v));
 
-/** The verdict from landscape facts. */
+/**
+ * The verdict from landscape facts. Adds a warning (and `sgdUnstable`) when η·λ_max ≥ 2 at some
+ * minima: discrete SGD is linearly unstable there and cannot settle, whatever the SDE does.
+ */
 export function longTimeVerdict(inp: VerdictInput): Verdict {
+  const v = verdictCore(inp);
+  const unstable = inp.minima.map((m, i) => (inp.eta * m.lambdaMax >= 2 ? i : -1)).filter((i) => i >= 0);
+  v.sgdUnstable = unstable;
+  if (unstable.length === inp.minima.length && unstable.length > 0) {
+    v.sentence = `Warning: SGD with η = ${fmt(inp.eta)} is linearly unstable at every minimum (η·λ_max ≥ 2), so it cannot settle in any of them; the SDE picture below does not describe SGD. SDE: ${v.sentence}`;
+  } else if (unstable.length > 0) {
+    v.sentence += ` SGD is linearly unstable (η·λ_max ≥ 2) at minima ${unstable.join(", ")}: it cannot settle there.`;
+  }
+  return v;
+}
+
+function verdictCore(inp: VerdictInput): Verdict {
   const { minima, eta, delta } = inp;
   const confining = inp.confining ?? true;
   const assumptions: string[] = [];

@@ -89,3 +89,23 @@ describe("long-time verdict", () => {
     expect(v.atoms).toEqual([0]);
   });
 });
+
+describe("SGD stability in the verdict", () => {
+  it("flags minima with η·λ_max ≥ 2", () => {
+    const base = { dim: 1, delta: 0, nondegenerate: true };
+    const mk = (lmax: number) => ({
+      value: 0,
+      interpolating: false,
+      noiseRank: 1,
+      lambdaMin: 1,
+      lambdaMax: lmax,
+    });
+    const all = longTimeVerdict({ ...base, eta: 0.5, minima: [mk(5), mk(4)] });
+    expect(all.sgdUnstable).toEqual([0, 1]);
+    expect(all.sentence).toMatch(/^Warning: SGD .* unstable at every minimum/);
+    const some = longTimeVerdict({ ...base, eta: 0.5, minima: [mk(5), mk(1)] });
+    expect(some.sgdUnstable).toEqual([0]);
+    expect(some.sentence).toMatch(/unstable .* at minima 0/);
+    expect(longTimeVerdict({ ...base, eta: 0.1, minima: [mk(5)] }).sgdUnstable).toEqual([]);
+  });
+});
