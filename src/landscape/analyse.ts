@@ -54,7 +54,9 @@ export interface LandscapeReport {
 export function analyseLandscape(p: LandscapeProblem, opts: LandscapeOptions = {}): LandscapeReport {
   const log: string[] = [];
   const mr = findMinima(p, opts.minima);
-  log.push(`${mr.minima.length} minima from ${mr.starts} starts (${mr.failed} failed)`);
+  log.push(
+    `${mr.minima.length} minima from ${mr.starts} starts (${mr.failed} failed); chance that one more start finds a new minimum ≈ ${mr.unseenProbability.toPrecision(2)} (Good–Turing)`,
+  );
   const sr = opts.skipSaddles || mr.minima.length < 2 ? null : findSaddles(p, mr.minima, opts.saddles);
   if (sr) for (const l of sr.log) log.push(`pair ${l.pair.join("-")}: ${l.status}`);
   const saddles = sr?.saddles ?? [];

@@ -57,6 +57,13 @@ export interface MinimaResult {
   starts: number;
   /** Starts whose descent diverged or did not reach a minimum. */
   failed: number;
+  /** Starts that ended at each minimum (same order as `minima`). */
+  hits: number[];
+  /**
+   * Good–Turing estimate of the probability that one more start would find a new minimum:
+   * (minima hit exactly once) / (successful starts). Near 0: the search has likely saturated.
+   */
+  unseenProbability: number;
 }
 
 export interface FindMinimaOptions {
@@ -332,7 +339,7 @@ export function findMinima(p: LandscapeProblem, opts: FindMinimaOptions = {}): M
     }
   }
   if (starts.length === 0 && p.domain) {
-    const n = opts.starts ?? Math.min(400, 20 * d + 20);
+    const n = opts.starts ?? (d <= 3 ? 100 * d : Math.min(400, 20 * d + 20));
     for (let k = 0; k < n; k++) {
       const x = new Float64Array(d);
       for (let i = 0; i < d; i++) {
@@ -347,6 +354,7 @@ export function findMinima(p: LandscapeProblem, opts: FindMinimaOptions = {}): M
   const gradTol = opts.gradTol ?? 1e-10;
   const bound = 1e3 * Math.max(1, scale, ...starts.map((s) => norm(s)));
   const minima: CriticalPoint[] = [];
+  const hitCount: number[] = [];
   let failed = 0;
   for (const x of starts) {
     let ok = false;
@@ -356,7 +364,8 @@ export function findMinima(p: LandscapeProblem, opts: FindMinimaOptions = {}): M
       const pt = describePoint(p, x, pol);
       if (pt.index === 0) {
         if (!Number.isFinite(pt.value)) break;
-        addUnique(minima, pt, dedup);
+        const k = addUnique(minima, pt, dedup);
+        hitCount[k] = (hitCount[k] ?? 0) + 1;
         ok = true;
         break;
       }
@@ -369,6 +378,17 @@ export function findMinima(p: LandscapeProblem, opts: FindMinimaOptions = {}): M
   }
   if (minima.length === 0)
     throw new NumericalError(`findMinima: no minimum found from ${starts.length} starts`);
-  minima.sort((a, b) => a.value - b.value);
-  return { minima, classes: symmetryClasses(minima, opts.symmetryTol), starts: starts.length, failed };
+  const order = minima.map((_, i) => i).sort((a, b) => minima[a].value - minima[b].value);
+  const sorted = order.map((i) => minima[i]);
+  const hits = order.map((i) => hitCount[i] ?? 0);
+  const ok = starts.length - failed;
+  const unseenProbability = ok > 0 ? hits.filter((h) => h === 1).length / ok : 1;
+  return {
+    minima: sorted,
+    classes: symmetryClasses(sorted, opts.symmetryTol),
+    starts: starts.length,
+    failed,
+    hits,
+    unseenProbability,
+  };
 }

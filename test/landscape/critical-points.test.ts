@@ -132,3 +132,20 @@ describe("findMinima", () => {
     expect(r.classes.length).toBe(2);
   });
 });
+
+describe("search saturation", () => {
+  it("hit counts sum to the successful starts; Good–Turing estimate is 0 when every minimum is hit twice or more", () => {
+    const p = makeProblem(himmelblau, {
+      domain: [
+        [-5, 5],
+        [-5, 5],
+      ],
+    });
+    const r = findMinima(p, { seed: 3, starts: 60 });
+    expect(r.hits.reduce((a, b) => a + b, 0)).toBe(r.starts - r.failed);
+    expect(r.hits.every((h) => h >= 2)).toBe(true);
+    expect(r.unseenProbability).toBe(0);
+    const one = findMinima(p, { startPoints: [[3.1, 2.1]] });
+    expect(one.unseenProbability).toBe(1);
+  });
+});
