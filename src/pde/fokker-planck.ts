@@ -10,13 +10,13 @@
  * - "implicit-euler": (I − τQᵀ)p_{n+1} = p_n, order 1 in τ; (I − τQᵀ)⁻¹ ≥ 0 and column sums are preserved, so
  *   also positive and mass-conserving. Use for stiff, long horizons (Λt ≫ 1e6).
  */
-import { UserError } from "../errors.js";
+import { NumericalError, UserError } from "../errors.js";
 import type { Csr } from "../linalg/csr.js";
 import { csrTranspose } from "../linalg/csr.js";
+import { type SparseSolver, sparseSolver } from "../linalg/solve.js";
 import { solveTridiagonal } from "../linalg/tridiagonal.js";
 import type { DiscreteGenerator } from "./generator.js";
 import { type Grid, nodeCoords, type RegionFn } from "./grid.js";
-import { sparseSolve } from "./solve.js";
 
 /** Initial laws. Point masses are spread to the 2^d surrounding nodes (multilinear, cloud-in-cell). */
 export type InitialLaw =
@@ -290,6 +290,8 @@ export function fokkerPlanck(
 
 function implicitStepper(QT: Csr, dim: number): (p: Float64Array, tau: number) => Float64Array {
   const n = QT.n;
+  let lastTau = Number.NaN;
+  let solver: SparseSolver | null = null;
   return (p, tau) => {
     if (dim === 1) {
       const lower = new Float64Array(n);
@@ -309,14 +311,28 @@ function implicitStepper(QT: Csr, dim: number): (p: Float64Array, tau: number) =
       for (let i = 0; i < n; i++) if (out[i] < 0) out[i] = 0;
       return out;
     }
-    const A: Csr = { n, rowPtr: QT.rowPtr, colIdx: QT.colIdx, values: new Float64Array(QT.values.length) };
-    for (let i = 0; i < n; i++) {
-      for (let q = QT.rowPtr[i]; q < QT.rowPtr[i + 1]; q++) {
-        A.values[q] = (QT.colIdx[q] === i ? 1 : 0) - tau * QT.values[q];
+    if (tau !== lastTau || !solver) {
+      const A: Csr = { n, rowPtr: QT.rowPtr, colIdx: QT.colIdx, values: new Float64Array(QT.values.length) };
+      for (let i = 0; i < n; i++) {
+        for (let q = QT.rowPtr[i]; q < QT.rowPtr[i + 1]; q++) {
+          A.values[q] = (QT.colIdx[q] === i ? 1 : 0) - tau * QT.values[q];
+        }
       }
+      solver = sparseSolver(A, { tol: 1e-13 });
+      lastTau = tau;
     }
-    const { x } = sparseSolve(A, p, 1e-13);
-    for (let i = 0; i < n; i++) if (x[i] < 0) x[i] = 0;
+    const r = solver.solve(p, p);
+    if (!r.converged) throw new NumericalError(`implicit Euler step: solve failed (${r.method})`);
+    const x = r.x;
+    // the exact step preserves mass; remove the solver's O(tol) drift and round-off negatives
+    let m0 = 0;
+    let m1 = 0;
+    for (let i = 0; i < n; i++) {
+      if (x[i] < 0) x[i] = 0;
+      m0 += p[i];
+      m1 += x[i];
+    }
+    for (let i = 0; i < n; i++) x[i] *= m0 / m1;
     return x;
   };
 }

@@ -89,6 +89,36 @@ describe("Ornstein–Uhlenbeck entropy decay (reference table)", () => {
   });
 });
 
+describe("implicit Euler in 2-D (sparse solves, solver reused across steps)", () => {
+  it("first order in time against uniformization; mass and positivity", () => {
+    const p = makeProblem({
+      loss: "(x^2-1)^2/4 + y^2/2",
+      dim: 2,
+      noise: isotropic(2, 1),
+      lr: 0.2,
+      domain: [
+        [-2, 2],
+        [-2, 2],
+      ],
+    });
+    const g = makeGrid(p.domain, 41);
+    const gen = buildGenerator(p, g);
+    const p0 = initialDistribution(g, { kind: "point", x: [-1, 0] });
+    const ex = fokkerPlanck(gen, p0, [0.6]).snapshots[0].p;
+    const err = (dt: number) => {
+      const s = fokkerPlanck(gen, p0, [0.6], { method: "implicit-euler", dt }).snapshots[0];
+      expect(Math.abs(s.mass - 1)).toBeLessThan(1e-12);
+      expect(s.minValue).toBeGreaterThanOrEqual(0);
+      let e = 0;
+      for (let i = 0; i < g.size; i++) e += Math.abs(s.p[i] - ex[i]);
+      return e;
+    };
+    const r = Math.log2(err(0.04) / err(0.02));
+    expect(r).toBeGreaterThan(0.8);
+    expect(r).toBeLessThan(1.2);
+  });
+});
+
 describe("mass and positivity", () => {
   it("drift-dominated 2-D double well with tiny noise (cell Péclet ≫ 1)", () => {
     const p = makeProblem({
