@@ -36,6 +36,8 @@ export interface LandscapeReport {
   batchScale: number;
   delta: number;
   minima: CriticalPoint[];
+  /** Multi-start statistics: starts, failures, hits per minimum, Good–Turing chance of an unseen minimum. */
+  search: { starts: number; failed: number; hits: number[]; unseenProbability: number };
   classes: SymmetryClass[];
   saddles: SaddlePoint[];
   /** Symmetry classes of the saddles. */
@@ -78,6 +80,7 @@ export function analyseLandscape(p: LandscapeProblem, opts: LandscapeOptions = {
     batchScale: p.batchScale ?? 1,
     delta: p.delta ?? 0,
     minima: mr.minima,
+    search: { starts: mr.starts, failed: mr.failed, hits: mr.hits, unseenProbability: mr.unseenProbability },
     classes: mr.classes,
     saddles,
     saddleClasses: sr?.classes ?? [],

@@ -90,7 +90,9 @@ export function describeReport(name: string, vars: readonly string[], r: Landsca
   const L = [
     `${name}: landscape in d = ${r.dim} (${vars.join(", ")}); η = ${r.eta}, Σ_B = ${fmt(r.batchScale)}·Σ, δ = ${r.delta}`,
   ];
-  L.push(`minima (${r.minima.length}; ${r.classes.length} up to symmetry):`);
+  L.push(
+    `minima (${r.minima.length}; ${r.classes.length} up to symmetry; ${r.search.starts} starts, chance that another start finds a new one ≈ ${fmt(r.search.unseenProbability, 2)}):`,
+  );
   r.minima.forEach((m, i) => {
     const cls = r.classes.find((c) => c.members.includes(i))!;
     const ev =
