@@ -67,8 +67,10 @@ export interface BoundsOptions {
 }
 
 interface Fn1d {
-  /** L and L' at x. */
-  grad(x: number): [number, number];
+  /** L(x); also stores L'(x) in `d` (no allocation per call). */
+  grad(x: number): number;
+  /** L' at the last `grad` point. */
+  d: number;
   /** L''(x). */
   hess(x: number): number;
   /** A(x). */
@@ -131,9 +133,8 @@ function bracketRight(fn: Fn1d, alpha: number, x0: number, beta: number, n: numb
   const L = new Float64Array(N + 1);
   const D = new Float64Array(N + 1);
   for (let i = 0; i <= N; i++) {
-    const [l, d] = fn.grad(xs[i]);
-    L[i] = l;
-    D[i] = d;
+    L[i] = fn.grad(xs[i]);
+    D[i] = fn.d;
   }
   const psiLo = new Float64Array(N); // cell enclosures of ψ
   const psiHi = new Float64Array(N);
@@ -146,8 +147,15 @@ function bracketRight(fn: Fn1d, alpha: number, x0: number, beta: number, n: numb
       let lo = Math.min(L[j], L[j + 1]);
       let hi = Math.max(L[j], L[j + 1]);
       if (D[j] * D[j + 1] < 0) {
-        const z = bisect((x) => fn.grad(x)[1], xs[j], xs[j + 1]);
-        const lz = fn.grad(z)[0];
+        const z = bisect(
+          (x) => {
+            fn.grad(x);
+            return fn.d;
+          },
+          xs[j],
+          xs[j + 1],
+        );
+        const lz = fn.grad(z);
         lo = Math.min(lo, lz);
         hi = Math.max(hi, lz);
       }
@@ -187,7 +195,8 @@ function bracketRight(fn: Fn1d, alpha: number, x0: number, beta: number, n: numb
       let dHi = Math.max(D[j], D[j + 1]);
       if (H[j] * H[j + 1] < 0) {
         const z = bisect(fn.hess, xs[j], xs[j + 1]);
-        const dz = fn.grad(z)[1];
+        fn.grad(z);
+        const dz = fn.d;
         dLo = Math.min(dLo, dz);
         dHi = Math.max(dHi, dz);
       }
@@ -239,10 +248,12 @@ function view1d(p: LandscapeProblem, mirror: boolean): Fn1d {
   const c = (p.lr ?? 1) * (p.batchScale ?? 1);
   const twoDelta = 2 * (p.delta ?? 0);
   return {
+    d: 0,
     grad(u) {
       x[0] = s * u;
       const l = p.loss.gradient(x, g);
-      return [l, s * g[0]];
+      this.d = s * g[0];
+      return l;
     },
     hess(u) {
       x[0] = s * u;
@@ -342,7 +353,8 @@ export function exitTimeBounds(p: LandscapeProblem, opts: BoundsOptions): ExitTi
     let convex = r.dLeft < 0;
     for (let k = 0; k < 40 && convex; k++) {
       const u = r.a0 - (2 ** (k / 2) - 1) * (1 + Math.abs(r.a0));
-      if (fn.hess(u) < 0 || fn.grad(u)[1] > r.dLeft) convex = false;
+      fn.grad(u);
+      if (fn.hess(u) < 0 || fn.d > r.dLeft) convex = false;
     }
     if (!convex)
       throw new NumericalError(
