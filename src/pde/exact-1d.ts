@@ -117,14 +117,48 @@ export function exactExitTimeEstimate(
   }
   // Degeneracy: A vanishing anywhere in [a, b].
   const zero = findZero(Af, a, b);
+  const interval: [number, number] = right === null ? [-b, -a] : [a, b];
+  if (zero?.identically) {
+    // No noise at all on the interval: deterministic gradient flow ẋ = −L'(x) from x toward b.
+    const t = flowTime(Lp, x, b);
+    return {
+      method: "exact",
+      time: t,
+      iterations: t === null ? null : t / problem.lr,
+      infinite: t === null,
+      error_estimate: t === null ? null : 0,
+      interval,
+      ends,
+      reason:
+        t === null
+          ? "no noise: the gradient flow from the start stops at a critical point (or moves away) before the target"
+          : "no noise: deterministic gradient-flow time ∫dx/|L'|",
+    };
+  }
   if (zero) {
+    // Noise vanishing where the drift does not (|L'(x*)| large): the process crosses x* only along the drift;
+    // the formula does not apply there.
+    let gmax = 0;
+    for (let k = 0; k <= 200; k++) gmax = Math.max(gmax, Math.abs(Lp(a + ((b - a) * k) / 200)));
+    if (Math.abs(Lp(zero.x)) > 1e-6 * gmax) {
+      return {
+        method: "exact",
+        time: null,
+        iterations: null,
+        infinite: false,
+        error_estimate: null,
+        interval,
+        ends,
+        reason: `diffusion A vanishes at x = ${(right === null ? -zero.x : zero.x).toPrecision(6)} where the drift does not: the process crosses it one way only; the quadrature formula is not applicable (use the pde or particle methods)`,
+      };
+    }
     return {
       method: "exact",
       time: null,
       iterations: null,
       infinite: true,
       error_estimate: null,
-      interval: right === null ? [-b, -a] : [a, b],
+      interval,
       ends,
       reason: `diffusion A vanishes at x = ${(right === null ? -zero.x : zero.x).toPrecision(6)} inside the interval: the speed measure is not integrable there, the process cannot cross it (mean exit time infinite)`,
     };
@@ -156,8 +190,27 @@ export function exactExitTimeEstimate(
   };
 }
 
+/**
+ * Deterministic time of ẋ = −L'(x) from x to b (> x), or null if L' ≥ 0 somewhere on [x, b] (the flow
+ * stops or turns back). Midpoint rule on 2e5 cells of ∫ dx/(−L').
+ */
+function flowTime(Lp: (y: number) => number, x: number, b: number): number | null {
+  const M = 200000;
+  const dx = (b - x) / M;
+  let t = 0;
+  for (let k = 0; k <= M; k++) {
+    if (!(-Lp(x + k * dx) > 0)) return null;
+  }
+  for (let k = 0; k < M; k++) t += dx / -Lp(x + (k + 0.5) * dx);
+  return t;
+}
+
 /** A point where A ≤ 1e-13·max A on [a, b] (grid scan + golden-section polish), or null. */
-function findZero(A: (y: number) => number, a: number, b: number): { x: number } | null {
+function findZero(
+  A: (y: number) => number,
+  a: number,
+  b: number,
+): { x: number; identically?: boolean } | null {
   const K = 4000;
   let amax = 0;
   let amin = Number.POSITIVE_INFINITY;
@@ -170,7 +223,7 @@ function findZero(A: (y: number) => number, a: number, b: number): { x: number }
       kmin = k;
     }
   }
-  if (!(amax > 0)) return { x: a };
+  if (!(amax > 0)) return { x: a, identically: true };
   let l = a + ((b - a) * Math.max(0, kmin - 1)) / K;
   let r = a + ((b - a) * Math.min(K, kmin + 1)) / K;
   const gr = (Math.sqrt(5) - 1) / 2;

@@ -137,3 +137,25 @@ describe("state-dependent noise", () => {
     expect(Math.log2(errs[0] / errs[1])).toBeGreaterThan(1.7);
   });
 });
+
+describe("exact formula edge cases", () => {
+  it("no noise: deterministic gradient-flow time, or infinite when the flow stops first", () => {
+    const p = problemFromSpec({
+      name: "gd",
+      loss: "x^2/2",
+      noise: "none",
+      lr: 0.1,
+      batch: 1,
+      domain: [[-3, 3]],
+    });
+    // ẋ = −x from 2 to x < 1: t = ln 2
+    const e = exactExitTimeEstimate(p, [2], "x < 1");
+    expect(e.infinite).toBe(false);
+    expect(e.time!).toBeCloseTo(Math.log(2), 6);
+    expect(exactExitTimeEstimate(p, [2], "x < -1").infinite).toBe(true);
+    // the generator agrees (pure upwind chain: first order)
+    const g = pdeExitTimeEstimate(p, [2], "x < 1", { grid: 601 });
+    expect(Math.abs(g.time! / Math.log(2) - 1)).toBeLessThan(0.02);
+    expect(pdeExitTimeEstimate(p, [2], "x < -1", { grid: 601 }).infinite).toBe(true);
+  });
+});
