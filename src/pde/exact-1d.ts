@@ -24,6 +24,8 @@ export interface Exact1dResult {
   /** Interval [a, b] of the formula and the type of each end. */
   interval: [number, number];
   ends: [string, string];
+  /** false when the formula does not apply (noise vanishing where the drift does not). */
+  applicable?: boolean;
   reason?: string;
 }
 
@@ -146,6 +148,7 @@ export function exactExitTimeEstimate(
         time: null,
         iterations: null,
         infinite: false,
+        applicable: false,
         error_estimate: null,
         interval,
         ends,
