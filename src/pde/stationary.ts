@@ -146,7 +146,8 @@ export function stationary(
   if (gen.absorbing) throw new UserError("stationary law needs a generator without absorbing set");
   const traps = findTraps(problem, gen);
   if (traps.length > 0) {
-    const init = opts.init ?? Float64Array.from(grid.volume).map((v, _i, a) => v / sumOf(a));
+    const vtot = sumOf(grid.volume);
+    const init = opts.init ?? Float64Array.from(grid.volume, (v) => v / vtot);
     const trapMask = new Uint8Array(n);
     for (const t of traps) trapMask[t.node] = 1;
     // absorption probabilities into each trap: −Q_D h_k = (rate into trap k)
