@@ -12,7 +12,7 @@
 import type { Region } from "../problem/expr/index.js";
 import type { Loss } from "../problem/types.js";
 import { drawInitial, type InitialLaw } from "./initial.js";
-import { type Rng, ZIGGURAT_K, ZIGGURAT_W } from "./rng.js";
+import { type Rng, ZIGGURAT_F, ZIGGURAT_K, ZIGGURAT_R, ZIGGURAT_W } from "./rng.js";
 
 export interface FastKernelArgs {
   loss: Loss;
@@ -49,7 +49,13 @@ export interface FastKernelResult {
 }
 
 type Kernel = (
-  a: FastKernelArgs & { ZK: Int32Array; ZW: Float64Array; drawInitial: typeof drawInitial },
+  a: FastKernelArgs & {
+    ZK: Int32Array;
+    ZW: Float64Array;
+    ZF: Float64Array;
+    ZR: number;
+    drawInitial: typeof drawInitial;
+  },
 ) => FastKernelResult;
 
 const cache = new WeakMap<Loss, Map<string, Kernel>>();
@@ -66,24 +72,60 @@ function generate(loss: Loss, d: number, useNoise: boolean): Kernel {
   const all = (f: (i: number) => string, sep = "\n") => Array.from({ length: d }, (_, i) => f(i)).join(sep);
   const sync = "st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;";
   const reload = "s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3];";
+  // xoshiro128** step on the local state, leaving the 32-bit output in `out` (as Rng.nextU32)
+  const next = (out: string) => `{
+          const r = Math.imul(s1, 5);
+          ${out} = Math.imul((r << 7) | (r >>> 25), 9);
+          const t2 = s2 ^ s0;
+          const t3 = s3 ^ s1;
+          s2 = t2 ^ (s1 << 9);
+          s1 ^= t2;
+          s0 ^= t3;
+          s3 = (t3 << 11) | (t3 >>> 21);
+        }`;
+  // uniform on (0, 1) from one output (as Rng.uniformOpen)
+  const uniformOpen = (out: string) =>
+    `{ let w = 0; ${next("w")} ${out} = ((w >>> 0) + 0.5) * 2.3283064365386963e-10; }`;
+  // the ziggurat, fast path and rare wedge/tail branches inline (as Rng.normal / Rng.normalSlow)
   const noiseStep = (i: number) => `{
-        const r = Math.imul(s1, 5);
-        const u = Math.imul((r << 7) | (r >>> 25), 9);
-        const t2 = s2 ^ s0;
-        const t3 = s3 ^ s1;
-        s2 = t2 ^ (s1 << 9);
-        s1 ^= t2;
-        s0 ^= t3;
-        s3 = (t3 << 11) | (t3 >>> 21);
+        let u = 0;
+        ${next("u")}
         let z = 0.0;
-        const zi = u & 127;
-        const zj = u >>> 8;
-        if (zj < ZK[zi]) { const v = zj * ZW[zi]; z = (u & 128) !== 0 ? -v : v; }
-        else { ${sync} z = rng.normalSlow(u); ${reload} }
+        let zi = u & 127;
+        let zj = u >>> 8;
+        if (zj < ZK[zi]) {
+          const v = zj * ZW[zi];
+          z = (u & 128) !== 0 ? -v : v;
+        } else {
+          for (;;) {
+            const neg = (u & 128) !== 0;
+            if (zj < ZK[zi]) { const v = zj * ZW[zi]; z = neg ? -v : v; break; }
+            if (zi === 0) {
+              let tx = 0.0;
+              let ty = 0.0;
+              do {
+                let q = 0.0;
+                ${uniformOpen("q")}
+                tx = -Math.log(q) / ZR;
+                ${uniformOpen("q")}
+                ty = -Math.log(q);
+              } while (ty + ty < tx * tx);
+              z = neg ? -(ZR + tx) : ZR + tx;
+              break;
+            }
+            const v = zj * ZW[zi];
+            let q = 0.0;
+            ${uniformOpen("q")}
+            if (ZF[zi] + q * (ZF[zi - 1] - ZF[zi]) < Math.exp(-0.5 * v * v)) { z = neg ? -v : v; break; }
+            ${next("u")}
+            zi = u & 127;
+            zj = u >>> 8;
+          }
+        }
         x${i} += -h * g${i} + c${i} * z;
       }`;
   const body = `
-  const { m, K, h, deltaMul, bound, inside, snaps, snapshots, exitTime, final, divergedStep, rng, init, from, seed, x: xb, ZK, ZW, drawInitial } = a;
+  const { m, K, h, deltaMul, bound, inside, snaps, snapshots, exitTime, final, divergedStep, rng, init, from, seed, x: xb, ZK, ZW, ZF, ZR, drawInitial } = a;
   const st = rng.s;
   const S = snaps.length;
   ${all((i) => `const c${i} = a.diagMul[${i}];`)}
@@ -102,12 +144,15 @@ function generate(loss: Loss, d: number, useNoise: boolean): Kernel {
     let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
     let si = 0;
     let k = 0;
-    let done = false;
-    if (inside !== undefined && inside(xb)) { exitTime[j] = 0; startedInside++; done = true; }
-    while (!done && k < K) {
-      while (si < S && snaps[si] === k) {
-        ${all((i) => `snapshots[(si * ${d} + ${i}) * m + j] = x${i};`)}
-        si++;
+    let nextSnap = S > 0 ? snaps[0] : -1;
+    if (inside !== undefined && inside(xb)) { exitTime[j] = 0; startedInside++; k = K; }
+    while (k < K) {
+      if (k === nextSnap) {
+        while (si < S && snaps[si] === k) {
+          ${all((i) => `snapshots[(si * ${d} + ${i}) * m + j] = x${i};`)}
+          si++;
+        }
+        nextSnap = si < S ? snaps[si] : -1;
       }
       {
         ${code(X, G, "_")}
@@ -127,7 +172,7 @@ function generate(loss: Loss, d: number, useNoise: boolean): Kernel {
       }
       if (inside !== undefined) {
         ${all((i) => `xb[${i}] = x${i};`)}
-        if (inside(xb)) { exitTime[j] = k * h; done = true; }
+        if (inside(xb)) { exitTime[j] = k * h; break; }
       }
     }
     while (si < S) {
@@ -154,5 +199,5 @@ export function runFastKernel(a: FastKernelArgs): FastKernelResult {
     kernel = generate(a.loss, a.d, a.useNoise);
     byKey.set(key, kernel);
   }
-  return kernel({ ...a, ZK: ZIGGURAT_K, ZW: ZIGGURAT_W, drawInitial });
+  return kernel({ ...a, ZK: ZIGGURAT_K, ZW: ZIGGURAT_W, ZF: ZIGGURAT_F, ZR: ZIGGURAT_R, drawInitial });
 }

@@ -40,6 +40,8 @@ const ZR = 3.442619855899;
 /** Ziggurat tables (layer thresholds ZK and widths ZW) for kernels that inline the fast path. */
 export const ZIGGURAT_K: Int32Array = ZK;
 export const ZIGGURAT_W: Float64Array = ZW;
+export const ZIGGURAT_F: Float64Array = ZF;
+export const ZIGGURAT_R = ZR;
 
 /** lowbias32 (Wellons): a fast 32-bit avalanche hash. */
 function hash32(v: number): number {
