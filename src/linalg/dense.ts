@@ -152,26 +152,17 @@ export interface SymmetricEigen {
 }
 
 /**
- * Symmetric eigen-decomposition by cyclic Jacobi rotations (reads the upper triangle symmetrised
- * as (A+Aᵀ)/2). Accurate to a few ulps relative to ‖A‖ for the small matrices it is meant for.
- * Throws NumericalError on non-finite input or if 100 sweeps do not converge.
+ * Cyclic Jacobi rotations on a symmetric n×n matrix `a` (row-major, overwritten: its diagonal ends as
+ * the eigenvalues, unsorted) accumulating the eigenvectors as the columns of `V` (overwritten).
+ * Allocation-free, for hot loops on small matrices. Returns the number of sweeps (maxSweeps when it
+ * did not converge).
  */
-export function symmetricEigen(A: Float64Array, n: number): SymmetricEigen {
-  checkSquare(A, n, "symmetricEigen");
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const v = 0.5 * (A[i * n + j] + A[j * n + i]);
-      if (!Number.isFinite(v)) throw new NumericalError("symmetricEigen: non-finite matrix entry");
-      a[i * n + j] = v;
-    }
-  }
-  const V = new Float64Array(n * n);
+export function jacobiInPlace(a: Float64Array, n: number, V: Float64Array, maxSweeps = 100): number {
+  V.fill(0, 0, n * n);
   for (let i = 0; i < n; i++) V[i * n + i] = 1;
-  let sweeps = 0;
   let total = 0;
   for (let i = 0; i < n * n; i++) total += a[i] * a[i];
-  const maxSweeps = 100;
+  let sweeps = 0;
   for (; sweeps < maxSweeps; sweeps++) {
     let off = 0;
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += a[i * n + j] * a[i * n + j];
@@ -186,7 +177,6 @@ export function symmetricEigen(A: Float64Array, n: number): SymmetricEigen {
         const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
         const c = 1 / Math.sqrt(t * t + 1);
         const s = t * c;
-        // rotate rows/cols p and q
         for (let k = 0; k < n; k++) {
           const akp = a[k * n + p];
           const akq = a[k * n + q];
@@ -210,6 +200,27 @@ export function symmetricEigen(A: Float64Array, n: number): SymmetricEigen {
       }
     }
   }
+  return sweeps;
+}
+
+/**
+ * Symmetric eigen-decomposition by cyclic Jacobi rotations (reads the upper triangle symmetrised
+ * as (A+Aᵀ)/2). Accurate to a few ulps relative to ‖A‖ for the small matrices it is meant for.
+ * Throws NumericalError on non-finite input or if 100 sweeps do not converge.
+ */
+export function symmetricEigen(A: Float64Array, n: number): SymmetricEigen {
+  checkSquare(A, n, "symmetricEigen");
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const v = 0.5 * (A[i * n + j] + A[j * n + i]);
+      if (!Number.isFinite(v)) throw new NumericalError("symmetricEigen: non-finite matrix entry");
+      a[i * n + j] = v;
+    }
+  }
+  const V = new Float64Array(n * n);
+  const maxSweeps = 100;
+  const sweeps = jacobiInPlace(a, n, V, maxSweeps);
   if (sweeps === maxSweeps)
     throw new NumericalError(`symmetricEigen: Jacobi did not converge in ${maxSweeps} sweeps`);
   const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => a[i * n + i] - a[j * n + j]);

@@ -20,7 +20,7 @@ export {
   matrixNoise,
   noNoise,
 } from "./noise.js";
-export { jacobiEigenInPlace, psdFactor, psdWorkSize } from "./psd.js";
+export { psdFactor, psdWorkSize } from "./psd.js";
 export { type ProblemSpec, problemSchema, validateProblemSpec } from "./schema.js";
 export type { Box, FiniteSum, Loss, NoiseKind, NoiseModel, Problem } from "./types.js";
 export { batchCovarianceFactor, diffusionMatrix } from "./diffusion.js";
