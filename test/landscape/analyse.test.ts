@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { analyseLandscape } from "../../src/landscape/index.js";
 import { problemFromSpec } from "../../src/problem/index.js";
+import { loadReference } from "../reference.js";
 
-const ref = JSON.parse(readFileSync("/work/shared/reference/double-well-met.json", "utf8")) as {
+const ref = loadReference("double-well-met.json") as {
   rows: { eps: number; kramers: number }[];
 };
 

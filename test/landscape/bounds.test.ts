@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { exitTimeBounds } from "../../src/landscape/bounds.js";
+import { loadReference } from "../reference.js";
 import { doubleWell1d, isotropic, loss1d, makeProblem, noiseFrom } from "./fixtures.js";
 
-const ref = JSON.parse(readFileSync("/work/shared/reference/double-well-met.json", "utf8")) as {
+const ref = loadReference("double-well-met.json") as {
   rows: { eps: number; to_saddle_x_gt_0: number; to_other_min_x_ge_1: number }[];
 };
 // The reference values themselves carry < 1e-4 relative error (their "how" field).

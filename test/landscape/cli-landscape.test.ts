@@ -7,8 +7,9 @@ import { boundsMethod, kramersMethod, registerLandscape } from "../../src/cli/co
 import { EXTRA_METHODS } from "../../src/cli/methods.js";
 import { loadProblem } from "../../src/io/load-problem.js";
 import { pdeExitTimeEstimate } from "../../src/pde/estimates.js";
+import { loadReference } from "../reference.js";
 
-const ref = JSON.parse(readFileSync("/work/shared/reference/double-well-met.json", "utf8")) as {
+const ref = loadReference("double-well-met.json") as {
   rows: { eps: number; to_saddle_x_gt_0: number; to_other_min_x_ge_1: number; kramers: number }[];
 };
 const tmp = mkdtempSync(join(tmpdir(), "sgdscope-landscape-"));

@@ -1,12 +1,12 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { exitTimeBounds } from "../../src/landscape/bounds.js";
 import { findMinima } from "../../src/landscape/critical-points.js";
 import { exitTimeFromMinimum, eyringKramers } from "../../src/landscape/kramers.js";
 import { findSaddles } from "../../src/landscape/saddles.js";
+import { loadReference } from "../reference.js";
 import { doubleWell1d, doubleWellND, isotropic, makeProblem, mullerBrown, noiseFrom } from "./fixtures.js";
 
-const ref = JSON.parse(readFileSync("/work/shared/reference/double-well-met.json", "utf8")) as {
+const ref = loadReference("double-well-met.json") as {
   rows: { eps: number; to_saddle_x_gt_0: number; to_other_min_x_ge_1: number; kramers: number }[];
 };
 

@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ouCovariance } from "../../src/landscape/ou.js";
 import { solveDense } from "../../src/linalg/dense.js";
+import { loadReference } from "../reference.js";
 import { isotropic, makeLoss, makeProblem, noiseFrom } from "./fixtures.js";
 
-const ref = JSON.parse(readFileSync("/work/shared/reference/ornstein-uhlenbeck.json", "utf8")) as {
+const ref = loadReference("ornstein-uhlenbeck.json") as {
   stationary_variance_quadratic: { rows: { eta: number; sde: number; sgd: number }[] };
 };
 

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   buildGenerator,
@@ -8,8 +7,9 @@ import {
   stationary,
 } from "../../src/pde/index.js";
 import { problemFromSpec } from "../../src/problem/index.js";
+import { loadReference } from "../reference.js";
 
-const ref = JSON.parse(readFileSync("/work/shared/reference/double-well-met.json", "utf8"));
+const ref = loadReference("double-well-met.json");
 
 describe("CLI estimates on problems built from specs", () => {
   it("double well (spec) at two noise levels, both targets: pde and exact within 0.5%", () => {

@@ -1,13 +1,13 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { csrTransposeMatVec } from "../../src/linalg/csr.js";
 import { exactExitTimeEstimate } from "../../src/pde/exact-1d.js";
 import { exitTime } from "../../src/pde/exit-time.js";
 import { buildGenerator, checkGenerator } from "../../src/pde/generator.js";
 import { interpolate, makeGrid } from "../../src/pde/grid.js";
+import { loadReference } from "../reference.js";
 import { isotropic, makeProblem, region } from "./fixtures.js";
 
-const ref = JSON.parse(readFileSync("/work/shared/reference/double-well-met.json", "utf8"));
+const ref = loadReference("double-well-met.json");
 
 function dw(eps: number) {
   // eps = lr·σ²/(2B) with σ² = 1, B = 1 ⇒ lr = 2ε

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { gridBasins } from "../../src/pde/basins.js";
 import { entropyDecay } from "../../src/pde/entropy.js";
@@ -6,9 +5,10 @@ import { fokkerPlanck, initialDistribution } from "../../src/pde/fokker-planck.j
 import { buildGenerator } from "../../src/pde/generator.js";
 import { makeGrid } from "../../src/pde/grid.js";
 import { stationary } from "../../src/pde/stationary.js";
+import { loadReference } from "../reference.js";
 import { isotropic, makeProblem, noiseFrom, region } from "./fixtures.js";
 
-const ou = JSON.parse(readFileSync("/work/shared/reference/ornstein-uhlenbeck.json", "utf8")).entropy_decay;
+const ou = loadReference("ornstein-uhlenbeck.json").entropy_decay;
 
 describe("Ornstein–Uhlenbeck entropy decay (reference table)", () => {
   // dX = −X dt + √(2ε) dW, ε = 0.1: loss x²/2, σ² = 1, B = 1, lr = 2ε = 0.2
