@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { NumericalError, UserError } from "../errors.js";
+import { registerAnalyze } from "./commands/analyze.js";
 import { registerExitTime } from "./commands/exit-time.js";
 import { registerFokkerPlanck } from "./commands/fokker-planck.js";
 import { registerLandscape } from "./commands/landscape.js";
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
+  registerAnalyze(program);
   registerSimulate(program);
   registerExitTime(program);
   registerFokkerPlanck(program);
