@@ -16,10 +16,21 @@ const spec = {
   noise: { isotropic: 1 },
   lr: 0.1,
   batch: 1,
-  domain: [[-3, 3], [-3, 3]],
+  domain: [
+    [-3, 3],
+    [-3, 3],
+  ],
 };
 const problem = problemFromSpec(spec);
-const opts = { dynamics: "sde", particles: M, steps: K, dt: 0.1, seed: 1, init: { kind: "point", point: [-1, 0] }, snapshotSteps: [K] };
+const opts = {
+  dynamics: "sde",
+  particles: M,
+  steps: K,
+  dt: 0.1,
+  seed: 1,
+  init: { kind: "point", point: [-1, 0] },
+  snapshotSteps: [K],
+};
 
 function best(f, reps) {
   let b = Number.POSITIVE_INFINITY;
@@ -43,7 +54,10 @@ export async function benchParticles() {
   }
   const env = { ...process.env };
   const np = JSON.parse(
-    execFileSync("python3", [join(here, "particles_numpy.py"), String(M), String(K)], { encoding: "utf8", env }).trim(),
+    execFileSync("python3", [join(here, "particles_numpy.py"), String(M), String(K)], {
+      encoding: "utf8",
+      env,
+    }).trim(),
   );
   const js1 = (M * K) / one.seconds;
   const js2 = (M * K) / two;

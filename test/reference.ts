@@ -9,7 +9,9 @@ import { fileURLToPath } from "node:url";
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 export function referenceDir(): string {
-  const candidates = [process.env.SGDSCOPE_REFERENCE, join(repo, "..", "shared", "reference")].filter(Boolean) as string[];
+  const candidates = [process.env.SGDSCOPE_REFERENCE, join(repo, "..", "shared", "reference")].filter(
+    Boolean,
+  ) as string[];
   for (const c of candidates) if (existsSync(c)) return c;
   throw new Error(`shared/reference not found (looked in ${candidates.join(", ")}); set SGDSCOPE_REFERENCE`);
 }

@@ -4,13 +4,13 @@
  */
 import { Command, CommanderError } from "commander";
 import { NumericalError, UserError } from "../errors.js";
+import { VERSION } from "../version.js";
 import { registerAnalyze } from "./commands/analyze.js";
 import { registerExitTime } from "./commands/exit-time.js";
 import { registerFokkerPlanck } from "./commands/fokker-planck.js";
 import { registerLandscape } from "./commands/landscape.js";
 import { registerSimulate } from "./commands/simulate.js";
 import { registerStationary } from "./commands/stationary.js";
-import { VERSION } from "../version.js";
 
 export function buildProgram(): Command {
   const program = new Command();

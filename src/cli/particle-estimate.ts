@@ -1,7 +1,7 @@
 /**
  * Monte Carlo exit-time estimates ("sgd", "sde", ...) in the JSON shape of `exit-time --json`.
  */
-import { exitTimeStats, type ExitTimeStats } from "../analysis/index.js";
+import { type ExitTimeStats, exitTimeStats } from "../analysis/index.js";
 import type { DynamicsKind } from "../dynamics/simulate.js";
 import type { LoadedProblem } from "../io/load-problem.js";
 import { runEnsemble } from "../parallel/ensemble.js";

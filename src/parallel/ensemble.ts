@@ -8,8 +8,8 @@
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { UserError } from "../errors.js";
 import { mergeResults, type SimulateOptions, type SimulateResult, simulate } from "../dynamics/simulate.js";
+import { UserError } from "../errors.js";
 import type { Problem } from "../problem/types.js";
 
 export interface EnsembleOptions extends Omit<SimulateOptions, "range" | "onProgress" | "shouldStop"> {

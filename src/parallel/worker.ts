@@ -3,7 +3,7 @@
  * Results depend only on (seed, particle index), never on which worker ran them.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { simulate, type SimulateOptions } from "../dynamics/simulate.js";
+import { type SimulateOptions, simulate } from "../dynamics/simulate.js";
 import { fileReader } from "../io/load-problem.js";
 import { problemFromSpec } from "../problem/index.js";
 

@@ -5,8 +5,8 @@ import { UserError } from "../errors.js";
 import {
   CONSTANTS,
   compileMean,
-  compileScalar,
   compileRegion,
+  compileScalar,
   defaultVarNames,
   FUNCTIONS,
   identifiersIn,

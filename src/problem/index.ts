@@ -1,5 +1,6 @@
 /** Problems: the schema of problem files, the expression language, noise models, data-driven models. */
 export { type ProblemContext, problemFromSpec } from "./build.js";
+export { batchCovarianceFactor, diffusionMatrix } from "./diffusion.js";
 export {
   type CompiledScalar,
   compileLevel,
@@ -23,4 +24,3 @@ export {
 export { psdFactor, psdWorkSize } from "./psd.js";
 export { type ProblemSpec, problemSchema, validateProblemSpec } from "./schema.js";
 export type { Box, FiniteSum, Loss, NoiseKind, NoiseModel, Problem } from "./types.js";
-export { batchCovarianceFactor, diffusionMatrix } from "./diffusion.js";

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -107,7 +107,22 @@ describe("exit-time --json", () => {
 describe("Ctrl-C", () => {
   it.each(["1", "2"])("stops cleanly and reports what finished (%s thread(s))", async (threads) => {
     // ε = 0.05: ~1800 iterations per particle, 5e5 particles: minutes of work, interrupted after 4 s
-    const child = spawn(process.execPath, [BIN, "exit-time", DW(0.05), "--from", "-1", "--to", "x > 0", "--method", "sgd", "--particles", "500000", "--threads", threads, "--json"]);
+    const child = spawn(process.execPath, [
+      BIN,
+      "exit-time",
+      DW(0.05),
+      "--from",
+      "-1",
+      "--to",
+      "x > 0",
+      "--method",
+      "sgd",
+      "--particles",
+      "500000",
+      "--threads",
+      threads,
+      "--json",
+    ]);
     let out = "";
     child.stdout.on("data", (b) => {
       out += b;

@@ -3,8 +3,6 @@ import { mergeResults, simulate } from "../../src/dynamics/simulate.js";
 import { problemFromSpec } from "../../src/problem/index.js";
 import { loadReference } from "../reference.js";
 
-const ref = (f: string) =>
-  JSON.parse(readFileSync(new URL(`../../../shared/reference/${f}`, import.meta.url), "utf8"));
 const DWREF = loadReference("double-well-met.json");
 const OUREF = loadReference("ornstein-uhlenbeck.json");
 

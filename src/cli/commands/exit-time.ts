@@ -13,14 +13,14 @@ import {
   defaultThreads,
   fmt,
   interruptFlag,
+  Progress,
   parsePositive,
   parsePositiveInt,
   parseSeed,
-  Progress,
   startPoint,
 } from "../common.js";
-import { particleEstimate } from "../particle-estimate.js";
 import { EXTRA_METHODS } from "../methods.js";
+import { particleEstimate } from "../particle-estimate.js";
 
 interface Opts {
   from?: string;

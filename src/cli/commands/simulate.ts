@@ -17,11 +17,11 @@ import {
   defaultThreads,
   fmt,
   interruptFlag,
+  Progress,
   parsePoint,
   parsePositive,
   parsePositiveInt,
   parseSeed,
-  Progress,
 } from "../common.js";
 
 interface Opts {

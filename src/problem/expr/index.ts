@@ -6,6 +6,7 @@ import { UserError } from "../../errors.js";
 import { compileNode, emitBody, type GradientCode, makeFunction, type Store } from "./codegen.js";
 
 export type { GradientCode } from "./codegen.js";
+
 import { Graph, type Node } from "./graph.js";
 import { type Ast, parseExpression } from "./parse.js";
 

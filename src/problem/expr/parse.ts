@@ -112,7 +112,9 @@ export function parseExpression(src: string, varNames: readonly string[], where 
   }
   if (src.length > 100_000) throw new UserError("expression longer than 100000 characters", { where });
   const vars = new Map<string, number>();
-  varNames.forEach((v, k) => vars.set(v, k));
+  varNames.forEach((v, k) => {
+    vars.set(v, k);
+  });
   const toks = tokenize(src, where);
   let p = 0;
   let depth = 0;
