@@ -9,8 +9,9 @@
  * `fields`, the bulk data for figures). Times are SDE time t (iterations = t/η), DESIGN.md §1.
  * Defaults (particles, grids, horizons) are chosen from the problem and recorded in `settings`.
  */
-import { simulate } from "../dynamics/simulate.js";
+
 import type { InitialLaw as ParticleLaw } from "../dynamics/initial.js";
+import { simulate } from "../dynamics/simulate.js";
 import {
   type CriticalPoint,
   driftRegime,
@@ -22,20 +23,20 @@ import {
   ouCovariance,
   type SaddlePoint,
   symmetryClasses,
-  verdictFromLandscape,
   type Verdict,
+  verdictFromLandscape,
 } from "../landscape/index.js";
 import {
   autoGridShape,
   buildGenerator,
   entropyDecay,
   fokkerPlanck,
+  type Grid,
   initialDistribution,
   makeGrid,
   nodeCoords,
   spectralGap,
   stationary,
-  type Grid,
 } from "../pde/index.js";
 import { compileRegion } from "../problem/expr/index.js";
 import type { Problem } from "../problem/types.js";
@@ -147,8 +148,17 @@ export interface AnalysisResult {
   escapes: EscapeResult[];
   longTime: {
     verdict: Verdict;
-    stationary: { normalisable: boolean; message: string; pointMasses: { x: number[]; fraction: number }[] } | null;
-    spectral: { gap: number | null; relaxationTime: number | null; eigenvalues: number[]; converged: boolean } | null;
+    stationary: {
+      normalisable: boolean;
+      message: string;
+      pointMasses: { x: number[]; fraction: number }[];
+    } | null;
+    spectral: {
+      gap: number | null;
+      relaxationTime: number | null;
+      eigenvalues: number[];
+      converged: boolean;
+    } | null;
     entropy: {
       t: number[];
       H: number[];
@@ -182,7 +192,12 @@ const now = () => (typeof performance !== "undefined" ? performance.now() : Date
 const fmt = (v: number | null | undefined, p = 3) =>
   v === null || v === undefined ? "—" : Number.isFinite(v) ? Number(v.toPrecision(p)).toString() : String(v);
 const fmtPt = (x: readonly number[]) =>
-  x.length <= 4 ? `(${x.map((v) => fmt(v, 4)).join(", ")})` : `(${x.slice(0, 3).map((v) => fmt(v, 3)).join(", ")}, …)`;
+  x.length <= 4
+    ? `(${x.map((v) => fmt(v, 4)).join(", ")})`
+    : `(${x
+        .slice(0, 3)
+        .map((v) => fmt(v, 3))
+        .join(", ")}, …)`;
 
 function dist(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
@@ -204,9 +219,13 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
   const eta = p.lr;
   const quick = options.quick ?? false;
   const seed = options.seed ?? 1;
-  const M = options.particles ?? (quick ? 200 : 2000);
-  const Md = quick ? 400 : 4000;
-  const budget = quick ? 1e7 : 2e8;
+  const big = d > 10;
+  const M = options.particles ?? (quick ? (big ? 100 : 200) : 2000);
+  const Md = quick ? (big ? 100 : 400) : 4000;
+  // Particle-step budget per Monte Carlo run, scaled down by the cost of one step (d and, for finite sums, B).
+  // (deterministic cost model, so that results do not depend on the machine: ~0.1 µs per analytic 1-D step).
+  const stepCost = p.loss.finiteSum ? Math.max(1, 2.5 * p.batch * d) : Math.max(1, d / 4);
+  const budget = (quick ? 1e7 : 2e8) / stepCost;
   const dtFraction = quick ? 0.2 : 0.1;
   const timings: Record<string, number> = {};
   const notes: string[] = [];
@@ -249,7 +268,9 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
   }
   const skipSaddles = minima.length < 2 || (quick && d > 10);
   if (minima.length >= 2 && skipSaddles)
-    notes.push(`saddle search skipped in --quick mode for d = ${d} > 10 (run without --quick for transition paths and Kramers times)`);
+    notes.push(
+      `saddle search skipped in --quick mode for d = ${d} > 10 (run without --quick for transition paths and Kramers times)`,
+    );
   const sr = skipSaddles ? null : findSaddles(p, minima, d > 10 ? { neighbours: 2 } : {});
   if (sr) for (const l of sr.log) log.push(`pair ${l.pair.join("-")}: ${l.status}`);
   const saddles: SaddlePoint[] = sr?.saddles ?? [];
@@ -315,7 +336,9 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
   if (gridOk) {
     const auto = autoGridShape(p);
     const cap = quick ? (d === 1 ? 401 : 61) : d === 1 ? 2001 : 161;
-    const shape = options.grid ? auto.shape.map(() => options.grid as number) : auto.shape.map((n) => Math.min(n, cap));
+    const shape = options.grid
+      ? auto.shape.map(() => options.grid as number)
+      : auto.shape.map((n) => Math.min(n, cap));
     gridInfo = {
       shape,
       reason: options.grid
@@ -351,14 +374,25 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
     lawText = `Gaussian around the model's initial point ${fmtPt(c)} with standard deviation ${sd} per coordinate`;
   }
   reasons.push(`initial law: ${lawText} (spreads mass over the basins so the drift regime shows the split)`);
-  const init0 = simulate(p, { dynamics: "gd", particles: Md, steps: 0, seed: seed + 7, init: law, snapshotSteps: [0] });
+  const init0 = simulate(p, {
+    dynamics: "gd",
+    particles: Md,
+    steps: 0,
+    seed: seed + 7,
+    init: law,
+    snapshotSteps: [0],
+  });
   const rowMajor = (snap: Float64Array, m: number, s: number): Float64Array => {
     const out = new Float64Array(m * d);
     for (let j = 0; j < m; j++) for (let i = 0; i < d; i++) out[j * d + i] = snap[(s * d + i) * m + j];
     return out;
   };
   const samples0 = rowMajor(init0.snapshots, Md, 0);
-  const nFlow = Math.min(Md, quick ? (d > 2 ? 100 : 200) : 1000);
+  const nFlow = Math.min(Md, quick ? (d > 2 ? 10 : 200) : d > 2 ? 100 : 1000);
+  if (d > 2)
+    reasons.push(
+      `gradient-flow mass split from ${nFlow} samples of the initial law (each flow is a stiff ODE solve in d = ${d})`,
+    );
   const seps: number[] = [];
   for (let i = 0; i < minima.length; i++) {
     for (let j = i + 1; j < minima.length; j++) seps.push(dist(minima[i].x, minima[j].x));
@@ -367,19 +401,25 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
   const minSep = seps.length ? Math.min(...seps) : Number.NaN;
   const maxOu = Math.max(0, ...minimaInfo.map((m) => (Number.isFinite(m.ou.sgd) ? m.ou.sgd : m.ou.sde)));
   const scaleBox = bounded ? Math.max(...p.domain.map(([lo, hi]) => hi - lo)) : 1;
-  let radius = Number.isFinite(minSep) ? Math.min(0.45 * minSep, Math.max(2 * maxOu, 0.15 * minSep)) : Math.max(2 * maxOu, 0.05 * scaleBox);
+  let radius = Number.isFinite(minSep)
+    ? Math.min(0.45 * minSep, Math.max(2 * maxOu, 0.15 * minSep))
+    : Math.max(2 * maxOu, 0.05 * scaleBox);
   if (!(radius > 0)) radius = 0.05 * scaleBox;
   reasons.push(
     `capture radius r = ${fmt(radius)}: ${Number.isFinite(minSep) ? "between 2× the largest OU spread and 0.45× the smallest minimum–minimum/saddle distance" : "2× the largest OU spread (one minimum)"}`,
   );
   const dr = driftRegime(p, samples0.subarray(0, nFlow * d), minima, { radius, saddles });
   const T1raw = Math.max(...dr.basins.map((b) => (Number.isFinite(b.time) ? b.time : 0)));
-  const T1 = Math.max(T1raw > 0 ? 1.5 * T1raw : 20 * eta, 10 * eta);
+  const cap = ((quick ? 4e6 : 8e7) / stepCost / Md) * eta;
+  let T1 = Math.max(T1raw > 0 ? 1.5 * T1raw : 20 * eta, 10 * eta);
+  if (T1 > cap / 2) {
+    reasons.push(`drift horizon ${fmt(T1)} cut to ${fmt(cap / 2)} by the particle-step budget`);
+    T1 = Math.max(cap / 2, 4 * eta);
+  }
   // Long horizon: a few relaxation times (spectral gap), else the slowest finite Kramers time, capped by the budget.
   const gap = sp?.gap ?? null;
   const kr = minimaInfo.map((m) => m.kramers.time).filter((t) => Number.isFinite(t) && t > 0);
   let Tlong = gap && gap > 0 ? 3 / gap : kr.length ? 2 * Math.max(...kr) : 10 * T1;
-  const cap = ((quick ? 2e6 : 4e7) / Md) * eta;
   if (Tlong > cap) {
     reasons.push(`long horizon ${fmt(Tlong)} cut to ${fmt(cap)} by the particle-step budget`);
     Tlong = cap;
@@ -403,6 +443,13 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
     snapshotSteps: uniqSteps,
   });
   const nb = minima.length;
+  const localR = minimaInfo.map((m) => {
+    const ds = [
+      ...minimaInfo.filter((o) => o.index !== m.index).map((o) => dist(o.x, m.x)),
+      ...saddles.map((z) => dist(z.x, m.x)),
+    ];
+    return ds.length ? 0.5 * Math.min(...ds) : Number.POSITIVE_INFINITY;
+  });
   const particleMass: number[][] = [];
   let valleyTol = 0;
   if (continuum) {
@@ -437,8 +484,24 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
         for (let i = 0; i < d; i++) x[i] = rm[j * d + i];
         labels[j] = x.every(Number.isFinite) ? labelOf(x) : -1;
       }
-    } else {
+    } else if (d <= 2) {
       labels = labelSamples(p, rm.subarray(0, nLab * d), minima, { saddles }).labels;
+    } else {
+      // d > 2: the nearest minimum when within half its distance to the nearest other critical point, else "in transit".
+      labels = new Int32Array(Md);
+      for (let j = 0; j < Md; j++) {
+        const x = rm.subarray(j * d, (j + 1) * d);
+        let best = -1;
+        let bd = Number.POSITIVE_INFINITY;
+        for (let k = 0; k < minima.length; k++) {
+          const dk = dist(x, minima[k].x);
+          if (dk < bd) {
+            bd = dk;
+            best = k;
+          }
+        }
+        labels[j] = best >= 0 && bd <= localR[best] ? best : -1;
+      }
     }
     snapLabels.push(labels);
     const counts = new Array(nb + 1).fill(0);
@@ -450,13 +513,6 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
   // Spread at each minimum at the last time, vs OU.
   const last = uniqSteps.length - 1;
   const rmLast = rowMajor(run.snapshots, Md, last);
-  const localR = minimaInfo.map((m) => {
-    const ds = [
-      ...minimaInfo.filter((o) => o.index !== m.index).map((o) => dist(o.x, m.x)),
-      ...saddles.map((z) => dist(z.x, m.x)),
-    ];
-    return ds.length ? 0.5 * Math.min(...ds) : Number.POSITIVE_INFINITY;
-  });
   const spread = minimaInfo.map((m, k) => {
     const r2: number[] = [];
     const devs: number[][] = [];
@@ -521,15 +577,18 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
       let lam = 0;
       const Q = gen0.Q;
       for (let i = 0; i < Q.n; i++)
-        for (let q = Q.rowPtr[i]; q < Q.rowPtr[i + 1]; q++) if (Q.colIdx[q] === i) lam = Math.max(lam, -Q.values[q]);
+        for (let q = Q.rowPtr[i]; q < Q.rowPtr[i + 1]; q++)
+          if (Q.colIdx[q] === i) lam = Math.max(lam, -Q.values[q]);
       const work = lam * tt[last] * Q.values.length;
-      const useUnif = work < (quick ? 2e9 : 2e10);
+      const useUnif = work < (quick ? 1e8 : 4e9);
       const fp = fokkerPlanck(gen0, p0, tt, {
         method: useUnif ? "uniformization" : "implicit-euler",
-        dt: useUnif ? undefined : tt[last] / (quick ? 100 : 1000),
+        dt: useUnif ? undefined : tt[last] / (quick ? (d === 1 ? 200 : 60) : 1000),
         stationary: st.normalisable ? st.probabilities : null,
       });
-      reasons.push(`Fokker–Planck: ${fp.method}${fp.dt ? `, step ${fmt(fp.dt)}` : ""} (${fp.matvecs} steps/mat-vecs)`);
+      reasons.push(
+        `Fokker–Planck: ${fp.method}${fp.dt ? `, step ${fmt(fp.dt)}` : ""} (${fp.matvecs} steps/mat-vecs)`,
+      );
       pdeMass = fp.snapshots.map((snap) => {
         const m = new Array(nb + 1).fill(0);
         for (let i = 0; i < g.size; i++) {
@@ -606,9 +665,17 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
   const nonGlobal = minimaInfo.filter((m) => !m.global && repOf.has(m.index));
   for (const m of minimaInfo)
     if (m.interpolating && m.global && minima.length > 1)
-      notes.push(`minimum ${m.index} is interpolating (Σ = 0 there): SGD started at it never leaves, so no escape from it is simulated`);
+      notes.push(
+        `minimum ${m.index} is interpolating (Σ = 0 there): SGD started at it never leaves, so no escape from it is simulated`,
+      );
   let escapeFrom = nonGlobal.map((m) => m.index);
-  if (escapeFrom.length === 0 && minima.length > 1 && saddles.length > 0 && !(p.start && p.target) && !minimaInfo[0].interpolating) {
+  if (
+    escapeFrom.length === 0 &&
+    minima.length > 1 &&
+    saddles.length > 0 &&
+    !(p.start && p.target) &&
+    !minimaInfo[0].interpolating
+  ) {
     escapeFrom = [0];
     notes.push("every minimum is global (equally deep): escape is analysed from minimum 0");
   }
@@ -631,7 +698,9 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
         if (other >= 0) {
           const v = s.x.map((z, i) => minima[other].x[i] - z);
           const nv = Math.hypot(...v) || 1;
-          atSaddle = inside(Float64Array.from(s.x.map((z, i) => z + (1e-6 * v[i]) / nv))) || inside(Float64Array.from(s.x));
+          atSaddle =
+            inside(Float64Array.from(s.x.map((z, i) => z + (1e-6 * v[i]) / nv))) ||
+            inside(Float64Array.from(s.x));
         }
       }
       kramers = {
@@ -655,8 +724,13 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
   }
   for (const i of escapeFrom) {
     if (setups.some((s) => s.fromMinimum === i)) continue;
-    const connected = saddles.filter((s) => s.connects.includes(i)).flatMap((s) => s.connects).filter((j) => j !== i && j >= 0);
-    const others = (connected.length ? [...new Set(connected)] : minima.map((_, j) => j).filter((j) => j !== i)).sort((a, b) => a - b);
+    const connected = saddles
+      .filter((s) => s.connects.includes(i))
+      .flatMap((s) => s.connects)
+      .filter((j) => j !== i && j >= 0);
+    const others = (
+      connected.length ? [...new Set(connected)] : minima.map((_, j) => j).filter((j) => j !== i)
+    ).sort((a, b) => a - b);
     if (others.length === 0) continue;
     const balls = others.map((j) => {
       const ds = [dist(minima[j].x, minima[i].x), ...saddles.map((s) => dist(minima[j].x, s.x))];
@@ -670,7 +744,14 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
       fromMinimum: i,
       target: balls.map((b) => (balls.length > 1 ? `(${b.expr})` : b.expr)).join(" || "),
       targetWhy: `a ball of radius ${balls.map((b) => fmt(b.r)).join("/")} around ${balls.length > 1 ? "minima" : "minimum"} ${balls.map((b) => b.j).join(", ")}`,
-      kramers: { time: k.infinite ? Number.POSITIVE_INFINITY : k.time, applicable: k.applicable, why: k.why, epsilon: k.epsilon, barrier: k.barrier, infinite: k.infinite },
+      kramers: {
+        time: k.infinite ? Number.POSITIVE_INFINITY : k.time,
+        applicable: k.applicable,
+        why: k.why,
+        epsilon: k.epsilon,
+        barrier: k.barrier,
+        infinite: k.infinite,
+      },
       etaLambdaMax: eta * minimaInfo[i].lambdaMax,
     });
   }
@@ -706,12 +787,15 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
     horizon: Tlong,
     confining: bounded ? true : undefined,
   });
-  if (!bounded) verdict.assumptions.push("the state space is unbounded: confinement assumed from the loss's growth");
+  if (!bounded)
+    verdict.assumptions.push("the state space is unbounded: confinement assumed from the loss's growth");
   const finalMass = particleMass[particleMass.length - 1];
   let longSentence = verdict.sentence;
   if (st) longSentence += ` The stationary law of the PDE generator: ${st.message}.`;
-  if (sp?.gap) longSentence += ` Spectral gap ${fmt(sp.gap)} per unit SDE time (relaxation time ${fmt(1 / sp.gap)} = ${fmt(1 / sp.gap / eta)} iterations).`;
-  if (entropy?.fittedRate) longSentence += ` Relative entropy decays at the fitted rate ${fmt(entropy.fittedRate)}${entropy.bakryEmeryRate ? ` (Bakry–Émery bound 2λ = ${fmt(entropy.bakryEmeryRate)})` : ""}.`;
+  if (sp?.gap)
+    longSentence += ` Spectral gap ${fmt(sp.gap)} per unit SDE time (relaxation time ${fmt(1 / sp.gap)} = ${fmt(1 / sp.gap / eta)} iterations).`;
+  if (entropy?.fittedRate)
+    longSentence += ` Relative entropy decays at the fitted rate ${fmt(entropy.fittedRate)}${entropy.bakryEmeryRate ? ` (Bakry–Émery bound 2λ = ${fmt(entropy.bakryEmeryRate)})` : ""}.`;
   longSentence += ` After t = ${fmt(tt[last])} (${fmt(tt[last] / eta)} iterations) the SGD particles sit ${finalMass
     .slice(0, nb)
     .map((f, k) => `${fmt(100 * f, 3)}% in basin ${k}`)
@@ -722,7 +806,9 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
   let lossField: AnalysisFields["loss"] = null;
   if (gridOk) {
     const n = d === 1 ? 401 : 81;
-    const axes = p.domain.map(([lo, hi]) => Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1)));
+    const axes = p.domain.map(([lo, hi]) =>
+      Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1)),
+    );
     const vals = new Float64Array(d === 1 ? n : n * n);
     const x = new Float64Array(d);
     for (let q = 0; q < vals.length; q++) {
@@ -743,14 +829,18 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
     projection = {
       direction: dir.map((v) => v / nd),
       origin: a,
-      label: minima.length > 1 ? "coordinate along the line from minimum 0 to minimum 1" : "coordinate along a fixed direction",
+      label:
+        minima.length > 1
+          ? "coordinate along the line from minimum 0 to minimum 1"
+          : "coordinate along a fixed direction",
     };
     clouds = cloudIdx.map((s) => {
       const rm = rowMajor(run.snapshots, Md, s);
       const out = new Float64Array(Md);
       for (let j = 0; j < Md; j++) {
         let v = 0;
-        for (let i = 0; i < d; i++) v += (rm[j * d + i] - a[i]) * (projection as { direction: number[] }).direction[i];
+        for (let i = 0; i < d; i++)
+          v += (rm[j * d + i] - a[i]) * (projection as { direction: number[] }).direction[i];
         out[j] = v;
       }
       return out;
@@ -807,7 +897,12 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
         connects: s.connects,
         path: { points: s.path.points, values: s.path.values, arcLength: s.path.arcLength },
       })),
-      barriers: (sr?.barriers ?? []).map((b) => ({ from: b.from, to: b.to, saddle: b.saddle, height: b.height })),
+      barriers: (sr?.barriers ?? []).map((b) => ({
+        from: b.from,
+        to: b.to,
+        saddle: b.saddle,
+        height: b.height,
+      })),
       continuum,
       log,
     },
@@ -856,7 +951,13 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
       loss: lossField,
       clouds: { t: cloudIdx.map((s) => tt[s]), particles: clouds, pde: cloudsPde, dimShown },
       projection,
-      pdeGrid: grid ? { axes: Array.from({ length: d }, (_, k) => Array.from({ length: grid!.shape[k] }, (_, i) => grid!.lo[k] + i * grid!.h[k])) } : null,
+      pdeGrid: grid
+        ? {
+            axes: Array.from({ length: d }, (_, k) =>
+              Array.from({ length: grid!.shape[k] }, (_, i) => grid!.lo[k] + i * grid!.h[k]),
+            ),
+          }
+        : null,
     },
   };
 }

@@ -162,7 +162,12 @@ function monteCarlo(
     exited: st.exited,
     dt: h,
     horizon: T,
-    survival: surv ? subsampleSurvival(surv.time, surv.survival) : undefined,
+    survival: surv
+      ? subsampleSurvival(surv.time, surv.survival)
+      : subsampleSurvival(
+          st.ecdf.time,
+          st.ecdf.cdf.map((c) => 1 - c),
+        ),
     exponentialMean: st.exponentialMean.time,
     exponentiality: st.exponentiality
       ? { pValue: st.exponentiality.pValue, verdict: st.exponentiality.verdict }
@@ -239,7 +244,9 @@ function compare(p: Problem, s: EscapeSetup, est: EscapeEstimate[]): Comparison[
     push(sgd, sde, (r) => {
       const faster = r < 1;
       const k = faster ? 1 / r : r;
-      const stab = Number.isFinite(s.etaLambdaMax) ? ` (η·λ_max = ${fmt(s.etaLambdaMax)} at the minimum)` : "";
+      const stab = Number.isFinite(s.etaLambdaMax)
+        ? ` (η·λ_max = ${fmt(s.etaLambdaMax)} at the minimum)`
+        : "";
       return `learning rate too large for the SDE${stab}: discrete SGD escapes ${fmt(k, 2)}× ${faster ? "faster" : "slower"} than its order-1 SDE — the SDE is only an O(η) weak approximation, and SGD's noise is ${p.loss.finiteSum ? "a non-Gaussian, multiplicative minibatch noise" : "applied once per step of size η"}`;
     });
   }
@@ -251,15 +258,26 @@ function compare(p: Problem, s: EscapeSetup, est: EscapeEstimate[]): Comparison[
     );
   }
   if (pde && exact) {
-    push(pde, exact, (r) => `the grid solution is off by a factor ${fmt(r)}: the grid does not resolve the problem (refine --grid)`);
+    push(
+      pde,
+      exact,
+      (r) =>
+        `the grid solution is off by a factor ${fmt(r)}: the grid does not resolve the problem (refine --grid)`,
+    );
   }
   if (sgd && ref && !sde) {
-    push(sgd, ref, (r) => `discrete SGD and the SDE (${ref.method}) differ by a factor ${fmt(r, 2)}: the learning rate is too large for the SDE picture`);
+    push(
+      sgd,
+      ref,
+      (r) =>
+        `discrete SGD and the SDE (${ref.method}) differ by a factor ${fmt(r, 2)}: the learning rate is too large for the SDE picture`,
+    );
   }
   const refK = ref ?? sde;
   if (kr && refK) {
     push(kr, refK, (r) => {
-      const ratio = s.kramers?.epsilon && s.kramers.barrier > 0 ? s.kramers.epsilon / s.kramers.barrier : Number.NaN;
+      const ratio =
+        s.kramers?.epsilon && s.kramers.barrier > 0 ? s.kramers.epsilon / s.kramers.barrier : Number.NaN;
       return `Eyring–Kramers is asymptotic (ε/ΔL → 0)${Number.isFinite(ratio) ? `; here ε/ΔL = ${fmt(ratio)}` : ""}, so a factor ${fmt(r, 2)} from the ${refK.method} value is the size of its neglected corrections`;
     });
   }
@@ -292,7 +310,10 @@ export function analyseEscape(p: Problem, s: EscapeSetup, o: EscapeOptions): Esc
         method: "exact",
         time: t,
         iterations: t === null ? null : t / p.lr,
-        interval: t !== null && Number.isFinite(t) ? [t - Math.max(err, 1e-9 * t), t + Math.max(err, 1e-9 * t)] : null,
+        interval:
+          t !== null && Number.isFinite(t)
+            ? [t - Math.max(err, 1e-9 * t), t + Math.max(err, 1e-9 * t)]
+            : null,
         uncertainty: "± Richardson estimate of the quadrature error",
         how: `exact 1-D double integral E τ = ∫ s ∫ m (scale/speed densities of A(x) = ηΣ_B(x)${p.delta > 0 ? " + 2δ" : ""}) on [${e.interval.map((v) => fmt(v)).join(", ")}] (${e.ends.join(", ")})${e.reason ? `; ${e.reason}` : ""}`,
         applicable: true,
@@ -310,9 +331,11 @@ export function analyseEscape(p: Problem, s: EscapeSetup, o: EscapeOptions): Esc
         method: "pde",
         time: t,
         iterations: t === null ? null : t / p.lr,
-        interval:
-          t !== null && Number.isFinite(t) ? [t - (err ?? 0.5 * t), t + (err ?? 0.5 * t)] : null,
-        uncertainty: err !== null ? `± |T(grid) − T(coarse grid ${e.coarse_grid.join("×")})|` : "no error estimate (coarse grid failed): ±50% assumed",
+        interval: t !== null && Number.isFinite(t) ? [t - (err ?? 0.5 * t), t + (err ?? 0.5 * t)] : null,
+        uncertainty:
+          err !== null
+            ? `± |T(grid) − T(coarse grid ${e.coarse_grid.join("×")})|`
+            : "no error estimate (coarse grid failed): ±50% assumed",
         how: `discrete generator on a ${e.grid.join("×")} grid (${e.scheme}); solver ${e.solver}, residual ${fmt(e.relative_residual, 2)}; grid: ${e.grid_reason}${e.reason ? `; ${e.reason}` : ""}`,
         applicable: true,
         grid: e.grid,
@@ -342,7 +365,9 @@ export function analyseEscape(p: Problem, s: EscapeSetup, o: EscapeOptions): Esc
       const right = boundaryPoint(inside, x0, hi);
       const left = boundaryPoint(inside, x0, lo);
       if (right !== undefined && left !== undefined) {
-        est.push(na("bounds", "the target lies on both sides of the start: two absorbing ends are not implemented"));
+        est.push(
+          na("bounds", "the target lies on both sides of the start: two absorbing ends are not implemented"),
+        );
       } else if (right === undefined && left === undefined) {
         est.push(na("bounds", "the target is not reached inside the domain"));
       } else {

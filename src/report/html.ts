@@ -19,7 +19,12 @@ const f = (v: number | null | undefined, p = 3) =>
         ? "−∞"
         : Number(v.toPrecision(p)).toString();
 const pt = (x: readonly number[]) =>
-  x.length <= 4 ? `(${x.map((v) => f(v, 4)).join(", ")})` : `(${x.slice(0, 3).map((v) => f(v, 3)).join(", ")}, … ; d = ${x.length})`;
+  x.length <= 4
+    ? `(${x.map((v) => f(v, 4)).join(", ")})`
+    : `(${x
+        .slice(0, 3)
+        .map((v) => f(v, 3))
+        .join(", ")}, … ; d = ${x.length})`;
 
 const CSS = `
 body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
@@ -57,7 +62,10 @@ function estimateRow(e: EscapeEstimate, eta: number): string {
   }
   const iv = e.interval ? `[${f(e.interval[0])}, ${f(e.interval[1])}]` : "—";
   const time = e.method === "bounds" ? "—" : `${e.lowerBound ? "≥ " : ""}${f(e.time)}`;
-  const it = e.method === "bounds" && e.interval ? `[${f(e.interval[0] / eta)}, ${f(e.interval[1] / eta)}]` : `${e.lowerBound ? "≥ " : ""}${f(e.iterations)}`;
+  const it =
+    e.method === "bounds" && e.interval
+      ? `[${f(e.interval[0] / eta)}, ${f(e.interval[1] / eta)}]`
+      : `${e.lowerBound ? "≥ " : ""}${f(e.iterations)}`;
   const extra =
     e.particles !== undefined
       ? ` ${e.exited}/${e.particles} runs exited; median ${f(e.median)}; exponential-fit mean ${f(e.exponentialMean)}${e.exponentiality ? `; exponentiality: ${esc(e.exponentiality.verdict)} (p = ${f(e.exponentiality.pValue, 2)})` : ""}.`
@@ -72,9 +80,18 @@ export interface HtmlMeta {
   files: string[];
 }
 
-export function buildHtml(r: AnalysisResult, figs: Figure[], svgs: Map<string, string>, meta: HtmlMeta): string {
+export function buildHtml(
+  r: AnalysisResult,
+  figs: Figure[],
+  svgs: Map<string, string>,
+  meta: HtmlMeta,
+): string {
   const eta = r.problem.lr;
-  const fig = (name: string) => figureHtml(figs.find((q) => q.name === name), svgs);
+  const fig = (name: string) =>
+    figureHtml(
+      figs.find((q) => q.name === name),
+      svgs,
+    );
   const P = r.problem;
   const out: string[] = [];
   out.push(
@@ -86,7 +103,9 @@ export function buildHtml(r: AnalysisResult, figs: Figure[], svgs: Map<string, s
     `<p>d = ${P.dim} (${esc(P.variables.slice(0, 8).join(", "))}${P.dim > 8 ? ", …" : ""}); learning rate η = ${P.lr}; batch B = ${P.batch} (${P.replacement ? "with" : "without"} replacement, Σ_B = ${f(P.batchScale)}·Σ); noise model: ${esc(P.noise)}${P.samples ? ` from N = ${P.samples} samples` : ""}${P.delta > 0 ? `; Noisy SGD δ = ${P.delta}` : ""}. Times are in SDE time t = η × iterations, and also given in iterations. Mode: ${r.mode}.</p>`,
   );
   out.push(`<div class="answers"><dl>`);
-  out.push(`<dt>1. How do the parameters evolve in the first stage of training?</dt><dd>${esc(r.answers.drift)}</dd>`);
+  out.push(
+    `<dt>1. How do the parameters evolve in the first stage of training?</dt><dd>${esc(r.answers.drift)}</dd>`,
+  );
   out.push(`<dt>2. How long does SGD take to escape a bad minimum?</dt><dd>${esc(r.answers.escape)}</dd>`);
   out.push(`<dt>3. Do the parameters converge?</dt><dd>${esc(r.answers.convergence)}</dd>`);
   out.push(`</dl></div>`);
@@ -106,7 +125,9 @@ export function buildHtml(r: AnalysisResult, figs: Figure[], svgs: Map<string, s
   }
   out.push(`</table>`);
   if (r.landscape.saddles.length) {
-    out.push(`<table><tr><th>saddle</th><th>location</th><th>L</th><th>λ₁ (unstable)</th><th>joins minima</th><th>path points</th></tr>`);
+    out.push(
+      `<table><tr><th>saddle</th><th>location</th><th>L</th><th>λ₁ (unstable)</th><th>joins minima</th><th>path points</th></tr>`,
+    );
     r.landscape.saddles.forEach((s, i) => {
       out.push(
         `<tr><td>${i}</td><td>${pt(s.x)}</td><td class="num">${f(s.value, 5)}</td><td class="num">${f(s.lambda1)}</td><td>${s.connects.join(" – ")}</td><td class="num">${s.path.points.length}</td></tr>`,
@@ -116,7 +137,8 @@ export function buildHtml(r: AnalysisResult, figs: Figure[], svgs: Map<string, s
     out.push(
       `<p>Barriers L(z) − L(m): ${r.landscape.barriers.map((b) => `${b.from} → ${b.to} over saddle ${b.saddle}: ${f(b.height, 4)}`).join("; ") || "—"}.</p>`,
     );
-  } else if (r.landscape.minima.length > 1) out.push(`<p class="note">No index-1 saddle was found (or the search was skipped).</p>`);
+  } else if (r.landscape.minima.length > 1)
+    out.push(`<p class="note">No index-1 saddle was found (or the search was skipped).</p>`);
 
   // 2. Drift regime
   out.push(`<h2>2. First stage: the drift regime</h2>`);
@@ -177,7 +199,8 @@ export function buildHtml(r: AnalysisResult, figs: Figure[], svgs: Map<string, s
   out.push(
     `<p>Limit: <b>${esc(v.limit)}</b>; converges: ${esc(String(v.converges))}; asymptotic rate ${f(v.rate.value)} per unit SDE time (source: ${esc(v.rate.source)})${v.metastableTime ? `; metastable time scale ${f(v.metastableTime)} (${f(v.metastableTime / eta)} iterations)` : ""}.</p>`,
   );
-  if (r.longTime.stationary) out.push(`<p>Stationary law of the discrete generator: ${esc(r.longTime.stationary.message)}.</p>`);
+  if (r.longTime.stationary)
+    out.push(`<p>Stationary law of the discrete generator: ${esc(r.longTime.stationary.message)}.</p>`);
   if (r.longTime.spectral)
     out.push(
       `<p>Spectral gap of −𝓛 on the grid: ${f(r.longTime.spectral.gap)} (relaxation time ${f(r.longTime.spectral.relaxationTime)} = ${f((r.longTime.spectral.relaxationTime ?? Number.NaN) / eta)} iterations); eigenvalues nearest 0: ${r.longTime.spectral.eigenvalues.map((x) => f(x)).join(", ")}${r.longTime.spectral.converged ? "" : " (eigensolver not converged)"}.</p>`,
@@ -213,13 +236,17 @@ export function buildHtml(r: AnalysisResult, figs: Figure[], svgs: Map<string, s
   for (const [a, b] of rows) out.push(`<tr><td>${esc(a)}</td><td>${esc(b)}</td></tr>`);
   out.push(`</table>`);
   out.push(`<p>Choices: ${s.reasons.map(esc).join("; ")}.</p>`);
-  out.push(`<p>Landscape search: ${esc(r.landscape.log.slice(0, 12).join("; "))}${r.landscape.log.length > 12 ? " …" : ""}.</p>`);
+  out.push(
+    `<p>Landscape search: ${esc(r.landscape.log.slice(0, 12).join("; "))}${r.landscape.log.length > 12 ? " …" : ""}.</p>`,
+  );
   out.push(
     `<p>Wall-clock time per stage (ms): ${Object.entries(r.timings)
       .map(([k, t]) => `${esc(k)} ${Math.round(t)}`)
       .join(", ")}.</p>`,
   );
-  out.push(`<p>Files written next to this report: ${meta.files.map((x) => `<code>${esc(x)}</code>`).join(", ")}.</p>`);
+  out.push(
+    `<p>Files written next to this report: ${meta.files.map((x) => `<code>${esc(x)}</code>`).join(", ")}.</p>`,
+  );
   out.push(`</body></html>`);
   return out.join("\n");
 }

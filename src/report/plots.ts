@@ -23,7 +23,11 @@ function base(title: string): Record<string, unknown> {
   return {
     $schema: SCHEMA,
     title: { text: title, fontSize: 14 },
-    config: { font: "DejaVu Sans", axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11 } },
+    config: {
+      font: "DejaVu Sans",
+      axis: { labelFontSize: 11, titleFontSize: 12 },
+      legend: { labelFontSize: 11, labelLimit: 420, titleLimit: 420 },
+    },
     background: "white",
   };
 }
@@ -36,15 +40,32 @@ export function landscapeFigure(r: AnalysisResult): Figure | null {
   const d = r.problem.dim;
   const v = r.problem.variables;
   const L = r.fields.loss;
-  const mins = r.landscape.minima.map((m) => ({ kind: "minimum", label: `min ${m.index}`, x: r4(m.x[0]), y: d > 1 ? r4(m.x[1]) : r4(m.value), L: r4(m.value) }));
-  const sads = r.landscape.saddles.map((s, i) => ({ kind: "saddle", label: `saddle ${i}`, x: r4(s.x[0]), y: d > 1 ? r4(s.x[1]) : r4(s.value), L: r4(s.value) }));
+  const mins = r.landscape.minima.map((m) => ({
+    kind: "minimum",
+    label: `min ${m.index}`,
+    x: r4(m.x[0]),
+    y: d > 1 ? r4(m.x[1]) : r4(m.value),
+    L: r4(m.value),
+  }));
+  const sads = r.landscape.saddles.map((s, i) => ({
+    kind: "saddle",
+    label: `saddle ${i}`,
+    x: r4(s.x[0]),
+    y: d > 1 ? r4(s.x[1]) : r4(s.value),
+    L: r4(s.value),
+  }));
   const pointsLayer = (yField: string) => ({
     data: { values: [...mins, ...sads] },
     mark: { type: "point", filled: true, size: 90, stroke: "black", strokeWidth: 1 },
     encoding: {
       x: { field: "x", type: "quantitative" },
       y: { field: yField, type: "quantitative" },
-      shape: { field: "kind", type: "nominal", title: "critical point", scale: { domain: ["minimum", "saddle"], range: ["circle", "triangle-up"] } },
+      shape: {
+        field: "kind",
+        type: "nominal",
+        title: "critical point",
+        scale: { domain: ["minimum", "saddle"], range: ["circle", "triangle-up"] },
+      },
       color: { value: "#d62728" },
       tooltip: [{ field: "label" }, { field: "L" }],
     },
@@ -80,9 +101,15 @@ export function landscapeFigure(r: AnalysisResult): Figure | null {
     const dx = (L.axes[0][1] - L.axes[0][0]) * k;
     const dy = (L.axes[1][1] - L.axes[1][0]) * k;
     for (let j = 0; j < L.axes[1].length; j += k)
-      for (let i = 0; i < n; i += k) rows.push({ x: r4(L.axes[0][i]), y: r4(L.axes[1][j]), L: r4(L.values[j * n + i]) });
+      for (let i = 0; i < n; i += k)
+        rows.push({ x: r4(L.axes[0][i]), y: r4(L.axes[1][j]), L: r4(L.values[j * n + i]) });
     const paths = r.landscape.saddles.flatMap((s, si) =>
-      s.path.points.map((q, pi) => ({ saddle: `path via saddle ${si}`, order: pi, x: r4(q[0]), y: r4(q[1]) })),
+      s.path.points.map((q, pi) => ({
+        saddle: `path via saddle ${si}`,
+        order: pi,
+        x: r4(q[0]),
+        y: r4(q[1]),
+      })),
     );
     return {
       name: "landscape",
@@ -91,7 +118,9 @@ export function landscapeFigure(r: AnalysisResult): Figure | null {
       spec: {
         ...base("Loss, critical points and transition paths"),
         width: W,
-        height: Math.round((W * (L.axes[1][L.axes[1].length - 1] - L.axes[1][0])) / (L.axes[0][n - 1] - L.axes[0][0])),
+        height: Math.round(
+          (W * (L.axes[1][L.axes[1].length - 1] - L.axes[1][0])) / (L.axes[0][n - 1] - L.axes[0][0]),
+        ),
         layer: [
           {
             data: { values: rows },
@@ -103,9 +132,19 @@ export function landscapeFigure(r: AnalysisResult): Figure | null {
             ],
             mark: { type: "rect" },
             encoding: {
-              x: { field: "x0", type: "quantitative", title: `${v[0]} (parameter)`, scale: { zero: false, nice: false } },
+              x: {
+                field: "x0",
+                type: "quantitative",
+                title: `${v[0]} (parameter)`,
+                scale: { zero: false, nice: false },
+              },
               x2: { field: "x1" },
-              y: { field: "y0", type: "quantitative", title: `${v[1]} (parameter)`, scale: { zero: false, nice: false } },
+              y: {
+                field: "y0",
+                type: "quantitative",
+                title: `${v[1]} (parameter)`,
+                scale: { zero: false, nice: false },
+              },
               y2: { field: "y1" },
               color: { field: "L", type: "quantitative", title: "loss L", scale: { scheme: "viridis" } },
             },
@@ -131,7 +170,11 @@ export function landscapeFigure(r: AnalysisResult): Figure | null {
   }
   // d > 2: loss profile along the minimum energy paths
   const prof = r.landscape.saddles.flatMap((s, si) =>
-    s.path.arcLength.map((a, k) => ({ path: `saddle ${si} (minima ${s.connects.join("–")})`, s: r4(a), L: r4(s.path.values[k]) })),
+    s.path.arcLength.map((a, k) => ({
+      path: `saddle ${si} (minima ${s.connects.join("–")})`,
+      s: r4(a),
+      L: r4(s.path.values[k]),
+    })),
   );
   if (prof.length === 0) {
     const rows = r.landscape.minima.map((m) => ({ label: `min ${m.index}`, L: r4(m.value) }));
@@ -204,16 +247,24 @@ export function cloudsFigure(r: AnalysisResult): Figure | null {
         if (b >= 0 && b < nb) cnt[b]++;
         else if (b === nb) cnt[nb - 1]++;
       }
-      for (let b = 0; b < nb; b++) rows.push({ time: labels[s], x: r4(lo + (b + 0.5) * w), density: r4(cnt[b] / (n * w)), source: "SGD particles (histogram)" });
+      for (let b = 0; b < nb; b++)
+        rows.push({
+          time: labels[s],
+          x: r4(lo + (b + 0.5) * w),
+          density: r4(cnt[b] / (n * w)),
+          source: "SGD particles (histogram)",
+        });
     });
     if (d === 1 && c.pde && r.fields.pdeGrid) {
       const ax = r.fields.pdeGrid.axes[0];
       const k = every(ax.length, 300);
       c.pde.forEach((dens, s) => {
-        for (let i = 0; i < ax.length; i += k) rows.push({ time: labels[s], x: r4(ax[i]), density: r4(dens[i]), source: "Fokker–Planck (PDE)" });
+        for (let i = 0; i < ax.length; i += k)
+          rows.push({ time: labels[s], x: r4(ax[i]), density: r4(dens[i]), source: "Fokker–Planck (PDE)" });
       });
     }
-    const xTitle = d === 1 ? `${r.problem.variables[0]} (parameter)` : (r.fields.projection?.label ?? "projection");
+    const xTitle =
+      d === 1 ? `${r.problem.variables[0]} (parameter)` : (r.fields.projection?.label ?? "projection");
     return {
       name: "clouds",
       title: "Particles vs Fokker–Planck",
@@ -232,7 +283,12 @@ export function cloudsFigure(r: AnalysisResult): Figure | null {
           encoding: {
             x: { field: "x", type: "quantitative", title: xTitle },
             y: { field: "density", type: "quantitative", title: "density (1/parameter unit)" },
-            color: { field: "source", type: "nominal", title: "law", scale: { range: ["#ff7f0e", "#1f77b4"] } },
+            color: {
+              field: "source",
+              type: "nominal",
+              title: "law",
+              scale: { range: ["#ff7f0e", "#1f77b4"] },
+            },
           },
         },
         resolve: { scale: { y: "independent" } },
@@ -249,20 +305,31 @@ export function cloudsFigure(r: AnalysisResult): Figure | null {
     c.pde.forEach((dens, s) => {
       for (let j = 0; j < ay.length; j += k)
         for (let i = 0; i < ax.length; i += k)
-          rows.push({ time: labels[s], kind: "pde", x0: r4(ax[i] - dx / 2), x1: r4(ax[i] + dx / 2), y0: r4(ay[j] - dy / 2), y1: r4(ay[j] + dy / 2), density: r4(dens[j * ax.length + i]) });
+          rows.push({
+            time: labels[s],
+            kind: "pde",
+            x0: r4(ax[i] - dx / 2),
+            x1: r4(ax[i] + dx / 2),
+            y0: r4(ay[j] - dy / 2),
+            y1: r4(ay[j] + dy / 2),
+            density: r4(dens[j * ax.length + i]),
+          });
     });
   }
   c.particles.forEach((a, s) => {
     const m = a.length / 2;
     const k = every(m, 250);
-    for (let j = 0; j < m; j += k) if (fin(a[2 * j]) && fin(a[2 * j + 1])) rows.push({ time: labels[s], kind: "particle", x: r4(a[2 * j]), y: r4(a[2 * j + 1]) });
+    for (let j = 0; j < m; j += k)
+      if (fin(a[2 * j]) && fin(a[2 * j + 1]))
+        rows.push({ time: labels[s], kind: "particle", x: r4(a[2 * j]), y: r4(a[2 * j + 1]) });
   });
   const [lox, hix] = r.problem.domain[0];
   const [loy, hiy] = r.problem.domain[1];
   return {
     name: "clouds",
     title: "Particles vs Fokker–Planck",
-    caption: "Fokker–Planck density of the SDE (colour) with SGD particles (white dots) from the same initial law, at several times.",
+    caption:
+      "Fokker–Planck density of the SDE (colour) with SGD particles (white dots) from the same initial law, at several times.",
     spec: {
       ...base("Law of the parameters over time"),
       data: { values: rows },
@@ -275,11 +342,26 @@ export function cloudsFigure(r: AnalysisResult): Figure | null {
             transform: [{ filter: "datum.kind === 'pde'" }],
             mark: { type: "rect" },
             encoding: {
-              x: { field: "x0", type: "quantitative", title: `${r.problem.variables[0]}`, scale: { domain: [lox, hix], nice: false } },
+              x: {
+                field: "x0",
+                type: "quantitative",
+                title: `${r.problem.variables[0]}`,
+                scale: { domain: [lox, hix], nice: false },
+              },
               x2: { field: "x1" },
-              y: { field: "y0", type: "quantitative", title: `${r.problem.variables[1]}`, scale: { domain: [loy, hiy], nice: false } },
+              y: {
+                field: "y0",
+                type: "quantitative",
+                title: `${r.problem.variables[1]}`,
+                scale: { domain: [loy, hiy], nice: false },
+              },
               y2: { field: "y1" },
-              color: { field: "density", type: "quantitative", title: "PDE density", scale: { scheme: "blues" } },
+              color: {
+                field: "density",
+                type: "quantitative",
+                title: "PDE density",
+                scale: { scheme: "blues" },
+              },
             },
           },
           {
@@ -302,7 +384,14 @@ export function massFigure(r: AnalysisResult): Figure {
     r.drift.particleMass[s].forEach((m, k) => {
       if (k === nb && m === 0) return;
       const h = r.drift.particleMassHalfWidth[s][k];
-      rows.push({ t: r4(t), basin: name(k), source: "SGD particles (95% CI)", mass: r4(m), lo: r4(Math.max(0, m - h)), hi: r4(Math.min(1, m + h)) });
+      rows.push({
+        t: r4(t),
+        basin: name(k),
+        source: "SGD particles (95% CI)",
+        mass: r4(m),
+        lo: r4(Math.max(0, m - h)),
+        hi: r4(Math.min(1, m + h)),
+      });
     });
     r.drift.pdeMass?.[s].forEach((m, k) => {
       if (k === nb && m < 1e-6) return;
@@ -312,7 +401,8 @@ export function massFigure(r: AnalysisResult): Figure {
   return {
     name: "basin-mass",
     title: "Basin masses over time",
-    caption: "Fraction of the law in each basin of attraction over time: SGD particles (points with 95% intervals) and the Fokker–Planck solution of the SDE (lines).",
+    caption:
+      "Fraction of the law in each basin of attraction over time: SGD particles (points with 95% intervals) and the Fokker–Planck solution of the SDE (lines).",
     spec: {
       ...base("Mass in each basin"),
       width: W,
@@ -323,7 +413,12 @@ export function massFigure(r: AnalysisResult): Figure {
           transform: [{ filter: "datum.source === 'Fokker–Planck (PDE)'" }],
           mark: { type: "line" },
           encoding: {
-            x: { field: "t", type: "quantitative", title: "time t (SDE time = η × iterations)", scale: { type: "symlog" } },
+            x: {
+              field: "t",
+              type: "quantitative",
+              title: "time t (SDE time = η × iterations)",
+              scale: { type: "symlog" },
+            },
             y: { field: "mass", type: "quantitative", title: "mass fraction", scale: { domain: [0, 1] } },
             color: { field: "basin", type: "nominal", title: "basin" },
             strokeDash: { field: "source", type: "nominal", title: "method" },
@@ -369,7 +464,11 @@ export function survivalFigure(r: AnalysisResult, k: number): Figure | null {
     if (mu && fin(mu) && mu > 0) {
       for (let i = 0; i <= 40; i++) {
         const t = (T * i) / 40;
-        rows.push({ t: r4(t), S: r4(Math.exp(-t / mu)), curve: `${lab}: exponential fit (mean ${Number(mu.toPrecision(3))})` });
+        rows.push({
+          t: r4(t),
+          S: r4(Math.exp(-t / mu)),
+          curve: `${lab}: exponential fit (mean ${Number(mu.toPrecision(3))})`,
+        });
       }
     }
   }
@@ -411,14 +510,16 @@ export function methodsFigure(r: AnalysisResult, k: number): Figure | null {
       t: r4(t),
       lo: lo !== undefined && fin(lo) && lo > 0 ? r4(lo) : r4(t),
       hi: hi !== undefined && fin(hi) ? r4(hi) : r4(t * 3),
-      kind: est.method === "bounds" ? "interval only" : est.lowerBound ? "lower bound (censored)" : "estimate",
+      kind:
+        est.method === "bounds" ? "interval only" : est.lowerBound ? "lower bound (censored)" : "estimate",
     });
   }
   if (!rows.length) return null;
   return {
     name: `exit-methods-${k}`,
     title: `Exit time by method (${e.label})`,
-    caption: "Mean exit time by each method with its interval (95% CI for Monte Carlo, ± error estimate for grid and quadrature, rigorous enclosure for bounds, asymptotic band for Kramers).",
+    caption:
+      "Mean exit time by each method with its interval (95% CI for Monte Carlo, ± error estimate for grid and quadrature, rigorous enclosure for bounds, asymptotic band for Kramers).",
     spec: {
       ...base("Mean exit time by method"),
       width: W,
@@ -429,7 +530,12 @@ export function methodsFigure(r: AnalysisResult, k: number): Figure | null {
           mark: { type: "rule", strokeWidth: 2 },
           encoding: {
             y: { field: "method", type: "nominal", title: "method", sort: null },
-            x: { field: "lo", type: "quantitative", title: "mean exit time (SDE time)", scale: { type: "log" } },
+            x: {
+              field: "lo",
+              type: "quantitative",
+              title: "mean exit time (SDE time)",
+              scale: { type: "log" },
+            },
             x2: { field: "hi" },
           },
         },
@@ -464,15 +570,23 @@ export function entropyFigure(r: AnalysisResult): Figure | null {
       if (h > 1e-14) rows.push({ t: r4(t), H: r4(h), curve: name });
     }
   };
-  if (en.bakryEmeryRate) line(en.bakryEmeryRate, `Bakry–Émery bound H₀·e^{−2λt}, λ = ${Number(en.lambdaMin.toPrecision(3))}`, t0, H0);
+  if (en.bakryEmeryRate)
+    line(
+      en.bakryEmeryRate,
+      `Bakry–Émery bound H₀·e^{−2λt}, λ = ${Number(en.lambdaMin.toPrecision(3))}`,
+      t0,
+      H0,
+    );
   const gap = r.longTime.spectral?.gap;
   const lastP = pts[pts.length - 1];
   if (gap) line(2 * gap, `rate 2·(spectral gap) = ${Number((2 * gap).toPrecision(3))}`, lastP.t, lastP.H);
-  if (en.fittedRate) line(en.fittedRate, `fitted rate ${Number(en.fittedRate.toPrecision(3))}`, lastP.t, lastP.H);
+  if (en.fittedRate)
+    line(en.fittedRate, `fitted rate ${Number(en.fittedRate.toPrecision(3))}`, lastP.t, lastP.H);
   return {
     name: "entropy",
     title: "Entropy decay",
-    caption: "Relative entropy of the Fokker–Planck law with respect to the stationary law, against the Bakry–Émery bound (when the loss is uniformly convex and the noise isotropic), the spectral-gap rate and the fitted exponential rate.",
+    caption:
+      "Relative entropy of the Fokker–Planck law with respect to the stationary law, against the Bakry–Émery bound (when the loss is uniformly convex and the noise isotropic), the spectral-gap rate and the fitted exponential rate.",
     spec: {
       ...base("Relative entropy to the stationary law"),
       width: W,

@@ -33,7 +33,8 @@ function clean(v: unknown): unknown {
     if (v === Number.NEGATIVE_INFINITY) return "-Infinity";
     return v;
   }
-  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>, clean);
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView))
+    return Array.from(v as unknown as ArrayLike<number>, clean);
   if (Array.isArray(v)) return v.map(clean);
   if (v && typeof v === "object") {
     const o: Record<string, unknown> = {};

@@ -32,17 +32,46 @@ function dataFiles(r: AnalysisResult, dir: string): string[] {
   const mass: unknown[][] = [];
   r.drift.times.forEach((t, s) => {
     for (let k = 0; k <= nb; k++) {
-      mass.push([t, t / r.problem.lr, k < nb ? k : "unlabelled", r.drift.particleMass[s][k], r.drift.particleMassHalfWidth[s][k], r.drift.pdeMass?.[s][k] ?? ""]);
+      mass.push([
+        t,
+        t / r.problem.lr,
+        k < nb ? k : "unlabelled",
+        r.drift.particleMass[s][k],
+        r.drift.particleMassHalfWidth[s][k],
+        r.drift.pdeMass?.[s][k] ?? "",
+      ]);
     }
   });
-  writeCsv(join(dir, "data/basin-mass.csv"), ["time", "iterations", "basin", "particles", "particles_ci95_halfwidth", "pde"], mass);
+  writeCsv(
+    join(dir, "data/basin-mass.csv"),
+    ["time", "iterations", "basin", "particles", "particles_ci95_halfwidth", "pde"],
+    mass,
+  );
   files.push("data/basin-mass.csv");
   r.escapes.forEach((e, k) => {
-    const rows = e.estimates.map((x) => [x.method, x.applicable, x.time ?? "", x.iterations ?? "", x.interval?.[0] ?? "", x.interval?.[1] ?? "", x.lowerBound ?? "", x.uncertainty, x.how]);
-    writeCsv(join(dir, `data/exit-times-${k}.csv`), ["method", "applicable", "time", "iterations", "lo", "hi", "lower_bound", "uncertainty", "how"], rows);
+    const rows = e.estimates.map((x) => [
+      x.method,
+      x.applicable,
+      x.time ?? "",
+      x.iterations ?? "",
+      x.interval?.[0] ?? "",
+      x.interval?.[1] ?? "",
+      x.lowerBound ?? "",
+      x.uncertainty,
+      x.how,
+    ]);
+    writeCsv(
+      join(dir, `data/exit-times-${k}.csv`),
+      ["method", "applicable", "time", "iterations", "lo", "hi", "lower_bound", "uncertainty", "how"],
+      rows,
+    );
     files.push(`data/exit-times-${k}.csv`);
     const surv: unknown[][] = [];
-    for (const x of e.estimates) if (x.survival) x.survival.t.forEach((t, i) => surv.push([x.method, t, t / r.problem.lr, x.survival!.s[i]]));
+    for (const x of e.estimates) {
+      const sv = x.survival;
+      if (!sv) continue;
+      for (let i = 0; i < sv.t.length; i++) surv.push([x.method, sv.t[i], sv.t[i] / r.problem.lr, sv.s[i]]);
+    }
     if (surv.length) {
       writeCsv(join(dir, `data/exit-survival-${k}.csv`), ["method", "time", "iterations", "survival"], surv);
       files.push(`data/exit-survival-${k}.csv`);
@@ -50,7 +79,11 @@ function dataFiles(r: AnalysisResult, dir: string): string[] {
   });
   if (r.longTime.entropy) {
     const en = r.longTime.entropy;
-    writeCsv(join(dir, "data/entropy.csv"), ["time", "relative_entropy"], en.t.map((t, i) => [t, en.H[i]]));
+    writeCsv(
+      join(dir, "data/entropy.csv"),
+      ["time", "relative_entropy"],
+      en.t.map((t, i) => [t, en.H[i]]),
+    );
     files.push("data/entropy.csv");
   }
   // particle clouds (Arrow): snapshot index, time, coordinates shown
@@ -71,7 +104,11 @@ function dataFiles(r: AnalysisResult, dir: string): string[] {
       }
     });
     const names = r.problem.dim > 2 ? ["projection"] : r.problem.variables.slice(0, dimShown);
-    writeArrow(join(dir, "data/particles.arrow"), { snapshot: snap, time, ...Object.fromEntries(names.map((n, i) => [n, cols[i]])) });
+    writeArrow(join(dir, "data/particles.arrow"), {
+      snapshot: snap,
+      time,
+      ...Object.fromEntries(names.map((n, i) => [n, cols[i]])),
+    });
     files.push("data/particles.arrow");
   }
   if (c.pde && r.fields.pdeGrid) {
@@ -92,7 +129,12 @@ function dataFiles(r: AnalysisResult, dir: string): string[] {
         dens[q] = p[i];
       }
     });
-    writeArrow(join(dir, "data/pde-density.arrow"), { snapshot: snap, time, ...Object.fromEntries(r.problem.variables.slice(0, axes.length).map((v, i) => [v, xs[i]])), density: dens });
+    writeArrow(join(dir, "data/pde-density.arrow"), {
+      snapshot: snap,
+      time,
+      ...Object.fromEntries(r.problem.variables.slice(0, axes.length).map((v, i) => [v, xs[i]])),
+      density: dens,
+    });
     files.push("data/pde-density.arrow");
   }
   return files;
@@ -118,10 +160,20 @@ export async function writeReport(r: AnalysisResult, o: WriteReportOptions): Pro
   }
   files.push(...dataFiles(r, dir));
   files.push("summary.json", "report.html");
-  const summaryObject = buildSummary(r, { command: o.command, problemFile: o.problemFile, problemText: o.problemText, files });
+  const summaryObject = buildSummary(r, {
+    command: o.command,
+    problemFile: o.problemFile,
+    problemText: o.problemText,
+    files,
+  });
   const summary = `${JSON.stringify(summaryObject, null, 2)}\n`;
   writeFileAtomic(join(dir, "summary.json"), summary);
-  const html = buildHtml(r, figs, svgs, { command: o.command, problemFile: o.problemFile, problemText: o.problemText, files });
+  const html = buildHtml(r, figs, svgs, {
+    command: o.command,
+    problemFile: o.problemFile,
+    problemText: o.problemText,
+    files,
+  });
   writeFileAtomic(join(dir, "report.html"), html);
   return { html: join(dir, "report.html"), summary: join(dir, "summary.json"), files, summaryObject };
 }

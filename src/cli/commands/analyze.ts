@@ -28,7 +28,10 @@ export function registerAnalyze(program: Command): void {
       "answer the three questions (first stage, escape from bad minima, convergence) with a self-contained HTML report",
     )
     .argument("<problem>", "problem file (YAML or JSON)")
-    .option("--out <dir>", "folder for report.html, summary.json, figures/ and data/ (default out/<problem name>)")
+    .option(
+      "--out <dir>",
+      "folder for report.html, summary.json, figures/ and data/ (default out/<problem name>)",
+    )
     .option("--json", "print exactly one JSON object on stdout: the summary (also written to summary.json)")
     .option("--quick", "small ensembles, coarse grids and short horizons: every example in a few seconds")
     .option("--seed <S>", "random seed", "1")
@@ -64,9 +67,12 @@ export async function analyzeCommand(file: string, o: Opts): Promise<void> {
     seed,
     particles,
     grid,
-    onStage: chatty ? (s) => process.stderr.write(`analyze: ${s} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`) : undefined,
+    onStage: chatty
+      ? (s) => process.stderr.write(`analyze: ${s} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`)
+      : undefined,
   });
-  if (chatty) process.stderr.write(`analyze: writing the report (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+  if (chatty)
+    process.stderr.write(`analyze: writing the report (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
   const w = await writeReport(r, {
     outDir,
     command,
