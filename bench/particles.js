@@ -8,8 +8,6 @@ import { problemFromSpec, simulate } from "../dist/index.js";
 import { runEnsemble } from "../dist/parallel/ensemble.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const M = Number(process.argv[2] ?? 100000);
-const K = Number(process.argv[3] ?? 1000);
 const spec = {
   name: "bench 2-D double well",
   loss: "(x^2-1)^2/4 + y^2/2",
@@ -22,15 +20,7 @@ const spec = {
   ],
 };
 const problem = problemFromSpec(spec);
-const opts = {
-  dynamics: "sde",
-  particles: M,
-  steps: K,
-  dt: 0.1,
-  seed: 1,
-  init: { kind: "point", point: [-1, 0] },
-  snapshotSteps: [K],
-};
+const baseOpts = { dynamics: "sde", dt: 0.1, seed: 1, init: { kind: "point", point: [-1, 0] } };
 
 function best(f, reps) {
   let b = Number.POSITIVE_INFINITY;
@@ -43,7 +33,8 @@ function best(f, reps) {
   return { seconds: b, out };
 }
 
-export async function benchParticles() {
+export async function benchParticles(M = 100000, K = 1000) {
+  const opts = { ...baseOpts, particles: M, steps: K, snapshotSteps: [K] };
   simulate(problem, { ...opts, particles: 2000 }); // warm-up (JIT)
   const one = best(() => simulate(problem, opts), 2);
   let two = Number.POSITIVE_INFINITY;
@@ -75,5 +66,11 @@ export async function benchParticles() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  console.log(JSON.stringify(await benchParticles(), null, 2));
+  console.log(
+    JSON.stringify(
+      await benchParticles(Number(process.argv[2] ?? 100000), Number(process.argv[3] ?? 1000)),
+      null,
+      2,
+    ),
+  );
 }

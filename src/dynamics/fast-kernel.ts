@@ -65,7 +65,7 @@ export function fastKernelAvailable(loss: Loss): boolean {
   return loss.gradientCode !== undefined && loss.finiteSum === undefined;
 }
 
-function generate(loss: Loss, d: number, useNoise: boolean): Kernel {
+function generate(loss: Loss, d: number, useNoise: boolean, hasDelta: boolean, hasTarget: boolean): Kernel {
   const code = loss.gradientCode!;
   const X = (i: number) => `x${i}`;
   const G = (i: number) => `g${i}`;
@@ -158,10 +158,12 @@ function generate(loss: Loss, d: number, useNoise: boolean): Kernel {
         ${code(X, G, "_")}
       }
       ${useNoise ? all(noiseStep) : all((i) => `x${i} -= h * g${i};`)}
-      if (deltaMul > 0) {
-        ${sync}
+      ${
+        hasDelta
+          ? `${sync}
         ${all((i) => `x${i} += deltaMul * rng.normal();`)}
-        ${reload}
+        ${reload}`
+          : ""
       }
       k++;
       if (${all((i) => `!(x${i} <= bound && x${i} >= -bound)`, " || ")}) {
@@ -170,9 +172,11 @@ function generate(loss: Loss, d: number, useNoise: boolean): Kernel {
         ${all((i) => `x${i} = NaN;`)}
         break;
       }
-      if (inside !== undefined) {
-        ${all((i) => `xb[${i}] = x${i};`)}
-        if (inside(xb)) { exitTime[j] = k * h; break; }
+      ${
+        hasTarget
+          ? `${all((i) => `xb[${i}] = x${i};`)}
+        if (inside(xb)) { exitTime[j] = k * h; break; }`
+          : ""
       }
     }
     while (si < S) {
@@ -193,10 +197,12 @@ export function runFastKernel(a: FastKernelArgs): FastKernelResult {
     byKey = new Map();
     cache.set(a.loss, byKey);
   }
-  const key = `${a.d}|${a.useNoise}`;
+  const hasDelta = a.deltaMul > 0;
+  const hasTarget = a.inside !== undefined;
+  const key = `${a.d}|${a.useNoise}|${hasDelta}|${hasTarget}`;
   let kernel = byKey.get(key);
   if (!kernel) {
-    kernel = generate(a.loss, a.d, a.useNoise);
+    kernel = generate(a.loss, a.d, a.useNoise, hasDelta, hasTarget);
     byKey.set(key, kernel);
   }
   return kernel({ ...a, ZK: ZIGGURAT_K, ZW: ZIGGURAT_W, ZF: ZIGGURAT_F, ZR: ZIGGURAT_R, drawInitial });
