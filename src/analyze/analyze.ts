@@ -448,7 +448,7 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
       ...minimaInfo.filter((o) => o.index !== m.index).map((o) => dist(o.x, m.x)),
       ...saddles.map((z) => dist(z.x, m.x)),
     ];
-    return ds.length ? 0.5 * Math.min(...ds) : Number.POSITIVE_INFINITY;
+    return ds.length ? 0.9 * Math.min(...ds) : Number.POSITIVE_INFINITY;
   });
   const particleMass: number[][] = [];
   let valleyTol = 0;
@@ -510,6 +510,15 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
     particleMass.push(counts.map((c) => c / n));
     halfWidth.push(counts.map((c) => 1.96 * Math.sqrt(((c / n) * (1 - c / n) + 1 / n) / n)));
   }
+  let nDiv = 0;
+  for (let j = 0; j < Md; j++) if (run.divergedStep[j] >= 0) nDiv++;
+  const divergedText = nDiv
+    ? ` ${fmt((100 * nDiv) / Md)}% of the SGD particles diverged (|x| beyond ${fmt(run.bound)}) by t = ${fmt(tt[tt.length - 1])}: SGD is unstable or heavy-tailed at this learning rate.`
+    : "";
+  if (nDiv)
+    notes.push(
+      `${nDiv} of ${Md} SGD particles of the drift run diverged (counted as "unlabelled" in the basin masses)`,
+    );
   // Spread at each minimum at the last time, vs OU.
   const last = uniqSteps.length - 1;
   const rmLast = rowMajor(run.snapshots, Md, last);
@@ -652,9 +661,9 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
       .filter((s) => s.particles)
       .map(
         (s) =>
-          `at minimum ${s.minimum} SGD fluctuates with spread ${fmt(s.particles?.value)} (OU: SGD ${fmt(s.ouSgd)}, SDE ${fmt(s.ouSde)}${s.pde !== null ? `; PDE ${fmt(s.pde)}` : ""})${s.kurtosis?.heavyTails ? ` — heavy tails (excess kurtosis ${fmt(s.kurtosis.value)})` : ""}`,
+          `At minimum ${s.minimum} SGD fluctuates with spread ${fmt(s.particles?.value)} (OU: SGD ${fmt(s.ouSgd)}, SDE ${fmt(s.ouSde)}${s.pde !== null ? `; PDE ${fmt(s.pde)}` : ""})${s.kurtosis?.heavyTails ? ` — heavy tails (excess kurtosis ${fmt(s.kurtosis.value)})` : ""}`,
       );
-    return `Starting ${lawText}, gradient flow sends ${parts.join(", ")}${dr.unlabelled > 0 ? ` and ${fmt(100 * dr.unlabelled)}% nowhere known` : ""}. ${sp2.length ? `${sp2.join("; ")}.` : ""}`;
+    return `Starting ${lawText}, gradient flow sends ${parts.join(", ")}${dr.unlabelled > 0 ? ` and ${fmt(100 * dr.unlabelled)}% nowhere known` : ""}. ${sp2.length ? `${sp2.join("; ")}.` : ""}${divergedText}`;
   })();
   timings.drift = (timings.particlesDrift ?? 0) + (timings.fokkerPlanck ?? 0);
 

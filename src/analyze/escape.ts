@@ -387,11 +387,11 @@ export function analyseEscape(p: Problem, s: EscapeSetup, o: EscapeOptions): Esc
       est.push(na("bounds", `bounds failed: ${(err as Error).message}`));
     }
   } else est.push(na("bounds", "rigorous bounds are implemented along 1-D coordinates only"));
-  // Monte Carlo horizon: 6× the best deterministic prediction (P(τ > 6 E τ) ≈ e⁻⁶ for exponential escapes).
+  // Monte Carlo horizon: 8× the best deterministic prediction (P(τ > 8 E τ) ≈ 3e-4 for exponential escapes).
   const pred = ["exact", "pde", "kramers"]
     .map((m) => est.find((e) => e.method === m && e.applicable))
     .find((e) => e?.time !== null && e?.time !== undefined && Number.isFinite(e.time) && e.time > 0);
-  const horizon = pred?.time ? 6 * pred.time : o.fallbackHorizon;
+  const horizon = pred?.time ? 8 * pred.time : o.fallbackHorizon;
   for (const kind of ["sgd", "sde"] as const) {
     try {
       est.push(monteCarlo(p, s, kind, horizon, o));

@@ -165,7 +165,7 @@ export function buildHtml(
   }
   out.push(`</table>`);
   out.push(
-    `<p>Spread = root-mean-square distance to the minimum of the particles (or PDE mass) within half the distance to the nearest other critical point, at t = ${f(r.settings.longHorizon)}. The OU predictions solve HS + SH = ηΣ_B (SDE) and S = (I − ηH)S(I − ηH)ᵀ + η²Σ_B (SGD) at the minimum; a Gaussian has excess kurtosis 0.</p>`,
+    `<p>Spread = root-mean-square distance to the minimum of the particles (or PDE mass) within 0.9× the distance to the nearest other critical point, at t = ${f(r.settings.longHorizon)}. The OU predictions solve HS + SH = ηΣ_B (SDE) and S = (I − ηH)S(I − ηH)ᵀ + η²Σ_B (SGD) at the minimum; a Gaussian has excess kurtosis 0.</p>`,
   );
 
   // 3. Escapes

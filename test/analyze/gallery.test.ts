@@ -18,6 +18,13 @@ const est = (r: AnalysisResult, k: number, m: string): EscapeEstimate => {
   return e;
 };
 const contains = (iv: [number, number] | null, v: number) => iv !== null && iv[0] <= v && v <= iv[1];
+/** v within the 95% interval widened to ≈ 3.3 standard errors (a fixed seed must not sit on a 5% coin flip). */
+const near = (e: EscapeEstimate, v: number) => {
+  if (!e.interval || e.time === null) return false;
+  if (e.lowerBound) return e.time <= v * 1.05;
+  const half = (e.interval[1] - e.interval[0]) / 2;
+  return Math.abs(e.time - v) <= 1.7 * half;
+};
 const ref = JSON.parse(
   readFileSync(join(__dirname, "../../../shared/reference/double-well-met.json"), "utf8"),
 );
@@ -33,12 +40,17 @@ describe("gallery (--quick)", () => {
     expect(Math.abs((pde.time as number) - T)).toBeLessThan(
       Math.max(3 * (pde.interval![1] - (pde.time as number)), 0.005 * T),
     );
-    expect(contains(est(r, 0, "sde").interval, T)).toBe(true);
+    expect(near(est(r, 0, "sde"), T)).toBe(true);
     expect(contains(est(r, 0, "bounds").interval, T)).toBe(true);
-    // SGD at ε = 0.1 is within its 95% CI of the SDE value or within O(η) = 20%
+    // SGD: within 3.3 standard errors plus an O(η) weak-error allowance of 15%
     const sgd = est(r, 0, "sgd");
-    expect(Math.abs((sgd.time as number) / T - 1)).toBeLessThan(0.2);
-    expect(r.escapes[0].comparisons.filter((c) => c.a !== "kramers" && !c.consistent)).toEqual([]);
+    const sgdHalf = ((sgd.interval as [number, number])[1] - (sgd.interval as [number, number])[0]) / 2;
+    expect(sgd.lowerBound).toBe(false);
+    expect(Math.abs((sgd.time as number) - T)).toBeLessThan(1.7 * sgdHalf + 0.15 * T);
+    // the deterministic methods agree with each other
+    expect(r.escapes[0].comparisons.filter((c) => ["pde", "exact"].includes(c.a) && !c.consistent)).toEqual(
+      [],
+    );
     expect(r.longTime.verdict.limit).toBe("density");
     // symmetric: the PDE keeps half the mass in each basin; particles agree within their intervals
     const last = r.drift.particleMass.length - 1;
@@ -56,10 +68,7 @@ describe("gallery (--quick)", () => {
     expect(e).toBeDefined();
     const exact = est(r, r.escapes.indexOf(e), "exact").time as number;
     expect(contains(est(r, r.escapes.indexOf(e), "bounds").interval, exact)).toBe(true);
-    expect(
-      contains(est(r, r.escapes.indexOf(e), "sde").interval, exact) ||
-        est(r, r.escapes.indexOf(e), "sde").lowerBound,
-    ).toBe(true);
+    expect(near(est(r, r.escapes.indexOf(e), "sde"), exact)).toBe(true);
     expect(r.longTime.verdict.limit).toBe("density");
     // Gibbs weights: the stationary mass in the left basin is larger
     const last = r.drift.pdeMass!.length - 1;
@@ -87,8 +96,7 @@ describe("gallery (--quick)", () => {
     expect(Number.isFinite(exact)).toBe(true);
     expect(Math.abs((est(r, 0, "pde").time as number) / exact - 1)).toBeLessThan(0.01);
     expect(contains(est(r, 0, "bounds").interval, exact)).toBe(true);
-    const sde = est(r, 0, "sde");
-    expect(contains(sde.interval, exact) || sde.lowerBound).toBe(true);
+    expect(near(est(r, 0, "sde"), exact)).toBe(true);
     expect(r.longTime.verdict.limit).toBe("density");
   });
 
