@@ -44,8 +44,8 @@ describe("gallery (--quick)", () => {
     expect(contains(est(r, 0, "bounds").interval, T)).toBe(true);
     // SGD: within 3.3 standard errors plus an O(η) weak-error allowance of 15%
     const sgd = est(r, 0, "sgd");
-    const sgdHalf = ((sgd.interval as [number, number])[1] - (sgd.interval as [number, number])[0]) / 2;
-    expect(sgd.lowerBound).toBe(false);
+    const sgdHalf = 1.96 * ((sgd.time as number) / Math.sqrt(sgd.particles as number)); // exponential: sd = mean
+    expect(sgd.exited as number).toBeGreaterThanOrEqual(0.98 * (sgd.particles as number)); // 8× horizon
     expect(Math.abs((sgd.time as number) - T)).toBeLessThan(1.7 * sgdHalf + 0.15 * T);
     // the deterministic methods agree with each other
     expect(r.escapes[0].comparisons.filter((c) => ["pde", "exact"].includes(c.a) && !c.consistent)).toEqual(
@@ -114,8 +114,11 @@ describe("gallery (--quick)", () => {
     expect(r.longTime.verdict.atoms).toContain(0);
     expect(r.longTime.stationary?.normalisable).toBe(false);
     // at the interpolating minimum the particles collapse to the point (OU spread 0)
+    // (particles still arriving from the leaky minimum keep the RMS above 0 at a finite time)
     const s0 = r.drift.spread.find((s) => s.minimum === 0)!;
-    expect(s0.particles!.value).toBeLessThan(1e-6);
+    const s1 = r.drift.spread.find((s) => s.minimum === 1)!;
+    expect(r.landscape.minima[0].ou.collapses).toBe(true);
+    expect(s0.particles!.value).toBeLessThan(0.3 * s1.particles!.value);
   });
 
   it("over-parameterised linear regression: one connected set of interpolating minima, convergence to a point", () => {
