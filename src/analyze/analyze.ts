@@ -731,6 +731,21 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
       etaLambdaMax: mi >= 0 ? eta * minimaInfo[mi].lambdaMax : Number.NaN,
     });
   }
+  /** The MEP through the lowest saddle of minimum i, oriented to start at i (null when none). */
+  const pathFrom = (i: number): EscapeSetup["path"] => {
+    const cands = saddles.filter((z) => z.connects.includes(i) && z.connects[0] !== z.connects[1]);
+    if (!cands.length) return null;
+    const z = cands.reduce((b, c) => (c.value < b.value ? c : b));
+    let pts = z.path.points;
+    let vals = z.path.values;
+    let si = z.path.saddleIndex;
+    if (dist(pts[0], minima[i].x) > dist(pts[pts.length - 1], minima[i].x)) {
+      pts = [...pts].reverse();
+      vals = [...vals].reverse();
+      si = pts.length - 1 - si;
+    }
+    return { points: pts, values: vals, saddleIndex: si };
+  };
   for (const i of escapeFrom) {
     if (setups.some((s) => s.fromMinimum === i)) continue;
     const connected = saddles
@@ -762,6 +777,7 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
         infinite: k.infinite,
       },
       etaLambdaMax: eta * minimaInfo[i].lambdaMax,
+      path: pathFrom(i),
     });
   }
   const escGrid = options.grid ?? (quick ? (d === 1 ? 401 : 81) : undefined);

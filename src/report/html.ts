@@ -56,9 +56,12 @@ function estimateRow(e: EscapeEstimate, eta: number): string {
     exact: "exact 1-D formula",
     kramers: "Eyring–Kramers",
     bounds: "rigorous bounds",
+    "path-1d": "1-D along the transition path",
   };
   if (!e.applicable) {
-    return `<tr class="na"><td>${name[e.method]}</td><td colspan="4">not available</td><td>${esc(e.how)}</td></tr>`;
+    const val = e.time !== null && e.time !== undefined ? `${f(e.time)} (not used: ` : "not available";
+    const why = e.uncertainty.startsWith("not applicable") ? ` ${esc(e.uncertainty)}.` : "";
+    return `<tr class="na"><td>${name[e.method]}</td><td colspan="4">${val}${val.endsWith("(not used: ") ? "not applicable)" : ""}</td><td>${esc(e.how)}.${why}</td></tr>`;
   }
   const iv = e.interval ? `[${f(e.interval[0])}, ${f(e.interval[1])}]` : "—";
   const time = e.method === "bounds" ? "—" : `${e.lowerBound ? "≥ " : ""}${f(e.time)}`;

@@ -69,6 +69,10 @@ describe("gallery (--quick)", () => {
     const exact = est(r, r.escapes.indexOf(e), "exact").time as number;
     expect(contains(est(r, r.escapes.indexOf(e), "bounds").interval, exact)).toBe(true);
     expect(near(est(r, r.escapes.indexOf(e), "sde"), exact)).toBe(true);
+    // the 1-D analysis along the minimum-energy path (used for d > 2) is close to the exact value in 1-D
+    const path = est(r, r.escapes.indexOf(e), "path-1d");
+    expect(path.applicable).toBe(true);
+    expect(Math.abs((path.time as number) / exact - 1)).toBeLessThan(0.15);
     expect(r.longTime.verdict.limit).toBe("density");
     // Gibbs weights: the stationary mass in the left basin is larger
     const last = r.drift.pdeMass!.length - 1;
@@ -84,6 +88,8 @@ describe("gallery (--quick)", () => {
     const pde = est(r, k, "pde").time as number;
     const sgd = est(r, k, "sgd");
     expect(Number.isFinite(pde)).toBe(true);
+    // anisotropic noise: the 1-D reduction along the path is reported but flagged as not applicable
+    expect(est(r, k, "path-1d").applicable).toBe(false);
     // the SDE Monte Carlo within 20% of the grid value (dt = η/5 bias + 95% CI), SGD within 35% (O(η))
     expect(Math.abs((est(r, k, "sde").time as number) / pde - 1)).toBeLessThan(0.2);
     expect(Math.abs((sgd.time as number) / pde - 1)).toBeLessThan(0.35);
