@@ -113,6 +113,35 @@ describe("analyze report on an OU problem (not in the gallery)", () => {
     expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(3);
   });
 
+  it("a double well at another noise level (ε = 0.25, not in the gallery) matches the reference table", () => {
+    const ref = JSON.parse(
+      readFileSync(join(__dirname, "../../../shared/reference/double-well-met.json"), "utf8"),
+    );
+    const row = ref.rows.find((q: { eps: number }) => q.eps === 0.25);
+    const q = analyze(
+      problemFromSpec({
+        name: "dw eps 0.25",
+        loss: "x^4/4 - x^2/2",
+        noise: { isotropic: 1 },
+        lr: 0.5,
+        batch: 1,
+        domain: [[-4, 4]],
+        start: [-1],
+        target: "x > 0",
+      }),
+      { quick: true, seed: 5 },
+    );
+    const e = q.escapes[0];
+    const by = (m: string) => e.estimates.find((x) => x.method === m)!;
+    expect(Math.abs((by("exact").time as number) / row.to_saddle_x_gt_0 - 1)).toBeLessThan(1e-3);
+    expect(Math.abs((by("pde").time as number) / row.to_saddle_x_gt_0 - 1)).toBeLessThan(5e-3);
+    const sde = by("sde");
+    const half = ((sde.interval as [number, number])[1] - (sde.interval as [number, number])[0]) / 2;
+    expect(Math.abs((sde.time as number) - row.to_saddle_x_gt_0)).toBeLessThan(1.7 * half);
+    // the landscape's Kramers time from the minimum (transition) vs the table's Kramers column
+    expect(q.landscape.minima[0].kramers.time).toBeCloseTo(row.kramers, 3);
+  }, 60_000);
+
   const chromium = ["chromium", "chromium-browser", "google-chrome"].find(
     (c) => spawnSync("which", [c]).status === 0,
   );
