@@ -767,7 +767,10 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
       from: minima[i].x,
       fromMinimum: i,
       target: balls.map((b) => (balls.length > 1 ? `(${b.expr})` : b.expr)).join(" || "),
-      targetWhy: `a ball of radius ${balls.map((b) => fmt(b.r)).join("/")} around ${balls.length > 1 ? "minima" : "minimum"} ${balls.map((b) => b.j).join(", ")}`,
+      targetWhy:
+        balls.length <= 4
+          ? `a ball of radius ${balls.map((b) => fmt(b.r)).join("/")} around ${balls.length > 1 ? "minima" : "minimum"} ${balls.map((b) => b.j).join(", ")}`
+          : `balls around ${balls.length} other minima (radii ${fmt(Math.min(...balls.map((b) => b.r)))}–${fmt(Math.max(...balls.map((b) => b.r)))}, half the distance to the nearest other critical point)`,
       kramers: {
         time: k.infinite ? Number.POSITIVE_INFINITY : k.time,
         applicable: k.applicable,
@@ -816,6 +819,8 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
     verdict.assumptions.push("the state space is unbounded: confinement assumed from the loss's growth");
   const finalMass = particleMass[particleMass.length - 1];
   let longSentence = verdict.sentence;
+  if (nDiv > 0.05 * Md)
+    longSentence = `Discrete SGD does not converge here: ${fmt((100 * nDiv) / Md)}% of the SGD particles diverged within t = ${fmt(tt[last])} (${fmt(tt[last] / eta)} iterations), a failure the SDE cannot show. For the SDE: ${verdict.sentence}`;
   if (st) longSentence += ` The stationary law of the PDE generator: ${st.message}.`;
   if (sp?.gap)
     longSentence += ` Spectral gap ${fmt(sp.gap)} per unit SDE time (relaxation time ${fmt(1 / sp.gap)} = ${fmt(1 / sp.gap / eta)} iterations).`;

@@ -176,7 +176,9 @@ export function buildHtml(
   if (!r.escapes.length) out.push(`<p>${esc(r.answers.escape)}</p>`);
   r.escapes.forEach((e, k) => {
     out.push(`<h3>From ${esc(e.label)} ${pt(e.from)} to ${esc(e.targetWhy)}</h3>`);
-    out.push(`<p>Target region: <code>${esc(e.target)}</code></p>`);
+    out.push(
+      `<p>Target region: <code>${esc(e.target.length > 400 ? `${e.target.slice(0, 400)} …` : e.target)}</code>${e.target.length > 400 ? " (full expression in summary.json)" : ""}</p>`,
+    );
     out.push(
       `<table><tr><th>method</th><th>mean exit time (SDE time)</th><th>iterations</th><th>interval</th><th>uncertainty</th><th>how it was obtained</th></tr>`,
     );

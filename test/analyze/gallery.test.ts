@@ -168,6 +168,10 @@ describe("gallery (--quick)", () => {
     expect(c.ratio).toBeLessThan(0.5);
     expect(c.explanation).toContain("learning rate too large for the SDE");
     expect(c.explanation).toContain("faster");
+    // heavy tails: SGD iterates diverge or are far from Gaussian, and the convergence answer says so
+    const k0 = r.drift.spread.find((q) => q.minimum === 0)!;
+    expect(k0.particles!.value).toBeGreaterThan(2 * k0.ouSgd);
+    expect(r.answers.convergence).toContain("Discrete SGD does not converge");
     // the SDE side is self-consistent (PDE vs SDE Monte Carlo within 30%)
     const pde = est(r, 0, "pde").time as number;
     expect(Math.abs((est(r, 0, "sde").time as number) / pde - 1)).toBeLessThan(0.3);
