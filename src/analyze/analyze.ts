@@ -592,7 +592,7 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
       const useUnif = work < (quick ? 1e8 : 4e9);
       const fp = fokkerPlanck(gen0, p0, tt, {
         method: useUnif ? "uniformization" : "implicit-euler",
-        dt: useUnif ? undefined : tt[last] / (quick ? (d === 1 ? 200 : 60) : 1000),
+        dt: useUnif ? undefined : tt[last] / (quick ? (d === 1 ? 200 : 60) : d === 1 ? 1000 : 400),
         stationary: st.normalisable ? st.probabilities : null,
       });
       reasons.push(

@@ -256,8 +256,8 @@ function compare(p: Problem, s: EscapeSetup, est: EscapeEstimate[]): Comparison[
   if (sde && ref) {
     push(sde, ref, (r) =>
       r > 1
-        ? `the SDE Monte Carlo is ${fmt(r, 2)}× slower than the ${ref.method} value: time-step bias (dt = ${fmt(sde.dt)}) or too short a horizon`
-        : `the SDE Monte Carlo is ${fmt(1 / r, 2)}× faster than the ${ref.method} value: time-step bias (dt = ${fmt(sde.dt)}) or grid error of the ${ref.method} value`,
+        ? `the SDE Monte Carlo is ${fmt(r, 3)}× slower than the ${ref.method} value: time-step bias (dt = ${fmt(sde.dt)}) or too short a horizon`
+        : `the SDE Monte Carlo is ${fmt(1 / r, 3)}× faster than the ${ref.method} value: time-step bias (dt = ${fmt(sde.dt)}) or grid error of the ${ref.method} value`,
     );
   }
   if (pde && exact) {
