@@ -220,8 +220,9 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
   const quick = options.quick ?? false;
   const seed = options.seed ?? 1;
   const big = d > 10;
-  const M = options.particles ?? (quick ? (big ? 100 : 200) : 2000);
-  const Md = quick ? (big ? 100 : 400) : 4000;
+  // Large d: fewer particles so that the step budget buys longer horizons.
+  const M = options.particles ?? (quick ? (big ? 100 : 200) : big ? 300 : 2000);
+  const Md = quick ? (big ? 100 : 400) : big ? 1000 : 4000;
   // Particle-step budget per Monte Carlo run, scaled down by the cost of one step (d and, for finite sums, B).
   // (deterministic cost model, so that results do not depend on the machine: ~0.1 µs per analytic 1-D step).
   const stepCost = p.loss.finiteSum ? Math.max(1, 2.5 * p.batch * d) : Math.max(1, d / 4);

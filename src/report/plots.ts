@@ -169,7 +169,12 @@ export function landscapeFigure(r: AnalysisResult): Figure | null {
     };
   }
   // d > 2: loss profile along the minimum energy paths
-  const prof = r.landscape.saddles.flatMap((s, si) =>
+  // at most 8 paths (the lowest saddles), to keep the figure readable and small
+  const shown = r.landscape.saddles
+    .map((s, si) => ({ s, si }))
+    .sort((a, b) => a.s.value - b.s.value)
+    .slice(0, 8);
+  const prof = shown.flatMap(({ s, si }) =>
     s.path.arcLength.map((a, k) => ({
       path: `saddle ${si} (minima ${s.connects.join("–")})`,
       s: r4(a),
@@ -198,13 +203,13 @@ export function landscapeFigure(r: AnalysisResult): Figure | null {
   return {
     name: "landscape",
     title: "Landscape",
-    caption: `d = ${d}: the loss along each minimum energy path (arc length from the first minimum), the 1-D picture of each transition.`,
+    caption: `d = ${d}: the loss along ${shown.length < r.landscape.saddles.length ? `the ${shown.length} lowest of the ${r.landscape.saddles.length} minimum energy paths` : "each minimum energy path"} (arc length from the first minimum), the 1-D picture of each transition.`,
     spec: {
       ...base("Loss along the transition paths"),
       width: W,
       height: H,
       data: { values: prof },
-      mark: { type: "line", point: true },
+      mark: { type: "line" },
       encoding: {
         x: { field: "s", type: "quantitative", title: "arc length along the path (parameter units)" },
         y: { field: "L", type: "quantitative", title: "loss L", scale: { zero: false } },
