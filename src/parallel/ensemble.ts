@@ -26,7 +26,8 @@ function workerUrl(): URL {
 }
 
 function ranges(M: number, threads: number): Array<[number, number]> {
-  const chunk = Math.max(64, Math.ceil(M / (threads * 16)));
+  // a few ranges per thread: enough to balance uneven exit times, few enough to keep per-range costs small
+  const chunk = Math.max(64, Math.ceil(M / (threads * 6)));
   const out: Array<[number, number]> = [];
   for (let a = 0; a < M; a += chunk) out.push([a, Math.min(M, a + chunk)]);
   return out;

@@ -17,6 +17,18 @@ interface Init {
 const init = workerData as Init;
 const problem = problemFromSpec(init.spec, { readText: fileReader(init.baseDir) });
 const stop = new Int32Array(init.stopFlag);
+// Warm the JIT on a throwaway run (results discarded; they depend only on (seed, particle) anyway), so the
+// first real range does not run in on-stack-replaced code.
+try {
+  simulate(problem, {
+    ...init.options,
+    range: [0, Math.min(16, init.options.particles)],
+    steps: Math.min(init.options.steps, 200),
+    snapshotSteps: [],
+  });
+} catch {
+  // the real run reports any error
+}
 
 parentPort!.on("message", (msg: { range: [number, number] } | "exit") => {
   if (msg === "exit") {
