@@ -4,11 +4,13 @@
  * and rigorous 1-D bounds — then a pairwise comparison that says where methods disagree beyond their
  * errors and why. Times are SDE time t; iterations t/η (DESIGN.md §1). Isomorphic: no I/O.
  */
+
 import { exitTimeStats } from "../analysis/index.js";
 import { simulate } from "../dynamics/simulate.js";
 import { exitTimeBounds } from "../landscape/index.js";
 import { exactExitTimeEstimate, pdeExitTimeEstimate } from "../pde/index.js";
 import { compileRegion } from "../problem/expr/index.js";
+import { firstEntry1d } from "../problem/region-1d.js";
 import type { Problem } from "../problem/types.js";
 
 /** One exit-time estimate, in a common shape for every method. */
@@ -183,28 +185,7 @@ const fmtPt = (x: readonly number[]) =>
 
 /** Nearest point of the region's boundary from x0 along the real line within [lo, hi] (1-D). */
 function boundaryPoint(inside: (x: Float64Array) => boolean, x0: number, end: number): number | undefined {
-  const x = new Float64Array(1);
-  const isIn = (v: number) => {
-    x[0] = v;
-    return inside(x);
-  };
-  const n = 4000;
-  let prev = x0;
-  for (let k = 1; k <= n; k++) {
-    const v = x0 + ((end - x0) * k) / n;
-    if (isIn(v)) {
-      let a = prev;
-      let b = v;
-      for (let it = 0; it < 80; it++) {
-        const c = 0.5 * (a + b);
-        if (isIn(c)) b = c;
-        else a = c;
-      }
-      return b;
-    }
-    prev = v;
-  }
-  return undefined;
+  return firstEntry1d(inside, x0, end, 4000);
 }
 
 function intervalOf(e: EscapeEstimate): [number, number] | null {

@@ -9,6 +9,7 @@
  * answer is infinite and reported as such (time null).
  */
 import { UserError } from "../errors.js";
+import { firstEntry1d } from "../problem/region-1d.js";
 import type { Problem } from "../problem/types.js";
 import type { RegionFn } from "./grid.js";
 
@@ -58,27 +59,8 @@ export function exactExitTimeEstimate(
   }
   // Find the nearest region boundary on each side of x0 within the domain.
   const scan = 20000;
-  const findSide = (dir: 1 | -1): number | null => {
-    const end = dir > 0 ? hi : lo;
-    const len = Math.abs(end - x0);
-    if (len === 0) return null;
-    let prev = x0;
-    for (let k = 1; k <= scan; k++) {
-      const y = x0 + (dir * len * k) / scan;
-      if (inR(y)) {
-        let a = prev;
-        let b = y;
-        for (let it = 0; it < 60; it++) {
-          const m = 0.5 * (a + b);
-          if (inR(m)) b = m;
-          else a = m;
-        }
-        return b;
-      }
-      prev = y;
-    }
-    return null;
-  };
+  const findSide = (dir: 1 | -1): number | null => firstEntry1d(region, x0, dir > 0 ? hi : lo, scan) ?? null;
+
   const right = findSide(1);
   const left = findSide(-1);
   if (right === null && left === null) {

@@ -6,6 +6,7 @@
  * Importing this module also registers the `kramers` and `bounds` methods of
  * `sgdscope exit-time --method ...` (EXTRA_METHODS).
  */
+
 import type { Command } from "commander";
 import { UserError } from "../../errors.js";
 import type { LoadedProblem } from "../../io/load-problem.js";
@@ -24,6 +25,7 @@ import {
 import { pdeExitTimeAt } from "../../pde/estimates.js";
 import { autoGridShape } from "../../pde/grid.js";
 import { compileRegion } from "../../problem/index.js";
+import { firstEntry1d } from "../../problem/region-1d.js";
 import { fmt, parsePositiveInt, parseSeed } from "../common.js";
 import { EXTRA_METHODS, type MethodContext } from "../methods.js";
 
@@ -230,30 +232,7 @@ export function boundsMethod(lp: LoadedProblem, ctx: MethodContext): Record<stri
   const inside = compileRegion(ctx.to, p.varNames, "--to");
   const [lo, hi] = p.domain[0];
   const x0 = ctx.from[0];
-  const x = new Float64Array(1);
-  const isIn = (v: number) => {
-    x[0] = v;
-    return inside(x);
-  };
-  const find = (end: number): number | undefined => {
-    const n = 20000;
-    let prev = x0;
-    for (let k = 1; k <= n; k++) {
-      const v = x0 + ((end - x0) * k) / n;
-      if (isIn(v)) {
-        let a = prev;
-        let b = v;
-        for (let it = 0; it < 100; it++) {
-          const c = 0.5 * (a + b);
-          if (isIn(c)) b = c;
-          else a = c;
-        }
-        return b;
-      }
-      prev = v;
-    }
-    return undefined;
-  };
+  const find = (end: number): number | undefined => firstEntry1d(inside, x0, end);
   const right = find(hi);
   const left = find(lo);
   if (right !== undefined && left !== undefined) {
