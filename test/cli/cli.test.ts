@@ -141,6 +141,28 @@ describe("Ctrl-C", () => {
 });
 
 describe("simulate", () => {
+  it("starts from samples in a CSV file named relative to the working directory", () => {
+    const csv = join(tmp, "init.csv");
+    writeFileSync(csv, "x\n-1.5\n-0.5\n0.5\n1.5\n");
+    const r = spawnSync(
+      process.execPath,
+      [BIN, "simulate", DW(0.1), "--init", "samples:init.csv", "--particles", "8", "--steps", "3", "--json"],
+      {
+        encoding: "utf8",
+        cwd: tmp,
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o.snapshots[0].mean[0]).toBe(0); // particles cycle through the 4 samples: mean 0 at t = 0
+    const bad = spawnSync(process.execPath, [BIN, "simulate", DW(0.1), "--init", "samples:missing.csv"], {
+      encoding: "utf8",
+      cwd: tmp,
+    });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/cannot read missing.csv/);
+  });
+
   it("writes manifest, moments and Arrow snapshots, and reports divergence", () => {
     const out = join(tmp, "sim");
     const f = problem(

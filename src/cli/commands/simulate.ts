@@ -3,7 +3,7 @@
  * over time (moments, histograms, divergence) and, with --to, exit statistics.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { exitTimeStats, formatExitTimeStats, snapshotStats } from "../../analysis/index.js";
 import type { InitialLaw } from "../../dynamics/initial.js";
@@ -66,7 +66,7 @@ export function registerSimulate(program: Command): void {
     });
 }
 
-function parseInit(p: Problem, o: Opts, baseDir: string): InitialLaw {
+function parseInit(p: Problem, o: Opts): InitialLaw {
   if (o.from !== undefined && o.init !== undefined)
     throw new UserError("give either --from or --init, not both", { where: "--init" });
   const d = p.dim;
@@ -100,10 +100,11 @@ function parseInit(p: Problem, o: Opts, baseDir: string): InitialLaw {
     return { kind: "gaussian", mean: m, std: sds };
   }
   if (s.startsWith("samples:")) {
-    const path = join(baseDir, s.slice(8));
+    // a file named on the command line is relative to the working directory
+    const path = resolve(s.slice(8));
     let text: string;
     try {
-      text = readFileSync(s.slice(8).startsWith("/") ? s.slice(8) : path, "utf8");
+      text = readFileSync(path, "utf8");
     } catch {
       throw new UserError(`cannot read ${s.slice(8)}`, { where: "--init samples" });
     }
@@ -155,7 +156,7 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
   ];
   const seed = parseSeed(o.seed);
   const threads = o.threads !== undefined ? parsePositiveInt(o.threads, "--threads") : defaultThreads();
-  const init = parseInit(p, o, baseDir);
+  const init = parseInit(p, o);
   const intr = interruptFlag();
   const bar = new Progress(`${dynamics} particles`, particles, o.json === true);
   let res: SimulateResult;
