@@ -10,9 +10,11 @@
  * - "implicit-euler": (I − τQᵀ)p_{n+1} = p_n, order 1 in τ; (I − τQᵀ)⁻¹ ≥ 0 and column sums are preserved, so
  *   also positive and mass-conserving. Use for stiff, long horizons (Λt ≫ 1e6).
  */
+
 import { NumericalError, UserError } from "../errors.js";
 import type { Csr } from "../linalg/csr.js";
 import { csrTranspose } from "../linalg/csr.js";
+import { luFactor, luSolve } from "../linalg/dense.js";
 import { type SparseSolver, sparseSolver } from "../linalg/solve.js";
 import { solveTridiagonal } from "../linalg/tridiagonal.js";
 import type { DiscreteGenerator } from "./generator.js";
@@ -97,31 +99,18 @@ function deposit(grid: Grid, x: ArrayLike<number>, mass: number, p: Float64Array
   }
 }
 
+/** Inverse of the initial Gaussian covariance (columns solved from one LU factorisation). */
 function invertSmall(C: readonly number[], d: number): Float64Array {
+  const f = luFactor(Float64Array.from(C), d);
+  if (f.singular) throw new UserError("gaussian initial covariance is singular");
   const inv = new Float64Array(d * d);
-  if (d === 1) {
-    inv[0] = 1 / C[0];
-  } else if (d === 2) {
-    const det = C[0] * C[3] - C[1] * C[2];
-    inv[0] = C[3] / det;
-    inv[1] = -C[1] / det;
-    inv[2] = -C[2] / det;
-    inv[3] = C[0] / det;
-  } else {
-    const [a, b, c, dd, e, f, g, h, i] = C;
-    const det = a * (e * i - f * h) - b * (dd * i - f * g) + c * (dd * h - e * g);
-    const m = [
-      e * i - f * h,
-      c * h - b * i,
-      b * f - c * e,
-      f * g - dd * i,
-      a * i - c * g,
-      c * dd - a * f,
-      dd * h - e * g,
-      b * g - a * h,
-      a * e - b * dd,
-    ];
-    for (let k = 0; k < 9; k++) inv[k] = m[k] / det;
+  const e = new Float64Array(d);
+  const col = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    e.fill(0);
+    e[j] = 1;
+    luSolve(f, e, col);
+    for (let i = 0; i < d; i++) inv[i * d + j] = col[i];
   }
   for (let k = 0; k < d * d; k++) {
     if (!Number.isFinite(inv[k])) throw new UserError("gaussian initial covariance is singular");
