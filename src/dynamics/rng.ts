@@ -132,10 +132,8 @@ export class Rng {
     const u = this.nextU32();
     const i = u & 127;
     const j = u >>> 8;
-    if (j < ZK[i]) {
-      const x = j * ZW[i];
-      return (u & 128) !== 0 ? -x : x;
-    }
+    // sign from bit 7 without a branch (a 50/50 branch mispredicts half the time); x·(−1) = −x exactly
+    if (j < ZK[i]) return j * ZW[i] * (1 - ((u >>> 6) & 2));
     return this.normalSlow(u);
   }
 
