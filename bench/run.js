@@ -18,12 +18,16 @@ if (want("particles")) {
   const r = await benchParticles();
   const out = { ...r, node: process.version, date: new Date().toISOString(), load_average_1min: load };
   writeFileSync(join(here, "results", "particles.json"), `${JSON.stringify(out, null, 2)}\n`);
+  const one = r.one_thread;
+  const th = r.threads;
+  const m = (v) => `${(v / 1e6).toFixed(1)}M`;
   console.log(
-    `particles: sgdscope ${(r.sgdscope_1_thread.particle_steps_per_s / 1e6).toFixed(1)}M particle-steps/s (1 thread), ` +
-      `NumPy ${(r.numpy.particle_steps_per_s / 1e6).toFixed(1)}M; ` +
-      `ratio ${r.ratio_vs_numpy_1_thread.toFixed(2)}× (target ≥ 1.5); ${r.large_ensemble.particles} particles: ` +
-      `${(r.large_ensemble.threads_1.particle_steps_per_s / 1e6).toFixed(1)}M (1 thread), ` +
-      `${(r.large_ensemble.threads_2.particle_steps_per_s / 1e6).toFixed(1)}M (2 threads), speed-up ${r.speedup_1_to_2_threads.toFixed(2)}× (target ≥ 1.7)`,
+    `particles: 1 thread, ${one.particles} × ${one.steps}, ${one.rounds.length} paired rounds: sgdscope ${m(one.sgdscope_median_particle_steps_per_s)} ` +
+      `particle-steps/s, NumPy ${one.numpy} ${m(one.numpy_median_particle_steps_per_s)}; ratio median ${one.ratio_median.toFixed(2)}× ` +
+      `(rounds ${one.ratio_range.map((x) => x.toFixed(2)).join("–")}; target ≥ 1.5)\n` +
+      `threads: ${th.particles} × ${th.steps}, 1 → 2 threads speed-up median ${th.speedup_median.toFixed(2)}× ` +
+      `(rounds ${th.rounds.map((t) => t.speedup.toFixed(2)).join(", ")}; target ≥ 1.7); ` +
+      `two independent processes ${th.machine_ceiling.speedup_median.toFixed(2)}× (the machine's ceiling)`,
   );
 }
 for (const [name, script] of [

@@ -12,7 +12,7 @@
 import type { Region } from "../problem/expr/index.js";
 import type { Loss } from "../problem/types.js";
 import { drawInitial, type InitialLaw } from "./initial.js";
-import { type Rng, ZIGGURAT_F, ZIGGURAT_K, ZIGGURAT_R, ZIGGURAT_W } from "./rng.js";
+import { type Rng, ZIGGURAT_F, ZIGGURAT_K, ZIGGURAT_R, ZIGGURAT_W, ZIGGURAT_WS } from "./rng.js";
 
 export interface FastKernelArgs {
   loss: Loss;
@@ -52,6 +52,7 @@ type Kernel = (
   a: FastKernelArgs & {
     ZK: Int32Array;
     ZW: Float64Array;
+    ZWS: Float64Array;
     ZF: Float64Array;
     ZR: number;
     drawInitial: typeof drawInitial;
@@ -94,8 +95,7 @@ function generate(loss: Loss, d: number, useNoise: boolean, hasDelta: boolean, h
         let zi = u & 127;
         let zj = u >>> 8;
         if (zj < ZK[zi]) {
-          // sign from bit 7 without a branch (a 50/50 branch mispredicts half the time); v·(−1) = −v exactly
-          z = zj * ZW[zi] * (1 - ((u >>> 6) & 2));
+          z = zj * ZWS[u & 255]; // signed width: no sign branch (rng.ts)
         } else {
           for (;;) {
             const neg = (u & 128) !== 0;
@@ -125,7 +125,9 @@ function generate(loss: Loss, d: number, useNoise: boolean, hasDelta: boolean, h
         x${i} += -h * g${i} + c${i} * z;
       }`;
   const body = `
-  const { m, K, h, deltaMul, bound, inside, snaps, snapshots, exitTime, final, divergedStep, rng, init, from, seed, x: xb, ZK, ZW, ZF, ZR, drawInitial } = a;
+  const { m, K, h, deltaMul, bound, inside, snaps, snapshots, exitTime, final, divergedStep, rng, init, from, seed, x: xb, ZK, ZW, ZWS, ZF, ZR, drawInitial } = a;
+  const shouldStop = a.shouldStop;
+  const onProgress = a.onProgress;
   const st = rng.s;
   const S = snaps.length;
   ${all((i) => `const c${i} = a.diagMul[${i}];`)}
@@ -133,8 +135,8 @@ function generate(loss: Loss, d: number, useNoise: boolean, hasDelta: boolean, h
   let startedInside = 0;
   for (let j = 0; j < m; j++) {
     if ((j & 63) === 0) {
-      if (a.shouldStop !== undefined && a.shouldStop()) return { completed, startedInside, stopped: true };
-      if (j > 0 && a.onProgress !== undefined) a.onProgress(j);
+      if (shouldStop !== undefined && shouldStop()) return { completed, startedInside, stopped: true };
+      if (j > 0 && onProgress !== undefined) onProgress(j);
     }
     const p = from + j;
     rng.reseed(seed, p);
@@ -205,5 +207,13 @@ export function runFastKernel(a: FastKernelArgs): FastKernelResult {
     kernel = generate(a.loss, a.d, a.useNoise, hasDelta, hasTarget);
     byKey.set(key, kernel);
   }
-  return kernel({ ...a, ZK: ZIGGURAT_K, ZW: ZIGGURAT_W, ZF: ZIGGURAT_F, ZR: ZIGGURAT_R, drawInitial });
+  return kernel({
+    ...a,
+    ZK: ZIGGURAT_K,
+    ZW: ZIGGURAT_W,
+    ZWS: ZIGGURAT_WS,
+    ZF: ZIGGURAT_F,
+    ZR: ZIGGURAT_R,
+    drawInitial,
+  });
 }

@@ -25,12 +25,20 @@ function workerUrl(): URL {
   return here.endsWith(".ts") ? new URL("../../dist/parallel/worker.js", here) : new URL("./worker.js", here);
 }
 
-function ranges(M: number, threads: number): Array<[number, number]> {
-  // a few ranges per thread: enough to balance uneven exit times, few enough to keep per-range costs small
-  const chunk = Math.max(64, Math.ceil(M / (threads * 6)));
-  const out: Array<[number, number]> = [];
-  for (let a = 0; a < M; a += chunk) out.push([a, Math.min(M, a + chunk)]);
-  return out;
+/**
+ * Guided self-scheduling: each request takes a share of what is left (remaining / (2·threads), at least
+ * `minChunk`), so ranges start large (little per-range cost) and shrink towards the end (no thread idles
+ * long while another finishes a big last range).
+ */
+function rangeFeeder(M: number, threads: number, minChunk = 256): () => [number, number] | undefined {
+  let at = 0;
+  return () => {
+    if (at >= M) return undefined;
+    const size = Math.max(minChunk, Math.ceil((M - at) / (2 * threads)));
+    const range: [number, number] = [at, Math.min(M, at + size)];
+    at = range[1];
+    return range;
+  };
 }
 
 /** Simulates the ensemble described by `opts` for `problem` (built from `spec`, files relative to `baseDir`). */
@@ -46,7 +54,6 @@ export async function runEnsemble(
     throw new UserError(`must be a whole number in 1..${maxThreads}, got ${threads}`, { where: "--threads" });
   }
   const { threads: _t, onProgress, shouldStop, ...simOpts } = opts;
-  const work = ranges(opts.particles, threads);
   const doneBy = new Map<number, number>();
   const report = (key: number, n: number) => {
     doneBy.set(key, n);
@@ -88,24 +95,21 @@ export async function runEnsemble(
   const stopFlag = new SharedArrayBuffer(4);
   const stopView = new Int32Array(stopFlag);
   const parts: SimulateResult[] = [];
-  let next = 0;
+  const nextRange = rangeFeeder(opts.particles, threads);
   let failure: Error | undefined;
   const poll = setInterval(() => {
     if (shouldStop?.()) Atomics.store(stopView, 0, 1);
   }, 50);
   try {
     await Promise.all(
-      Array.from({ length: Math.min(threads, work.length) }, () => {
+      Array.from({ length: Math.min(threads, Math.ceil(opts.particles / 256)) }, () => {
         const w = new Worker(fileURLToPath(workerUrl()), {
           workerData: { spec, baseDir, options: simOpts, stopFlag },
         });
         return new Promise<void>((resolve, reject) => {
           const feed = () => {
-            if (next < work.length && Atomics.load(stopView, 0) === 0 && !failure) {
-              w.postMessage({ range: work[next++] });
-            } else {
-              w.postMessage("exit");
-            }
+            const range = Atomics.load(stopView, 0) === 0 && !failure ? nextRange() : undefined;
+            w.postMessage(range ? { range } : "exit");
           };
           w.on("message", (msg) => {
             if (msg.progress !== undefined) report(msg.range[0], msg.progress);
