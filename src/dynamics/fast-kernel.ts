@@ -1,16 +1,18 @@
 /**
  * The hot path of `simulate` for the commonest case — an analytic loss with constant diagonal (or no)
- * noise, dynamics sgd / gd / noisy-sgd / sde without the bridge correction. A loop is generated per
- * loss with the coordinates, the gradient and the xoshiro128** state in local variables (≈2–3× faster
- * than the general loop, which keeps them in typed arrays).
+ * noise, dynamics sgd / gd / noisy-sgd / sde, with or without a target region and the SDE's
+ * Brownian-bridge exit correction. A loop is generated per (loss, target) with the coordinates, the
+ * gradient, the region test, the region's level function and the xoshiro128** state in local variables
+ * (several times faster than the general loop, which keeps them in typed arrays and calls closures).
  *
  * It draws the same numbers in the same order and does the same floating-point operations as the
  * general loop in simulate.ts, so results are bit-identical to it (tested): keep the two in step.
- * The generated text contains only names made here and the loss's own generated gradient code
+ * The generated text contains only names made here and the loss's and region's own generated code
  * (see problem/expr/codegen.ts): no character of user input.
  */
-import type { Region } from "../problem/expr/index.js";
+import { CODE_HELPERS, type Region, type RegionCode } from "../problem/expr/index.js";
 import type { Loss } from "../problem/types.js";
+import { BRIDGE_NEGLIGIBLE_EXPONENT } from "./bridge.js";
 import { drawInitial, type InitialLaw } from "./initial.js";
 import { type Rng, ZIGGURAT_F, ZIGGURAT_K, ZIGGURAT_R, ZIGGURAT_W, ZIGGURAT_WS } from "./rng.js";
 
@@ -29,7 +31,13 @@ export interface FastKernelArgs {
   deltaMul: number;
   bound: number;
   init: InitialLaw;
+  /** Target region (particles stop on entry), its source (the kernel cache key) and its kernel code. */
   inside: Region | undefined;
+  target?: { src: string; code: RegionCode };
+  /** Apply the Brownian-bridge correction (SDE with a target whose level function exists). */
+  bridge: boolean;
+  /** Added isotropic noise δ (enters the bridge's normal variance rate a_n = nᵀ(ηΣ_B)n + 2δ). */
+  delta: number;
   snaps: readonly number[];
   snapshots: Float64Array;
   final: Float64Array;
@@ -56,7 +64,9 @@ type Kernel = (
     ZF: Float64Array;
     ZR: number;
     drawInitial: typeof drawInitial;
+    NEGLIGIBLE: number;
   },
+  ...helpers: Array<(v: number) => number>
 ) => FastKernelResult;
 
 const cache = new WeakMap<Loss, Map<string, Kernel>>();
@@ -66,8 +76,16 @@ export function fastKernelAvailable(loss: Loss): boolean {
   return loss.gradientCode !== undefined && loss.finiteSum === undefined;
 }
 
-function generate(loss: Loss, d: number, useNoise: boolean, hasDelta: boolean, hasTarget: boolean): Kernel {
+function generate(
+  loss: Loss,
+  d: number,
+  useNoise: boolean,
+  hasDelta: boolean,
+  target: RegionCode | undefined,
+  bridge: boolean,
+): Kernel {
   const code = loss.gradientCode!;
+  const hasTarget = target !== undefined;
   const X = (i: number) => `x${i}`;
   const G = (i: number) => `g${i}`;
   const all = (f: (i: number) => string, sep = "\n") => Array.from({ length: d }, (_, i) => f(i)).join(sep);
@@ -87,6 +105,38 @@ function generate(loss: Loss, d: number, useNoise: boolean, hasDelta: boolean, h
   // uniform on (0, 1) from one output (as Rng.uniformOpen)
   const uniformOpen = (out: string) =>
     `{ let w = 0; ${next("w")} ${out} = ((w >>> 0) + 0.5) * 2.3283064365386963e-10; }`;
+  // uniform on [0, 1) with 53 bits from two outputs (as Rng.uniform)
+  const uniform53 = (out: string) =>
+    `{ let wa = 0; let wb = 0; ${next("wa")} ${next("wb")} ${out} = ((wa >>> 5) * 67108864 + (wb >>> 6)) / 9007199254740992; }`;
+  // level function φ and ∇φ at the current point into (lv, lg_i) or (nv, ng_i)
+  const level = (v: string, gpre: string) => target!.level!(X, v, (i) => `${gpre}${i}`, `_${v}`);
+  // Brownian bridge after a step that stayed outside (as the general loop; φ, ∇φ at the previous point
+  // are carried over in lv, lg_i): exit with the crossing probability exp(−2 d0 d1/(a_n h))
+  const bridgeStep = () => `{
+        let nv = 0;
+        ${all((i) => `let ng${i} = 0;`)}
+        ${level("nv", "ng")}
+        let n1 = 0;
+        ${all((i) => `n1 += ng${i} * ng${i};`)}
+        n1 = Math.sqrt(n1);
+        let n0 = 0;
+        ${all((i) => `n0 += lg${i} * lg${i};`)}
+        n0 = Math.sqrt(n0);
+        if (n0 > 0 && n1 > 0) {
+          const d0 = Math.max(-lv, 0) / n0;
+          const d1 = Math.max(-nv, 0) / n1;
+          let an = an0;
+          ${useNoise ? all((i) => `an += (c${i} * c${i} * lg${i} * lg${i}) / (h * n0 * n0);`) : ""}
+          const e = an > 0 ? (2 * d0 * d1) / (an * h) : Infinity;
+          if (e < NEGLIGIBLE) {
+            let q = 0.0;
+            ${uniform53("q")}
+            if (q < Math.exp(-e)) { exitTime[j] = (k - 1) * h + (h * d0) / (d0 + d1 || 1); break; }
+          }
+        }
+        lv = nv;
+        ${all((i) => `lg${i} = ng${i};`)}
+      }`;
   // the ziggurat, fast path and rare wedge/tail branches inline (as Rng.normal / Rng.normalSlow)
   const noiseStep = (i: number) => `{
         let u = 0;
@@ -128,6 +178,8 @@ function generate(loss: Loss, d: number, useNoise: boolean, hasDelta: boolean, h
   const { m, K, h, deltaMul, bound, inside, snaps, snapshots, exitTime, final, divergedStep, rng, init, from, seed, x: xb, ZK, ZW, ZWS, ZF, ZR, drawInitial } = a;
   const shouldStop = a.shouldStop;
   const onProgress = a.onProgress;
+  const an0 = 2 * a.delta;
+  const NEGLIGIBLE = a.NEGLIGIBLE;
   const st = rng.s;
   const S = snaps.length;
   ${all((i) => `const c${i} = a.diagMul[${i}];`)}
@@ -148,6 +200,13 @@ function generate(loss: Loss, d: number, useNoise: boolean, hasDelta: boolean, h
     let k = 0;
     let nextSnap = S > 0 ? snaps[0] : -1;
     if (inside !== undefined && inside(xb)) { exitTime[j] = 0; startedInside++; k = K; }
+    ${
+      bridge
+        ? `let lv = 0;
+    ${all((i) => `let lg${i} = 0;`)}
+    ${level("lv", "lg")}`
+        : ""
+    }
     while (k < K) {
       if (k === nextSnap) {
         while (si < S && snaps[si] === k) {
@@ -176,8 +235,12 @@ function generate(loss: Loss, d: number, useNoise: boolean, hasDelta: boolean, h
       }
       ${
         hasTarget
-          ? `${all((i) => `xb[${i}] = x${i};`)}
-        if (inside(xb)) { exitTime[j] = k * h; break; }`
+          ? `{
+        let ins = false;
+        ${target.inside(X, "ins", "_r")}
+        if (ins) { exitTime[j] = k * h; break; }
+      }
+      ${bridge ? bridgeStep() : ""}`
           : ""
       }
     }
@@ -189,7 +252,7 @@ function generate(loss: Loss, d: number, useNoise: boolean, hasDelta: boolean, h
     completed++;
   }
   return { completed, startedInside, stopped: false };`;
-  return new Function("a", `"use strict";${body}`) as Kernel;
+  return new Function("a", ...Object.keys(CODE_HELPERS), `"use strict";${body}`) as Kernel;
 }
 
 /** Runs particles 0..m−1 of the range with the generated kernel. */
@@ -200,20 +263,28 @@ export function runFastKernel(a: FastKernelArgs): FastKernelResult {
     cache.set(a.loss, byKey);
   }
   const hasDelta = a.deltaMul > 0;
-  const hasTarget = a.inside !== undefined;
-  const key = `${a.d}|${a.useNoise}|${hasDelta}|${hasTarget}`;
+  const target = a.inside !== undefined ? a.target?.code : undefined;
+  if (a.inside !== undefined && target === undefined)
+    throw new Error("fast kernel: target without region code");
+  const bridge = a.bridge && target?.level !== undefined;
+  // the target's source is only a cache key here: the generated text comes from its syntax tree
+  const key = `${a.d}|${a.useNoise}|${hasDelta}|${bridge}|${target !== undefined ? a.target!.src : ""}`;
   let kernel = byKey.get(key);
   if (!kernel) {
-    kernel = generate(a.loss, a.d, a.useNoise, hasDelta, hasTarget);
+    kernel = generate(a.loss, a.d, a.useNoise, hasDelta, target, bridge);
     byKey.set(key, kernel);
   }
-  return kernel({
-    ...a,
-    ZK: ZIGGURAT_K,
-    ZW: ZIGGURAT_W,
-    ZWS: ZIGGURAT_WS,
-    ZF: ZIGGURAT_F,
-    ZR: ZIGGURAT_R,
-    drawInitial,
-  });
+  return kernel(
+    {
+      ...a,
+      ZK: ZIGGURAT_K,
+      ZW: ZIGGURAT_W,
+      ZWS: ZIGGURAT_WS,
+      ZF: ZIGGURAT_F,
+      ZR: ZIGGURAT_R,
+      drawInitial,
+      NEGLIGIBLE: BRIDGE_NEGLIGIBLE_EXPONENT,
+    },
+    ...Object.values(CODE_HELPERS),
+  );
 }

@@ -25,8 +25,9 @@
  * the O(√dt) bias of discrete monitoring (the exit time would otherwise be overestimated).
  */
 import { UserError } from "../errors.js";
-import { compileLevel, compileRegion } from "../problem/expr/index.js";
+import { compileLevel, compileRegion, compileRegionCode } from "../problem/expr/index.js";
 import type { Problem } from "../problem/types.js";
+import { BRIDGE_NEGLIGIBLE_EXPONENT } from "./bridge.js";
 import { fastKernelAvailable, runFastKernel } from "./fast-kernel.js";
 import { checkInitialLaw, drawInitial, type InitialLaw } from "./initial.js";
 import { Rng } from "./rng.js";
@@ -96,6 +97,8 @@ export interface SimulateResult {
   bound: number;
   delta: number;
   bridge: boolean;
+  /** Which loop ran: the kernel generated for this loss and target, or the general one (same numbers). */
+  loop: "generated" | "general";
 }
 
 /** Default divergence bound from the problem's domain. */
@@ -222,7 +225,6 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
     fastKernelAvailable(problem.loss) &&
     !realBatches &&
     kind !== "sde2" &&
-    !bridgeOn &&
     (!useNoiseModel || constDiag !== undefined);
   if (fast) {
     const r = runFastKernel({
@@ -239,6 +241,11 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
       bound,
       init: opts.init,
       inside,
+      target: opts.target
+        ? { src: opts.target, code: compileRegionCode(opts.target, problem.varNames) }
+        : undefined,
+      bridge: level !== undefined,
+      delta,
       snaps,
       snapshots,
       final,
@@ -349,9 +356,9 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
                   }
                 }
               }
-              if (an > 0) {
-                const pcross = Math.exp((-2 * d0 * d1) / (an * h));
-                if (rng.uniform() < pcross) {
+              const e = an > 0 ? (2 * d0 * d1) / (an * h) : Number.POSITIVE_INFINITY;
+              if (e < BRIDGE_NEGLIGIBLE_EXPONENT) {
+                if (rng.uniform() < Math.exp(-e)) {
                   exitTime[j] = (k - 1) * h + (h * d0) / (d0 + d1 || 1);
                   done = true;
                 }
@@ -387,6 +394,7 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
     bound,
     delta,
     bridge: bridgeOn,
+    loop: fast ? "generated" : "general",
   };
   return stopped ? keepFirst(res, completed) : res;
 }

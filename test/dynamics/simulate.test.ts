@@ -241,15 +241,21 @@ describe("determinism and divergence", () => {
 });
 
 describe("the generated fast kernel", () => {
+  const dw2 = "(x^2-1)^2/4 + y^2/2 + sin(x*y)/3";
   it.each([
-    ["sde", { isotropic: 0.7 }, undefined],
-    ["sgd", { diagonal: [0.5, 2] }, "x > 0.8"],
-    ["gd", { isotropic: 1 }, undefined],
-    ["noisy-sgd", { isotropic: 1 }, "x^2 + y^2 > 4"],
-  ] as const)("is bit-identical to the general loop (%s)", (dynamics, noise, target) => {
+    ["sde", { isotropic: 0.7 }, undefined, dw2],
+    ["sgd", { diagonal: [0.5, 2] }, "x > -0.2", dw2],
+    ["gd", { isotropic: 1 }, undefined, dw2],
+    ["noisy-sgd", { isotropic: 1 }, "x^2 + y^2 > 4", dw2],
+    // SDE exits with the Brownian-bridge correction (level functions min/max of two pieces), δ > 0
+    ["sde", { isotropic: 0.7 }, "x > -0.2 && y < 0.5", dw2],
+    ["sde", { diagonal: [0.5, 2] }, "x^2 + y^2 > 2.5 || x > 1", dw2],
+    // the helpers generated code may call (sigmoid, softplus) are bound in the kernel
+    ["sde", { isotropic: 1 }, "x > 0", "softplus(x^2 - 1) + y^2/2 - sigmoid(3*y)"],
+  ] as const)("is bit-identical to the general loop (%s, %j, target %s)", (dynamics, noise, target, loss) => {
     const p = problemFromSpec({
       name: "k",
-      loss: "(x^2-1)^2/4 + y^2/2 + sin(x*y)/3",
+      loss,
       noise,
       lr: 0.05,
       batch: 2,
@@ -270,6 +276,19 @@ describe("the generated fast kernel", () => {
     };
     const fast = simulate(p, o);
     const general = simulate(p, { ...o, general: true });
+    expect(fast.loop).toBe("generated");
+    expect(general.loop).toBe("general");
+    if (target !== undefined) {
+      // the comparison means something only if particles exit, and (with the bridge) some between steps
+      const exited = Array.from(fast.exitTime).filter((t) => Number.isFinite(t));
+      expect(exited.length).toBeGreaterThan(20);
+      if (dynamics === "sde") {
+        expect(fast.bridge).toBe(true);
+        expect(exited.some((t) => Math.abs(t / fast.stepSize - Math.round(t / fast.stepSize)) > 1e-9)).toBe(
+          true,
+        );
+      }
+    }
     expect(Buffer.from(fast.snapshots.buffer).equals(Buffer.from(general.snapshots.buffer))).toBe(true);
     expect(Buffer.from(fast.exitTime.buffer).equals(Buffer.from(general.exitTime.buffer))).toBe(true);
     expect(Buffer.from(fast.final.buffer).equals(Buffer.from(general.final.buffer))).toBe(true);
