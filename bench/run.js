@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchExit } from "./exit.js";
 import { benchParticles } from "./particles.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,6 +29,20 @@ if (want("particles")) {
       `threads: ${th.particles} × ${th.steps}, 1 → 2 threads speed-up median ${th.speedup_median.toFixed(2)}× ` +
       `(rounds ${th.rounds.map((t) => t.speedup.toFixed(2)).join(", ")}; target ≥ 1.7); ` +
       `two independent processes ${th.machine_ceiling.speedup_median.toFixed(2)}× (the machine's ceiling)`,
+  );
+}
+if (want("exit")) {
+  const load = loadavg()[0];
+  const r = await benchExit();
+  const out = { ...r, node: process.version, date: new Date().toISOString(), load_average_1min: load };
+  writeFileSync(join(here, "results", "exit.json"), `${JSON.stringify(out, null, 2)}\n`);
+  const last = r.rounds[r.rounds.length - 1];
+  const ci = (c) => `[${c[0].toFixed(2)}, ${c[1].toFixed(2)}]`;
+  console.log(
+    `exit times (bridge), ${r.particles} particles, ${r.rounds.length} paired rounds: generated kernel ` +
+      `${r.ratio_generated_vs_numpy_median.toFixed(2)}× NumPy, general loop ${r.ratio_general_vs_numpy_median.toFixed(2)}× NumPy ` +
+      `(median); last round MET sgdscope ${last.generated.mean.toFixed(2)} ${ci(last.generated.ci95)}, ` +
+      `NumPy ${last.numpy.mean.toFixed(2)} ${ci(last.numpy.ci95)} (SDE time)`,
   );
 }
 for (const [name, script] of [

@@ -210,7 +210,9 @@ function compare(p: Problem, s: EscapeSetup, est: EscapeEstimate[]): Comparison[
       ratio,
       consistent: ok,
       explanation: ok
-        ? `agree within their errors (ratio ${fmt(ratio)})`
+        ? a.lowerBound || b.lowerBound
+          ? `consistent, but only as a bound: the censored ${a.lowerBound ? a.method : b.method} mean is a lower bound (≥ ${fmt((a.lowerBound ? a : b).time ?? Number.NaN)}) that the other value exceeds (ratio ${fmt(ratio)})`
+          : `agree within their errors (ratio ${fmt(ratio)})`
         : a.lowerBound || b.lowerBound
           ? `disagree: a censored Monte Carlo lower bound exceeds the other value (ratio ${fmt(ratio)}); ${why(ratio)}`
           : why(ratio),
@@ -387,11 +389,12 @@ export function analyseEscape(p: Problem, s: EscapeSetup, o: EscapeOptions): Esc
       est.push(na("path-1d", `1-D analysis along the path failed: ${(err as Error).message}`));
     }
   }
-  // Monte Carlo horizon: 8× the best deterministic prediction (P(τ > 8 E τ) ≈ 3e-4 for exponential escapes).
+  // Monte Carlo horizon: 16× the best deterministic prediction (P(τ > 16 E τ) ≈ 1e-7 for exponential escapes,
+  // so a run of a few thousand particles is rarely censored; the survivors alone pay for the longer horizon).
   const pred = ["exact", "pde", "kramers"]
     .map((m) => est.find((e) => e.method === m && e.applicable))
     .find((e) => e?.time !== null && e?.time !== undefined && Number.isFinite(e.time) && e.time > 0);
-  const horizon = pred?.time ? 8 * pred.time : o.fallbackHorizon;
+  const horizon = pred?.time ? 16 * pred.time : o.fallbackHorizon;
   for (const kind of ["sgd", "sde"] as const) {
     try {
       est.push(monteCarlo(p, s, kind, horizon, o));
@@ -420,7 +423,12 @@ export function analyseEscape(p: Problem, s: EscapeSetup, o: EscapeOptions): Esc
   sentence += disagreements.length
     ? `. Disagreement: ${disagreements.map((c) => `${c.a} vs ${c.b} — ${c.explanation}`).join("; ")}.`
     : comparisons.length
-      ? ". All methods agree within their errors."
+      ? comparisons.some((c) => c.explanation.startsWith("consistent, but only as a bound"))
+        ? `. All methods are consistent (${est
+            .filter((e) => e.lowerBound)
+            .map((e) => e.method)
+            .join(", ")} only as a censored lower bound).`
+        : ". All methods agree within their errors."
       : ".";
   return {
     label: s.label,
