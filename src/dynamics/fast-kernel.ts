@@ -11,7 +11,7 @@
  * (see problem/expr/codegen.ts): no character of user input.
  */
 import { CODE_HELPERS, type Region, type RegionCode } from "../problem/expr/index.js";
-import type { Loss } from "../problem/types.js";
+import type { Loss, NoiseModel } from "../problem/types.js";
 import { BRIDGE_NEGLIGIBLE_EXPONENT } from "./bridge.js";
 import { drawInitial, type InitialLaw } from "./initial.js";
 import { type Rng, ZIGGURAT_F, ZIGGURAT_K, ZIGGURAT_R, ZIGGURAT_W, ZIGGURAT_WS } from "./rng.js";
@@ -25,9 +25,15 @@ export interface FastKernelArgs {
   K: number;
   /** Step in SDE time (η or dt). */
   h: number;
-  /** Per-coordinate noise multipliers: x_i += −h g_i + diagMul_i z_i. */
+  /** Per-coordinate noise multipliers for constant diagonal noise: x_i += −h g_i + diagMul_i z_i. */
   diagMul: Float64Array;
   useNoise: boolean;
+  /**
+   * State-dependent diagonal noise (instead of diagMul): x_i += −h g_i + noiseMul·(√max(Σ_ii(x), 0) z_i),
+   * Σ_ii from the noise model's generated code; the model's factor() is called where a variance is
+   * negative or NaN (it throws beyond round-off, like the general loop).
+   */
+  diagonal?: { noise: NoiseModel; noiseMul: number };
   deltaMul: number;
   bound: number;
   init: InitialLaw;
@@ -70,6 +76,17 @@ type Kernel = (
 ) => FastKernelResult;
 
 const cache = new WeakMap<Loss, Map<string, Kernel>>();
+/** Distinguishes noise models in the cache key (a kernel embeds its noise model's code). */
+const noiseIds = new WeakMap<NoiseModel, number>();
+let nextNoiseId = 0;
+function noiseId(n: NoiseModel): number {
+  let id = noiseIds.get(n);
+  if (id === undefined) {
+    id = nextNoiseId++;
+    noiseIds.set(n, id);
+  }
+  return id;
+}
 
 /** True when the loss exposes generated gradient code, so that a kernel can be built. */
 export function fastKernelAvailable(loss: Loss): boolean {
@@ -83,6 +100,7 @@ function generate(
   hasDelta: boolean,
   target: RegionCode | undefined,
   bridge: boolean,
+  diagonal: NoiseModel["diagonalCode"],
 ): Kernel {
   const code = loss.gradientCode!;
   const hasTarget = target !== undefined;
@@ -126,7 +144,13 @@ function generate(
           const d0 = Math.max(-lv, 0) / n0;
           const d1 = Math.max(-nv, 0) / n1;
           let an = an0;
-          ${useNoise ? all((i) => `an += (c${i} * c${i} * lg${i} * lg${i}) / (h * n0 * n0);`) : ""}
+          ${
+            !useNoise
+              ? ""
+              : diagonal
+                ? all((i) => `{ const pj = f${i} * lg${i}; an += (NM * NM * pj * pj) / (h * n0 * n0); }`)
+                : all((i) => `an += (c${i} * c${i} * lg${i} * lg${i}) / (h * n0 * n0);`)
+          }
           const e = an > 0 ? (2 * d0 * d1) / (an * h) : Infinity;
           if (e < NEGLIGIBLE) {
             let q = 0.0;
@@ -172,7 +196,7 @@ function generate(
             zj = u >>> 8;
           }
         }
-        x${i} += -h * g${i} + c${i} * z;
+        ${diagonal ? `x${i} += -h * g${i} + NM * (0 + f${i} * z);` : `x${i} += -h * g${i} + c${i} * z;`} // 0 + …: the general loop's sum, signed zeros included
       }`;
   const body = `
   const { m, K, h, deltaMul, bound, inside, snaps, snapshots, exitTime, final, divergedStep, rng, init, from, seed, x: xb, ZK, ZW, ZWS, ZF, ZR, drawInitial } = a;
@@ -183,6 +207,10 @@ function generate(
   const st = rng.s;
   const S = snaps.length;
   ${all((i) => `const c${i} = a.diagMul[${i}];`)}
+  const NM = a.diagonal !== undefined ? a.diagonal.noiseMul : 0;
+  const noiseModel = a.diagonal !== undefined ? a.diagonal.noise : undefined;
+  const F = new Float64Array(${d * d});
+  const W = new Float64Array(noiseModel !== undefined ? Math.max(1, noiseModel.workSize) : 1);
   let completed = 0;
   let startedInside = 0;
   for (let j = 0; j < m; j++) {
@@ -217,6 +245,19 @@ function generate(
       }
       {
         ${code(X, G, "_")}
+      }
+      ${
+        useNoise && diagonal
+          ? `${all((i) => `let v${i} = 0;`)}
+      {
+        ${diagonal(X, (i) => `v${i}`, "_s")}
+      }
+      if (${all((i) => `!(v${i} >= 0)`, " || ")}) {
+        ${all((i) => `xb[${i}] = x${i};`)}
+        noiseModel.factor(xb, F, W);
+      }
+      ${all((i) => `const f${i} = Math.sqrt(Math.max(v${i}, 0));`)}`
+          : ""
       }
       ${useNoise ? all(noiseStep) : all((i) => `x${i} -= h * g${i};`)}
       ${
@@ -268,10 +309,14 @@ export function runFastKernel(a: FastKernelArgs): FastKernelResult {
     throw new Error("fast kernel: target without region code");
   const bridge = a.bridge && target?.level !== undefined;
   // the target's source is only a cache key here: the generated text comes from its syntax tree
-  const key = `${a.d}|${a.useNoise}|${hasDelta}|${bridge}|${target !== undefined ? a.target!.src : ""}`;
+  const diagonal = a.useNoise && a.diagonal !== undefined ? a.diagonal.noise.diagonalCode : undefined;
+  if (a.useNoise && a.diagonal !== undefined && diagonal === undefined) {
+    throw new Error("fast kernel: diagonal noise without generated code");
+  }
+  const key = `${a.d}|${a.useNoise}|${diagonal !== undefined ? noiseId(a.diagonal!.noise) : "-"}|${hasDelta}|${bridge}|${target !== undefined ? a.target!.src : ""}`;
   let kernel = byKey.get(key);
   if (!kernel) {
-    kernel = generate(a.loss, a.d, a.useNoise, hasDelta, target, bridge);
+    kernel = generate(a.loss, a.d, a.useNoise, hasDelta, target, bridge, diagonal);
     byKey.set(key, kernel);
   }
   return kernel(

@@ -225,7 +225,7 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
     fastKernelAvailable(problem.loss) &&
     !realBatches &&
     kind !== "sde2" &&
-    (!useNoiseModel || constDiag !== undefined);
+    (!useNoiseModel || constDiag !== undefined || problem.noise.diagonalCode !== undefined);
   if (fast) {
     const r = runFastKernel({
       loss: problem.loss,
@@ -237,6 +237,7 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
       h,
       diagMul,
       useNoise: useNoiseModel,
+      diagonal: useNoiseModel && !constDiag ? { noise: problem.noise, noiseMul } : undefined,
       deltaMul,
       bound,
       init: opts.init,

@@ -3,7 +3,7 @@
  * Each keeps Σ as a factor G with Σ = G Gᵀ (d × rank), so degenerate noise stays degenerate.
  */
 import { UserError } from "../errors.js";
-import { compileMany } from "./expr/index.js";
+import { compileMany, compileManyCode } from "./expr/index.js";
 import { psdFactor, psdWorkSize } from "./psd.js";
 import type { Loss, NoiseModel } from "./types.js";
 
@@ -54,6 +54,7 @@ export function constantDiagonalNoise(kind: "isotropic" | "diagonal", variances:
 export function expressionDiagonalNoise(entries: readonly string[], varNames: readonly string[]): NoiseModel {
   const d = varNames.length;
   const f = compileMany(entries, varNames, "noise.diagonal");
+  const code = compileManyCode(entries, varNames, "noise.diagonal");
   const v = new Float64Array(d);
   const eval1 = (x: Float64Array) => {
     f(x, v);
@@ -70,6 +71,7 @@ export function expressionDiagonalNoise(entries: readonly string[], varNames: re
     rank: d,
     constant: false,
     workSize: 0,
+    diagonalCode: code,
     covariance(x, out) {
       eval1(x);
       out.fill(0, 0, d * d);

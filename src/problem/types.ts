@@ -70,6 +70,18 @@ export interface NoiseModel {
   factor(x: Float64Array, out: Float64Array, work: Float64Array): void;
   /** Length of the scratch that factor() needs. */
   readonly workSize: number;
+  /**
+   * Optional, for a diagonal Σ(x) given by expressions: straight-line JS statements assigning the
+   * unclamped variances Σ_ii(x) to `dest(i)` (`load(k)` is the expression for x_k; temporaries prefixed
+   * with `prefix`), so that particle kernels can be generated. Such kernels use √max(Σ_ii, 0) as the
+   * factor, like factor(), and call factor() where a variance is negative or NaN (it throws beyond
+   * round-off).
+   */
+  readonly diagonalCode?: (
+    load: (k: number) => string,
+    dest: (i: number) => string,
+    prefix: string,
+  ) => string;
 }
 
 /** A box, one [lo, hi] per dimension. */

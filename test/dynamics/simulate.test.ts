@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mergeResults, simulate } from "../../src/dynamics/simulate.js";
+import { UserError } from "../../src/errors.js";
 import { problemFromSpec } from "../../src/problem/index.js";
 import { loadReference } from "../reference.js";
 
@@ -250,6 +251,10 @@ describe("the generated fast kernel", () => {
     // SDE exits with the Brownian-bridge correction (level functions min/max of two pieces), δ > 0
     ["sde", { isotropic: 0.7 }, "x > -0.2 && y < 0.5", dw2],
     ["sde", { diagonal: [0.5, 2] }, "x^2 + y^2 > 2.5 || x > 1", dw2],
+    // state-dependent diagonal noise (expressions), with and without a bridge target
+    ["sde", { diagonal: ["0.3 + 0.5*x^2", "0.2 + 0.1*sin(x*y)^2"] }, undefined, dw2],
+    ["sde", { diagonal: ["0.3 + 0.5*x^2", "0.2*(1 + y^2)"] }, "x > -0.2 && y < 0.5", dw2],
+    ["sgd", { diagonal: ["0.3 + 0.5*x^2", "0.2*(1 + y^2)"] }, "x > -0.2", dw2],
     // the helpers generated code may call (sigmoid, softplus) are bound in the kernel
     ["sde", { isotropic: 1 }, "x > 0", "softplus(x^2 - 1) + y^2/2 - sigmoid(3*y)"],
   ] as const)("is bit-identical to the general loop (%s, %j, target %s)", (dynamics, noise, target, loss) => {
@@ -293,5 +298,37 @@ describe("the generated fast kernel", () => {
     expect(Buffer.from(fast.exitTime.buffer).equals(Buffer.from(general.exitTime.buffer))).toBe(true);
     expect(Buffer.from(fast.final.buffer).equals(Buffer.from(general.final.buffer))).toBe(true);
     expect(Array.from(fast.divergedStep)).toEqual(Array.from(general.divergedStep));
+  });
+});
+
+describe("state-dependent diagonal noise in the generated kernel", () => {
+  it("a negative variance stops the run with the same clear error as the general loop", () => {
+    const p = problemFromSpec({
+      name: "neg",
+      loss: "x^2/2",
+      noise: { diagonal: ["x + 0.5"] },
+      lr: 0.1,
+      batch: 1,
+      domain: [[-3, 3]],
+    });
+    const o = {
+      dynamics: "sde" as const,
+      particles: 5,
+      steps: 50,
+      seed: 1,
+      init: { kind: "point" as const, point: [-1] },
+    };
+    const message = (general: boolean) => {
+      try {
+        simulate(p, { ...o, general });
+      } catch (e) {
+        expect(e).toBeInstanceOf(UserError);
+        return (e as Error).message;
+      }
+      return "no error";
+    };
+    const fast = message(false);
+    expect(fast).toMatch(/variance 1 is -0\.5 at x = \(-1\); variances must be ≥ 0/);
+    expect(fast).toBe(message(true));
   });
 });

@@ -86,6 +86,28 @@ export function compileMany(
   return makeFunction(emitBody(stores));
 }
 
+/**
+ * Several numeric expressions as straight-line statements assigning f_k(x) to `dest(k)` (for generated
+ * kernels; `load`, `dest` and `prefix` are names made by sgdscope). Validates as compileMany.
+ */
+export function compileManyCode(
+  srcs: readonly string[],
+  varNames: readonly string[],
+  where = "expression",
+): GradientCode {
+  const g = new Graph();
+  const nodes = srcs.map((s, k) => {
+    const w = `${where}[${k}]`;
+    return numeric(g, parseExpression(s, varNames, w), s, w);
+  });
+  return (load, dest, prefix) =>
+    emitBody(
+      nodes.map((node, k) => ({ node, dest: dest(k) })),
+      undefined,
+      { load, prefix },
+    );
+}
+
 /** A compiled region: true where x lies in the region. */
 export type Region = (x: Float64Array) => boolean;
 
