@@ -3,7 +3,7 @@
  * Each keeps Σ as a factor G with Σ = G Gᵀ (d × rank), so degenerate noise stays degenerate.
  */
 import { UserError } from "../errors.js";
-import { compileMany, compileManyCode } from "./expr/index.js";
+import { compileMany, compileManyCode, isConstantExpression } from "./expr/index.js";
 import { psdFactor, psdWorkSize } from "./psd.js";
 import type { Loss, NoiseModel } from "./types.js";
 
@@ -69,7 +69,7 @@ export function expressionDiagonalNoise(entries: readonly string[], varNames: re
   return {
     kind: "diagonal",
     rank: d,
-    constant: false,
+    constant: entries.every((e, i) => isConstantExpression(e, varNames, `noise.diagonal[${i}]`)),
     workSize: 0,
     diagonalCode: code,
     covariance(x, out) {
@@ -120,7 +120,7 @@ export function matrixNoise(entries: readonly string[], varNames: readonly strin
   return {
     kind: "matrix",
     rank: d,
-    constant: false,
+    constant: entries.every((e, k) => isConstantExpression(e, varNames, `noise.matrix[${k}]`)),
     workSize: d * d + psdWorkSize(d),
     covariance(x, out) {
       evalChecked(x);

@@ -8,7 +8,7 @@ import { compileNode, emitBody, type GradientCode, makeFunction, type Store } fr
 export { CODE_HELPERS, type GradientCode } from "./codegen.js";
 
 import { Graph, type Node } from "./graph.js";
-import { type Ast, parseExpression } from "./parse.js";
+import { type Ast, parseExpression, usedVariables } from "./parse.js";
 
 export { CONSTANTS, FUNCTIONS, identifiersIn, parseExpression } from "./parse.js";
 
@@ -106,6 +106,15 @@ export function compileManyCode(
       undefined,
       { load, prefix },
     );
+}
+
+/** True when the expression uses none of the variables (its value is the same at every x). */
+export function isConstantExpression(
+  src: string,
+  varNames: readonly string[],
+  where = "expression",
+): boolean {
+  return usedVariables(parseExpression(src, varNames, where)).size === 0;
 }
 
 /** A compiled region: true where x lies in the region. */
