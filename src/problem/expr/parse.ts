@@ -13,6 +13,11 @@
  *
  * Names are looked up in Maps (never in objects), so `constructor`, `__proto__` and the like are
  * simply unknown names. The result is a syntax tree; code is generated only from that tree.
+ *
+ * Conditions (comparisons, && || !) and numbers are checked apart: a condition inside arithmetic or a
+ * number beside && is an error here, at its column. Long runs of + − (and of *) are built as balanced
+ * trees, and the tree is at most MAX_DEPTH levels deep, so the recursive passes that follow (DAG,
+ * derivatives, code generation) never exhaust the call stack, whatever the input.
  */
 import { UserError } from "../../errors.js";
 
@@ -105,6 +110,22 @@ function funcList(): string {
   return [...FUNCTIONS.keys()].join(", ");
 }
 
+/** Deepest syntax tree accepted (nesting of parentheses, functions, powers, unary signs, ...). */
+export const MAX_DEPTH = 400;
+
+/** Runs of + − (or *) longer than this are built as balanced trees (depth log₂ n instead of n). */
+const BALANCE_RUN = 32;
+
+const COMPARISONS = new Set(["<", "<=", ">", ">=", "==", "!="]);
+
+/** True when the tree is a condition (comparison or logic) rather than a number. */
+export function isCondition(ast: Ast): boolean {
+  return (
+    (ast.kind === "binary" && (COMPARISONS.has(ast.op) || ast.op === "&&" || ast.op === "||")) ||
+    (ast.kind === "unary" && ast.op === "!")
+  );
+}
+
 /** Parses `src` over the variables `varNames`; throws UserError naming `where` and the column. */
 export function parseExpression(src: string, varNames: readonly string[], where = "expression"): Ast {
   if (typeof src !== "string" || src.trim() === "") {
@@ -119,8 +140,57 @@ export function parseExpression(src: string, varNames: readonly string[], where 
   let p = 0;
   let depth = 0;
   const peek = () => toks[p];
+  const show = src.length > 200 ? `${src.slice(0, 200)}…` : src;
   const fail = (msg: string, tok: Token = peek()): never => {
-    throw new UserError(`${msg} at column ${tok.pos + 1} of "${src}"`, { where });
+    throw new UserError(`${msg} at column ${tok.pos + 1} of "${show}"`, { where });
+  };
+  /** Height of every node built (leaves: 1). */
+  const height = new WeakMap<Ast, number>();
+  const tooDeep = (tok: Token): never =>
+    fail(`expression nested too deeply (more than ${MAX_DEPTH} levels)`, tok);
+  /** Records the height of a new node; rejects trees deeper than MAX_DEPTH. */
+  const node = (a: Ast, tok: Token): Ast => {
+    let h = 0;
+    if (a.kind === "unary") h = height.get(a.arg) ?? 1;
+    else if (a.kind === "binary") h = Math.max(height.get(a.left) ?? 1, height.get(a.right) ?? 1);
+    else if (a.kind === "call") for (const x of a.args) h = Math.max(h, height.get(x) ?? 1);
+    if (h + 1 > MAX_DEPTH) tooDeep(tok);
+    height.set(a, h + 1);
+    return a;
+  };
+  const enter = () => {
+    if (++depth > MAX_DEPTH) tooDeep(peek());
+  };
+  const wantNumber = (a: Ast, tok: Token, what: string) => {
+    if (isCondition(a))
+      fail(`${what} needs a number, but a condition (comparison, &&, ||, !) stands there`, tok);
+  };
+  const wantCondition = (a: Ast, tok: Token) => {
+    if (!isCondition(a))
+      fail(
+        `'${tok.s}' joins conditions (e.g. x > 0 ${tok.s === "!" ? "" : `${tok.s} y < 1`}), not numbers`,
+        tok,
+      );
+  };
+  /** Balanced tree of `op` over terms[lo..hi) (every term already checked). */
+  const balanced = (
+    terms: Ast[],
+    op: "+" | "*" | "&&" | "||",
+    tok: Token,
+    lo = 0,
+    hi = terms.length,
+  ): Ast => {
+    if (hi - lo === 1) return terms[lo];
+    const mid = (lo + hi) >>> 1;
+    return node(
+      {
+        kind: "binary",
+        op,
+        left: balanced(terms, op, tok, lo, mid),
+        right: balanced(terms, op, tok, mid, hi),
+      },
+      tok,
+    );
   };
   const expectOp = (s: string) => {
     const t = peek();
@@ -130,79 +200,132 @@ export function parseExpression(src: string, varNames: readonly string[], where 
   };
   const isOp = (...ss: string[]) => peek().t === "op" && ss.includes(peek().s);
 
+  /** A run of `op` (&& or ||) over conditions: left-deep when short, balanced when long. */
+  const logic = (op: "&&" | "||", next: () => Ast): Ast => {
+    const first = next();
+    if (!isOp(op)) return first;
+    const start = peek();
+    const terms: Ast[] = [first];
+    while (isOp(op)) {
+      const tok = peek();
+      p++;
+      const t = next();
+      wantCondition(terms[terms.length - 1], tok);
+      wantCondition(t, tok);
+      terms.push(t);
+    }
+    if (terms.length > BALANCE_RUN) return balanced(terms, op, start);
+    let left = first;
+    for (let k = 1; k < terms.length; k++) left = node({ kind: "binary", op, left, right: terms[k] }, start);
+    return left;
+  };
   const or = (): Ast => {
-    if (++depth > 500) fail("expression nested too deeply");
-    let left = and();
-    while (isOp("||")) {
-      p++;
-      left = { kind: "binary", op: "||", left, right: and() };
-    }
+    enter();
+    const r = logic("||", and);
     depth--;
-    return left;
+    return r;
   };
-  const and = (): Ast => {
-    let left = not();
-    while (isOp("&&")) {
-      p++;
-      left = { kind: "binary", op: "&&", left, right: not() };
-    }
-    return left;
-  };
+  const and = (): Ast => logic("&&", not);
   const not = (): Ast => {
     if (isOp("!")) {
+      const tok = peek();
       p++;
-      return { kind: "unary", op: "!", arg: not() };
+      enter();
+      const arg = not();
+      depth--;
+      wantCondition(arg, tok);
+      return node({ kind: "unary", op: "!", arg }, tok);
     }
     return cmp();
   };
   const cmp = (): Ast => {
     const left = sum();
     if (isOp("<", "<=", ">", ">=", "==", "!=")) {
-      const op = peek().s as BinaryOp;
+      const tok = peek();
+      const op = tok.s as BinaryOp;
       p++;
       const right = sum();
       if (isOp("<", "<=", ">", ">=", "==", "!=")) fail("chained comparisons are not allowed; use &&");
-      return { kind: "binary", op, left, right };
+      wantNumber(left, tok, `'${op}'`);
+      wantNumber(right, tok, `'${op}'`);
+      return node({ kind: "binary", op, left, right }, tok);
     }
     return left;
   };
   const sum = (): Ast => {
-    let left = prod();
+    const first = prod();
+    if (!isOp("+", "-")) return first;
+    // a run t0 ± t1 ± t2 ...: left-deep when short, balanced (with −t as unary minus) when long
+    const start = peek();
+    const terms: Ast[] = [first];
+    const ops: Token[] = [];
     while (isOp("+", "-")) {
-      const op = peek().s as BinaryOp;
+      ops.push(peek());
       p++;
-      left = { kind: "binary", op, left, right: prod() };
+      terms.push(prod());
     }
+    wantNumber(first, ops[0], `'${ops[0].s}'`);
+    terms.forEach((t, k) => {
+      if (k > 0) wantNumber(t, ops[k - 1], `'${ops[k - 1].s}'`);
+    });
+    if (terms.length > BALANCE_RUN) {
+      const signed = terms.map((t, k) =>
+        k > 0 && ops[k - 1].s === "-" ? node({ kind: "unary", op: "-", arg: t }, ops[k - 1]) : t,
+      );
+      return balanced(signed, "+", start);
+    }
+    let left = first;
+    terms.forEach((t, k) => {
+      if (k > 0) left = node({ kind: "binary", op: ops[k - 1].s as BinaryOp, left, right: t }, ops[k - 1]);
+    });
     return left;
   };
   const prod = (): Ast => {
-    let left = unary();
+    const first = unary();
+    if (!isOp("*", "/")) return first;
+    const start = peek();
+    const terms: Ast[] = [first];
+    const ops: Token[] = [];
     while (isOp("*", "/")) {
-      const op = peek().s as BinaryOp;
+      ops.push(peek());
       p++;
-      left = { kind: "binary", op, left, right: unary() };
+      terms.push(unary());
     }
+    wantNumber(first, ops[0], `'${ops[0].s}'`);
+    terms.forEach((t, k) => {
+      if (k > 0) wantNumber(t, ops[k - 1], `'${ops[k - 1].s}'`);
+    });
+    // only a pure product is re-associated (a/b*c and a*c/b differ in rounding and overflow)
+    if (terms.length > BALANCE_RUN && ops.every((o) => o.s === "*")) return balanced(terms, "*", start);
+    let left = first;
+    terms.forEach((t, k) => {
+      if (k > 0) left = node({ kind: "binary", op: ops[k - 1].s as BinaryOp, left, right: t }, ops[k - 1]);
+    });
     return left;
   };
   const unary = (): Ast => {
-    if (isOp("-")) {
+    if (isOp("-", "+")) {
+      const tok = peek();
       p++;
-      return { kind: "unary", op: "-", arg: unary() };
-    }
-    if (isOp("+")) {
-      p++;
-      return unary();
+      enter();
+      const arg = unary();
+      depth--;
+      wantNumber(arg, tok, `unary '${tok.s}'`);
+      return tok.s === "-" ? node({ kind: "unary", op: "-", arg }, tok) : arg;
     }
     return power();
   };
   const power = (): Ast => {
     const base = atom();
     if (isOp("^")) {
+      const tok = peek();
       p++;
-      if (++depth > 500) fail("expression nested too deeply");
+      enter();
       const exponent = unary();
       depth--;
-      return { kind: "binary", op: "^", left: base, right: exponent };
+      wantNumber(base, tok, "'^'");
+      wantNumber(exponent, tok, "'^'");
+      return node({ kind: "binary", op: "^", left: base, right: exponent }, tok);
     }
     return base;
   };
@@ -234,7 +357,8 @@ export function parseExpression(src: string, varNames: readonly string[], where 
         if (args.length !== arity) {
           fail(`function '${t.s}' takes ${arity} argument${arity === 1 ? "" : "s"}, got ${args.length}`, t);
         }
-        return { kind: "call", fn: t.s, args };
+        for (const a of args) wantNumber(a, t, `function '${t.s}'`);
+        return node({ kind: "call", fn: t.s, args }, t);
       }
       const k = vars.get(t.s);
       if (k !== undefined) return { kind: "var", index: k };
