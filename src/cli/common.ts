@@ -4,12 +4,27 @@
 import { availableParallelism } from "node:os";
 import cliProgress from "cli-progress";
 import { UserError } from "../errors.js";
+import { checkFiniteLoss } from "../problem/build.js";
 import type { Problem } from "../problem/types.js";
+
+/** A plain decimal number ("2", "-1.5", "1e3"); Number() alone would also take "0x10", "" and " ". */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+function decimal(s: string | number): number {
+  const t = String(s).trim();
+  return DECIMAL.test(t) ? Number(t) : Number.NaN;
+}
+
+/** Most steps of one run: step counters are 32-bit. */
+export const MAX_STEPS = 2 ** 31 - 1;
+
+/** Largest memory a particle run may ask for (positions, snapshots): 4 GB. */
+export const MAX_ENSEMBLE_BYTES = 4e9;
 
 /** Parses "a,b,c" into d finite numbers. */
 export function parsePoint(s: string, d: number, flag: string): number[] {
   const parts = s.split(",").map((t) => t.trim());
-  const v = parts.map(Number);
+  const v = parts.map(decimal);
   if (parts.some((t) => t === "") || v.some((x) => !Number.isFinite(x))) {
     throw new UserError(`"${s}" is not a point`, {
       where: flag,
@@ -24,22 +39,85 @@ export function parsePoint(s: string, d: number, flag: string): number[] {
   return v;
 }
 
-export function parsePositiveInt(s: string | number, flag: string, min = 1): number {
-  const v = Number(s);
+export function parsePositiveInt(
+  s: string | number,
+  flag: string,
+  min = 1,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const v = decimal(s);
   if (!Number.isInteger(v) || v < min)
     throw new UserError(`"${s}" is not a whole number ≥ ${min}`, { where: flag });
+  if (v > max) throw new UserError(`${s} is too large`, { where: flag, hint: `at most ${max}` });
   return v;
 }
 
 export function parsePositive(s: string | number, flag: string): number {
-  const v = Number(s);
+  const v = decimal(s);
   if (!(v > 0) || !Number.isFinite(v))
     throw new UserError(`"${s}" is not a positive number`, { where: flag });
   return v;
 }
 
+/** Number of steps of size h that cover the horizon T (SDE time); a UserError naming `flag` beyond MAX_STEPS. */
+export function stepsFor(T: number, h: number, flag: string): number {
+  const steps = Math.ceil(T / h - 1e-9);
+  if (!(steps <= MAX_STEPS)) {
+    throw new UserError(`a horizon of ${T} in steps of ${h} is ${steps.toExponential(2)} steps`, {
+      where: flag,
+      hint: `at most ${MAX_STEPS} steps: a shorter horizon or a larger step`,
+    });
+  }
+  return steps;
+}
+
+/**
+ * Rejects ensembles whose arrays (positions and `snapshots` copies of them) would exceed
+ * MAX_ENSEMBLE_BYTES, before anything is allocated.
+ */
+export function checkEnsembleSize(particles: number, dim: number, snapshots = 0): void {
+  const bytes = particles * (dim * (snapshots + 2) + 4) * 8;
+  if (bytes > MAX_ENSEMBLE_BYTES || particles > 2 ** 31 - 1) {
+    const what = snapshots > 0 ? ` × ${snapshots} snapshots` : "";
+    throw new UserError(
+      `${particles} particles${what} in dimension ${dim} need about ${(bytes / 1e9).toPrecision(3)} GB`,
+      {
+        where: "--particles",
+        hint: `at most ${(MAX_ENSEMBLE_BYTES / 1e9).toFixed(0)} GB: fewer particles${snapshots > 0 ? " or --snapshots" : ""}`,
+      },
+    );
+  }
+}
+
+/** The loss and its gradient must be finite at a start point given on the command line. */
+export function checkStart(problem: Problem, x: readonly number[], flag: string): void {
+  checkFiniteLoss(problem.loss, Float64Array.from(x), flag, "the start point");
+}
+
+/** A grid method's start point must lie in the (finite) domain box. */
+export function checkInDomain(problem: Problem, x: readonly number[], flag: string): void {
+  problem.domain.forEach(([lo, hi], i) => {
+    if (Number.isFinite(lo) && Number.isFinite(hi) && !(x[i] >= lo && x[i] <= hi)) {
+      throw new UserError(
+        `coordinate ${problem.varNames[i]} = ${x[i]} of the start point is outside the domain [${lo}, ${hi}]`,
+        { where: flag, hint: "a start point inside the problem's domain box" },
+      );
+    }
+  });
+}
+
+/** Grid methods need a bounded box: a UserError naming the problem file's `domain` otherwise. */
+export function requireDomain(problem: Problem, file: string, what: string): void {
+  if (problem.domain.some(([lo, hi]) => !Number.isFinite(lo) || !Number.isFinite(hi))) {
+    throw new UserError(`is required for ${what}`, {
+      where: `${file}: domain`,
+      hint: "a box, one [lo, hi] per dimension, e.g. domain: [[-3, 3]]",
+    });
+  }
+}
+
 export function parseSeed(s: string | number): number {
-  const v = Number(s);
+  const v = decimal(s);
   if (!Number.isInteger(v) || v < 0 || v > Number.MAX_SAFE_INTEGER) {
     throw new UserError(`"${s}" is not a whole number in 0..2^53−1`, { where: "--seed" });
   }
@@ -52,7 +130,11 @@ export function defaultThreads(): number {
 
 /** The start point: --from, else the problem's `start`. */
 export function startPoint(problem: Problem, from: string | undefined): number[] {
-  if (from !== undefined) return parsePoint(from, problem.dim, "--from");
+  if (from !== undefined) {
+    const x = parsePoint(from, problem.dim, "--from");
+    checkStart(problem, x, "--from");
+    return x;
+  }
   if (problem.start) return [...problem.start];
   throw new UserError("no start point", {
     where: "--from",

@@ -32,8 +32,31 @@ export function fileReader(baseDir: string): (p: string) => string {
   };
 }
 
-/** Parses YAML/JSON text into plain data; syntax errors become UserErrors with line and column. */
+/** Line and column (1-based) of a character offset. */
+function lineCol(text: string, pos: number): { line: number; col: number } {
+  const before = text.slice(0, pos).split("\n");
+  return { line: before.length, col: before[before.length - 1].length + 1 };
+}
+
+/**
+ * Parses YAML/JSON text into plain data; syntax errors become UserErrors with line and column. A file
+ * named *.json must be strict JSON (no trailing commas, comments or single quotes, which YAML would
+ * accept silently).
+ */
 export function parseProblemText(text: string, file: string): unknown {
+  if (/\.json$/i.test(file)) {
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      const msg = (e as Error).message;
+      const m = / at position (\d+)/.exec(msg);
+      const at = m ? lineCol(text, Number(m[1])) : undefined;
+      throw new UserError(
+        `is not valid JSON${at ? ` at line ${at.line}, column ${at.col}` : ""}: ${msg.replace(/ in JSON at position \d+.*$| at position \d+.*$/, "")}`,
+        { where: file, hint: "strict JSON (no trailing commas or comments), or write the problem as .yaml" },
+      );
+    }
+  }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];

@@ -2,16 +2,72 @@
  * Result files, written atomically (temporary file + rename): a reader never sees half a file and an
  * interrupted run leaves every file it had finished intact.
  */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { tableFromArrays, tableToIPC } from "apache-arrow";
+import { UserError } from "../errors.js";
 
-/** Writes `data` to `path` atomically, creating folders as needed. */
+/**
+ * mkdir -p, one level at a time: Node 20's `mkdirSync(p, { recursive: true })` never returns when
+ * the parent refuses new entries with ENOENT (e.g. /proc/x).
+ */
+export function ensureDir(dir: string): void {
+  const missing: string[] = [];
+  let cur = resolve(dir);
+  while (!existsSync(cur)) {
+    missing.push(cur);
+    const up = dirname(cur);
+    if (up === cur) break;
+    cur = up;
+  }
+  if (existsSync(cur) && !statSync(cur).isDirectory()) {
+    throw Object.assign(new Error(`${cur} is a file, not a folder`), { code: "ENOTDIR" });
+  }
+  for (const m of missing.reverse()) mkdirSync(m);
+}
+
+function why(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const text: Record<string, string> = {
+    ENOENT: "the folder cannot be created there",
+    ENOTDIR: "a file stands where a folder is needed",
+    EACCES: "permission denied",
+    EPERM: "operation not permitted",
+    EROFS: "read-only file system",
+    ENOSPC: "no space left on the device",
+    EISDIR: "a folder stands where a file is needed",
+  };
+  return (code && text[code]) ?? (e as Error).message;
+}
+
+/**
+ * Makes sure results can be written into `dir` (creating it), before any long computation: throws a
+ * UserError naming `flag` (e.g. "--out") otherwise.
+ */
+export function checkOutDir(dir: string, flag = "--out"): void {
+  try {
+    ensureDir(dir);
+    const probe = join(dir, `.sgdscope-probe-${process.pid}`);
+    writeFileSync(probe, "");
+    unlinkSync(probe);
+  } catch (e) {
+    throw new UserError(`cannot write into ${JSON.stringify(dir)}: ${why(e)}`, {
+      where: flag,
+      hint: "a folder you can write to",
+    });
+  }
+}
+
+/** Writes `data` to `path` atomically, creating folders as needed; a failure is a UserError naming the path. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${process.pid}.${Date.now()}.tmp`);
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  try {
+    ensureDir(dirname(path));
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    throw new UserError(`cannot write ${path}: ${why(e)}`);
+  }
 }
 
 /**

@@ -137,9 +137,11 @@ function verdictCore(inp: VerdictInput): Verdict {
       rate,
       noisySgd,
       sentence: confining
-        ? `Converges to a unique stationary density (${why}); asymptotic rate ${fmt(rate.value)} per unit SDE time (${rate.source})${
-            rate.source === "kramers" ? ", i.e. set by the slowest escape between minima" : ""
-          }.`
+        ? `Converges to a unique stationary density (${why}); ${
+            Number.isFinite(rate.value)
+              ? `asymptotic rate ${fmt(rate.value)} per unit SDE time (${rate.source})`
+              : "asymptotic rate not estimated (no spectral gap, Kramers time or single non-degenerate minimum to base it on)"
+          }${rate.source === "kramers" ? ", i.e. set by the slowest escape between minima" : ""}.`
         : `Not confining: ${why}, but mass may escape to infinity.`,
       assumptions,
     };

@@ -33,6 +33,19 @@ export interface ProblemContext {
 
 const XYZ = ["x", "y", "z"];
 
+/** Most coordinates an analytic loss may have (x1..xd): its Hessian alone is d² numbers. */
+export const MAX_ANALYTIC_DIM = 1000;
+
+/** Names that are properties of every JavaScript object: never variable names (they become keys). */
+function reservedName(v: string): boolean {
+  return v.startsWith("__") || v in Object.prototype;
+}
+
+/** "1.5" | "NaN" | "∞" | "-∞" for messages. */
+function show(v: number): string {
+  return Number.isNaN(v) ? "NaN" : Number.isFinite(v) ? String(v) : v > 0 ? "∞" : "-∞";
+}
+
 /** Infers the variable names of an analytic problem: x | x,y | x,y,z | x1..xd (or `vars`). */
 function inferVarNames(spec: ProblemSpec, sources: string[], file: string): string[] {
   if (spec.vars) {
@@ -42,6 +55,20 @@ function inferVarNames(spec: ProblemSpec, sources: string[], file: string): stri
           where: `${file}: vars`,
         });
       }
+    }
+    for (const v of spec.vars) {
+      if (reservedName(v)) {
+        throw new UserError(`'${v}' is reserved and cannot be a variable name`, {
+          where: `${file}: vars`,
+          hint: "plain names such as w, b, theta1",
+        });
+      }
+    }
+    if (spec.vars.length > MAX_ANALYTIC_DIM) {
+      throw new UserError(`${spec.vars.length} variables are too many for an analytic loss`, {
+        where: `${file}: vars`,
+        hint: `at most ${MAX_ANALYTIC_DIM}`,
+      });
     }
     if (new Set(spec.vars).size !== spec.vars.length) {
       throw new UserError("variable names must be distinct", { where: `${file}: vars` });
@@ -65,6 +92,15 @@ function inferVarNames(spec: ProblemSpec, sources: string[], file: string): stri
     });
   }
   const d = domainDim ?? Math.max(indexed, lettered, 1);
+  if (Math.max(d, indexed) > MAX_ANALYTIC_DIM) {
+    throw new UserError(
+      `an analytic loss in ${Math.max(d, indexed)} dimensions is too large (its Hessian has d² entries)`,
+      {
+        where: `${file}: ${domainDim !== undefined && domainDim >= indexed ? "domain" : "loss"}`,
+        hint: `at most ${MAX_ANALYTIC_DIM} coordinates (x1..x${MAX_ANALYTIC_DIM}); larger models: loss: { model: ... }`,
+      },
+    );
+  }
   if (Math.max(indexed, lettered) > d) {
     throw new UserError(
       `the loss uses ${Math.max(indexed, lettered)} coordinates but the domain has ${d} interval(s)`,
@@ -139,6 +175,38 @@ function buildNoise(spec: ProblemSpec, loss: Loss, varNames: string[], file: str
   throw new UserError("give exactly one noise model", { where: `${file}: noise` });
 }
 
+/** A UserError located in the file but not naming it ("noise.matrix: ...") gets the file's name in front. */
+function inFile(e: unknown, file: string): unknown {
+  if (!(e instanceof UserError) || !e.where || e.where.startsWith(`${file}: `)) return e;
+  let msg = e.message.slice(e.where.length + 2);
+  const tail = e.hint ? ` (valid: ${e.hint})` : "";
+  if (tail && msg.endsWith(tail)) msg = msg.slice(0, -tail.length);
+  return new UserError(msg, { where: `${file}: ${e.where}`, hint: e.hint });
+}
+
+/**
+ * Throws a UserError when the loss or its gradient is not finite at `x` (`at` says what x is, e.g.
+ * "the start point"). Used on the problem file's start/domain and on the CLI's --from.
+ */
+export function checkFiniteLoss(loss: Loss, x: Float64Array, where: string, at: string): void {
+  const g = new Float64Array(loss.dim);
+  const v = loss.gradient(x, g);
+  const pt = `x = (${Array.from(x, show).join(", ")})`;
+  const hint =
+    "a loss with a finite value and gradient where the dynamics start (check log, sqrt, divisions)";
+  if (!Number.isFinite(v)) throw new UserError(`the loss is ${show(v)} at ${pt}, ${at}`, { where, hint });
+  const bad = g.findIndex((c) => !Number.isFinite(c));
+  if (bad >= 0) {
+    throw new UserError(
+      `the gradient of the loss is ${show(g[bad])} in coordinate ${bad + 1} at ${pt}, ${at}`,
+      {
+        where,
+        hint,
+      },
+    );
+  }
+}
+
 /** Validates and compiles a problem spec (the parsed YAML/JSON file). Throws UserError on bad input. */
 export function problemFromSpec(raw: unknown, ctx: ProblemContext = {}): Problem {
   const file = ctx.file ?? "problem";
@@ -181,7 +249,12 @@ export function problemFromSpec(raw: unknown, ctx: ProblemContext = {}): Problem
     });
   }
   if (spec.target) compileRegion(spec.target, varNames, `${file}: target`);
-  const noise = buildNoise(spec, loss, varNames, file);
+  let noise: NoiseModel;
+  try {
+    noise = buildNoise(spec, loss, varNames, file);
+  } catch (e) {
+    throw inFile(e, file);
+  }
   const replacement = spec.replacement ?? true;
   const nSamples = loss.finiteSum?.n;
   let batchScale: number;
@@ -207,8 +280,21 @@ export function problemFromSpec(raw: unknown, ctx: ProblemContext = {}): Problem
     spec.start ??
       (spec.domain ? spec.domain.map(([lo, hi]) => (lo + hi) / 2) : (init ?? new Float64Array(d))),
   );
+  // The loss must be a finite number with a finite gradient there (log, sqrt, 1/0, ...).
+  if (spec.start || spec.domain || init) {
+    const at = spec.start
+      ? "the start point"
+      : spec.domain
+        ? "the centre of the domain"
+        : "the initial point";
+    checkFiniteLoss(loss, probe, `${file}: loss`, at);
+  }
   const fac = new Float64Array(d * Math.max(noise.rank, 1));
-  noise.factor(probe, fac, new Float64Array(noise.workSize));
+  try {
+    noise.factor(probe, fac, new Float64Array(noise.workSize));
+  } catch (e) {
+    throw inFile(e, file);
+  }
   const start = spec.start ?? (init ? Array.from(init) : undefined);
   return {
     name: spec.name,

@@ -8,8 +8,9 @@ import { basename, extname, join, relative } from "node:path";
 import type { Command } from "commander";
 import { analyze } from "../../analyze/index.js";
 import { loadProblem } from "../../io/load-problem.js";
+import { checkOutDir } from "../../io/write.js";
 import { writeReport } from "../../report/index.js";
-import { parsePositiveInt, parseSeed } from "../common.js";
+import { parsePositiveInt, parseSeed, requireDomain } from "../common.js";
 
 interface Opts {
   out?: string;
@@ -47,10 +48,12 @@ const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/
 
 export async function analyzeCommand(file: string, o: Opts): Promise<void> {
   const lp = loadProblem(file);
+  if (!lp.problem.start) requireDomain(lp.problem, file, "analyze (or give start: [...] to search around)");
   const seed = parseSeed(o.seed);
   const particles = o.particles !== undefined ? parsePositiveInt(o.particles, "--particles", 2) : undefined;
   const grid = o.grid !== undefined ? parsePositiveInt(o.grid, "--grid", 5) : undefined;
   const outDir = o.out ?? join("out", basename(file, extname(file)));
+  checkOutDir(outDir);
   const args = ["sgdscope", "analyze", file];
   if (o.out !== undefined) args.push("--out", o.out);
   if (o.quick) args.push("--quick");

@@ -10,6 +10,8 @@ import { loadProblem } from "../../io/load-problem.js";
 import { toJson } from "../../io/write.js";
 import { compileRegion } from "../../problem/index.js";
 import {
+  checkEnsembleSize,
+  checkInDomain,
   defaultThreads,
   fmt,
   interruptFlag,
@@ -17,7 +19,9 @@ import {
   parsePositive,
   parsePositiveInt,
   parseSeed,
+  requireDomain,
   startPoint,
+  stepsFor,
 } from "../common.js";
 import { EXTRA_METHODS } from "../methods.js";
 import { particleEstimate } from "../particle-estimate.js";
@@ -90,9 +94,27 @@ async function exitTime(file: string, o: Opts): Promise<void> {
   }
   if (methods.length === 0)
     throw new UserError("no method given", { where: "--method", hint: valid.join(", ") });
+  const twice = methods.find((m, i) => methods.indexOf(m) !== i);
+  if (twice) throw new UserError(`'${twice}' is listed twice`, { where: "--method", hint: valid.join(", ") });
   const particles = parsePositiveInt(o.particles, "--particles");
+  checkEnsembleSize(particles, p.dim);
   const maxTime = parsePositive(o.maxTime, "--max-time");
   const dt = o.dt !== undefined ? parsePositive(o.dt, "--dt") : undefined;
+  const sdes = methods.filter((m) => m === "sde" || m === "sde2");
+  if (dt !== undefined && sdes.length === 0) {
+    throw new UserError("applies only to the methods sde and sde2, and none of them is asked for", {
+      where: "--dt",
+      hint: "--method sde,sde2 with --dt, or no --dt",
+    });
+  }
+  for (const m of methods) {
+    if ((DYNAMICS as readonly string[]).includes(m))
+      stepsFor(maxTime, m === "sde" || m === "sde2" ? (dt ?? p.lr / 10) : p.lr, "--max-time");
+  }
+  if (methods.some((m) => m === "pde" || m === "exact" || m === "bounds")) {
+    requireDomain(p, file, "the grid methods pde, exact and bounds");
+    checkInDomain(p, from, "--from");
+  }
   const seed = parseSeed(o.seed);
   const threads = o.threads !== undefined ? parsePositiveInt(o.threads, "--threads") : defaultThreads();
   const grid = o.grid !== undefined ? parsePositiveInt(o.grid, "--grid", 3) : undefined;
@@ -147,7 +169,10 @@ function describe(out: {
   ];
   for (const e of out.estimates) {
     const m = String(e.method).padEnd(8);
-    if (e.infinite) {
+    const finite = (v: unknown) => typeof v === "number" && Number.isFinite(v);
+    if (e.applicable === false && !finite(e.time) && !finite(e.lower)) {
+      lines.push(`  ${m} not applicable: ${e.why}`);
+    } else if (e.infinite) {
       lines.push(`  ${m} infinite: ${e.why ?? "the process cannot reach the region"}`);
     } else if (e.lower !== undefined) {
       lines.push(`  ${m} ${fmt(e.lower as number)} ≤ t ≤ ${fmt(e.upper as number)}`);

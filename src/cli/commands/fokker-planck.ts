@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { UserError } from "../../errors.js";
 import { loadProblem } from "../../io/load-problem.js";
-import { toJson, writeArrow, writeCsv, writeJson } from "../../io/write.js";
+import { checkOutDir, toJson, writeArrow, writeCsv, writeJson } from "../../io/write.js";
 import {
   autoGridShape,
   axisCoords,
@@ -27,7 +27,15 @@ import {
 } from "../../pde/index.js";
 import { compileRegion } from "../../problem/index.js";
 import type { Problem } from "../../problem/types.js";
-import { fmt, Progress, parsePoint, parsePositive, parsePositiveInt } from "../common.js";
+import {
+  checkStart,
+  fmt,
+  Progress,
+  parsePoint,
+  parsePositive,
+  parsePositiveInt,
+  requireDomain,
+} from "../common.js";
 import { EXTRA_METHODS } from "../methods.js";
 
 EXTRA_METHODS.pde = (lp, ctx) => {
@@ -67,7 +75,11 @@ export function parseGridInit(
   if (from !== undefined && init !== undefined)
     throw new UserError("give either --from or --init, not both", { where: "--init" });
   if (init === undefined) {
-    if (from !== undefined) return { kind: "point", x: parsePoint(from, d, "--from") };
+    if (from !== undefined) {
+      const x = parsePoint(from, d, "--from");
+      checkStart(p, x, "--from");
+      return { kind: "point", x };
+    }
     if (p.start) return { kind: "point", x: [...p.start] };
     throw new UserError("no initial law", {
       where: "--from",
@@ -75,7 +87,11 @@ export function parseGridInit(
     });
   }
   const hint = "point:X,Y | gaussian:MEAN:STD | uniform | samples:FILE.csv";
-  if (init.startsWith("point:")) return { kind: "point", x: parsePoint(init.slice(6), d, "--init point") };
+  if (init.startsWith("point:")) {
+    const x = parsePoint(init.slice(6), d, "--init point");
+    checkStart(p, x, "--init point");
+    return { kind: "point", x };
+  }
   if (init === "uniform") return { kind: "uniform" };
   if (init.startsWith("gaussian:")) {
     const [, mean, std] = init.split(":");
@@ -111,6 +127,12 @@ export function parseGridInit(
         }
         vals.push(...cells.map(Number));
       });
+    if (vals.length === 0) {
+      throw new UserError("holds no data rows", {
+        where: `--init ${f}`,
+        hint: `one row of ${d} comma-separated numbers per sample (an optional header first)`,
+      });
+    }
     return { kind: "samples", points: Float64Array.from(vals) };
   }
   throw new UserError(`unknown initial law "${init}"`, { where: "--init", hint });
@@ -172,6 +194,8 @@ export function registerFokkerPlanck(program: Command): void {
 function fokkerPlanckCommand(file: string, o: Opts): void {
   const lp = loadProblem(file);
   const p = lp.problem;
+  requireDomain(p, file, "the Fokker–Planck grid");
+  if (o.out !== undefined) checkOutDir(o.out);
   const baseDir = lp.path.replace(/[/\\][^/\\]*$/, "");
   const times = o.times.split(",").map((t) => parsePositiveOrZero(t.trim()));
   if (o.method !== "uniformization" && o.method !== "implicit-euler") {

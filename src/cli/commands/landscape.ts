@@ -26,7 +26,7 @@ import { pdeExitTimeAt } from "../../pde/estimates.js";
 import { autoGridShape } from "../../pde/grid.js";
 import { compileRegion } from "../../problem/index.js";
 import { firstEntry1d } from "../../problem/region-1d.js";
-import { fmt, parsePositiveInt, parseSeed } from "../common.js";
+import { fmt, parsePositiveInt, parseSeed, requireDomain } from "../common.js";
 import { EXTRA_METHODS, type MethodContext } from "../methods.js";
 
 interface Opts {
@@ -60,6 +60,7 @@ export function registerLandscape(program: Command): void {
 function landscapeCommand(file: string, o: Opts): void {
   const lp = loadProblem(file);
   const p = lp.problem;
+  if (!p.start) requireDomain(p, file, "the landscape search (or give start: [...] to search around)");
   const r = analyseLandscape(p, {
     minima: {
       seed: parseSeed(o.seed),

@@ -10,18 +10,23 @@ import type { InitialLaw } from "../../dynamics/initial.js";
 import { DYNAMICS, type DynamicsKind, type SimulateResult } from "../../dynamics/simulate.js";
 import { UserError } from "../../errors.js";
 import { loadProblem } from "../../io/load-problem.js";
-import { toJson, writeArrow, writeCsv, writeJson } from "../../io/write.js";
+import { checkOutDir, toJson, writeArrow, writeCsv, writeJson } from "../../io/write.js";
 import { runEnsemble } from "../../parallel/ensemble.js";
+import { compileRegion } from "../../problem/index.js";
 import type { Problem } from "../../problem/types.js";
 import {
+  checkEnsembleSize,
+  checkStart,
   defaultThreads,
   fmt,
   interruptFlag,
+  MAX_STEPS,
   Progress,
   parsePoint,
   parsePositive,
   parsePositiveInt,
   parseSeed,
+  stepsFor,
 } from "../common.js";
 
 interface Opts {
@@ -71,7 +76,11 @@ function parseInit(p: Problem, o: Opts): InitialLaw {
     throw new UserError("give either --from or --init, not both", { where: "--init" });
   const d = p.dim;
   if (o.init === undefined) {
-    if (o.from !== undefined) return { kind: "point", point: parsePoint(o.from, d, "--from") };
+    if (o.from !== undefined) {
+      const x = parsePoint(o.from, d, "--from");
+      checkStart(p, x, "--from");
+      return { kind: "point", point: x };
+    }
     if (p.start) return { kind: "point", point: p.start };
     throw new UserError("no initial law", {
       where: "--from",
@@ -80,7 +89,11 @@ function parseInit(p: Problem, o: Opts): InitialLaw {
   }
   const s = o.init;
   const hint = "point:X,Y | gaussian:MEAN:STD | uniform | samples:FILE.csv";
-  if (s.startsWith("point:")) return { kind: "point", point: parsePoint(s.slice(6), d, "--init point") };
+  if (s.startsWith("point:")) {
+    const x = parsePoint(s.slice(6), d, "--init point");
+    checkStart(p, x, "--init point");
+    return { kind: "point", point: x };
+  }
   if (s === "uniform") {
     if (p.domain.some(([lo, hi]) => !Number.isFinite(lo) || !Number.isFinite(hi))) {
       throw new UserError("uniform needs a finite domain in the problem file", { where: "--init" });
@@ -120,6 +133,12 @@ function parseInit(p: Problem, o: Opts): InitialLaw {
       vals.push(...cells.map(Number));
       count++;
     });
+    if (count === 0) {
+      throw new UserError("holds no data rows", {
+        where: `--init ${s.slice(8)}`,
+        hint: `one row of ${d} comma-separated numbers per particle (an optional header first)`,
+      });
+    }
     return { kind: "samples", samples: Float64Array.from(vals), count };
   }
   throw new UserError(`unknown initial law "${s}"`, { where: "--init", hint });
@@ -143,20 +162,34 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
     throw new UserError("give either --steps or --time", { where: "--time" });
   const steps =
     o.steps !== undefined
-      ? parsePositiveInt(o.steps, "--steps", 0)
+      ? parsePositiveInt(o.steps, "--steps", 0, MAX_STEPS)
       : o.time !== undefined
-        ? Math.ceil(parsePositive(o.time, "--time") / h - 1e-9)
-        : Math.ceil(10 / h);
+        ? stepsFor(parsePositive(o.time, "--time"), h, "--time")
+        : stepsFor(10, h, "--dt");
   const particles = parsePositiveInt(o.particles, "--particles");
-  const nsnap = parsePositiveInt(o.snapshots, "--snapshots", 1);
+  const nsnap = parsePositiveInt(o.snapshots, "--snapshots", 1, 100_000);
   const snapshotSteps = [
     ...new Set(
       Array.from({ length: nsnap }, (_, i) => (nsnap === 1 ? steps : Math.round((i * steps) / (nsnap - 1)))),
     ),
   ];
+  checkEnsembleSize(particles, p.dim, snapshotSteps.length);
   const seed = parseSeed(o.seed);
   const threads = o.threads !== undefined ? parsePositiveInt(o.threads, "--threads") : defaultThreads();
   const init = parseInit(p, o);
+  if (o.to !== undefined) {
+    const inside = compileRegion(o.to, p.varNames, "--to");
+    if (init.kind === "point" && inside(Float64Array.from(init.point))) {
+      throw new UserError(
+        `the start point (${init.point.join(", ")}) is already inside the target region "${o.to}"`,
+        {
+          where: o.from !== undefined ? "--from" : o.init !== undefined ? "--init" : "--to",
+          hint: "a start point outside the region",
+        },
+      );
+    }
+  }
+  if (o.out !== undefined) checkOutDir(o.out);
   const intr = interruptFlag();
   const bar = new Progress(`${dynamics} particles`, particles, o.json === true);
   let res: SimulateResult;

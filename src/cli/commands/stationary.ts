@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { NumericalError } from "../../errors.js";
 import { loadProblem } from "../../io/load-problem.js";
-import { toJson, writeCsv, writeJson } from "../../io/write.js";
+import { checkOutDir, toJson, writeCsv, writeJson } from "../../io/write.js";
 import {
   axisCoords,
   basinQuasiStationary,
@@ -18,7 +18,7 @@ import {
   spectralGap,
   stationary,
 } from "../../pde/index.js";
-import { fmt, parsePositiveInt } from "../common.js";
+import { fmt, parsePositiveInt, requireDomain } from "../common.js";
 import { gridShape, parseGridInit } from "./fokker-planck.js";
 
 interface Opts {
@@ -57,6 +57,9 @@ export function registerStationary(program: Command): void {
 function stationaryCommand(file: string, o: Opts): void {
   const lp = loadProblem(file);
   const p = lp.problem;
+  requireDomain(p, file, "the stationary law on a grid");
+  const k = parsePositiveInt(o.eigs, "--eigs", 2, 1000);
+  if (o.out !== undefined) checkOutDir(o.out);
   const baseDir = lp.path.replace(/[/\\][^/\\]*$/, "");
   const { shape, reason } = gridShape(p, o.grid);
   const grid = makeGrid(p.domain, shape);
@@ -66,7 +69,6 @@ function stationaryCommand(file: string, o: Opts): void {
       ? initialDistribution(grid, { kind: "uniform" })
       : initialDistribution(grid, parseGridInit(p, o.from, o.init, baseDir));
   const st = stationary(p, gen, { init });
-  const k = parsePositiveInt(o.eigs, "--eigs", 2);
   let spectral: ReturnType<typeof spectralGap> | null = null;
   let spectralError: string | undefined;
   try {

@@ -294,6 +294,8 @@ export function parseExpression(src: string, varNames: readonly string[], where 
     wantNumber(first, ops[0], `'${ops[0].s}'`);
     terms.forEach((t, k) => {
       if (k > 0) wantNumber(t, ops[k - 1], `'${ops[k - 1].s}'`);
+      if (k > 0 && ops[k - 1].s === "/" && t.kind === "num" && t.value === 0)
+        fail("division by zero", ops[k - 1]);
     });
     // only a pure product is re-associated (a/b*c and a*c/b differ in rounding and overflow)
     if (terms.length > BALANCE_RUN && ops.every((o) => o.s === "*")) return balanced(terms, "*", start);
