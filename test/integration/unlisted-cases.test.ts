@@ -14,7 +14,7 @@ import { compileRegion, problemFromSpec } from "../../src/problem/index.js";
  *   computed by solving the Markov chain of one EM step (Gaussian kernel with the bridge kill probability
  *   exp(−2d₀d₁/(A dt)) and the interpolated exit time), discretised on 3000 nodes, with NumPy. The bias is
  *   |T_scheme − T_exact|, rounded up. The particle ensembles reproduced those scheme values to within their
- *   intervals (QA report).
+ *   intervals (QA report). The chains are in unlisted-cases.chains.py.
  * - SGD with real minibatches: the independent value is the mean exit time of the SGD Markov chain itself
  *   (x ← x − η·g_batch(x), all batches enumerated with their probabilities), solved with NumPy/SciPy on
  *   2·10⁴ and 4·10⁴ nodes with linear interpolation (the two agree to 1e-4 relative).
