@@ -9,7 +9,6 @@ import type { Command } from "commander";
 import { analyze } from "../../analyze/index.js";
 import { loadProblem } from "../../io/load-problem.js";
 import { checkOutDir } from "../../io/write.js";
-import { writeReport } from "../../report/index.js";
 import { parsePositiveInt, parseSeed, requireDomain } from "../common.js";
 
 interface Opts {
@@ -76,6 +75,9 @@ export async function analyzeCommand(file: string, o: Opts): Promise<void> {
   });
   if (chatty)
     process.stderr.write(`analyze: writing the report (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+  // loaded here, not at start-up: the report's plotting libraries take ~1 s to import, which every
+  // other command (and every error message) would otherwise wait for
+  const { writeReport } = await import("../../report/index.js");
   const w = await writeReport(r, {
     outDir,
     command,
