@@ -25,9 +25,10 @@ export function fileReader(baseDir: string): (p: string) => string {
     try {
       return readFileSync(full, "utf8");
     } catch (e) {
-      throw new UserError(
-        `cannot read ${full}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      );
+      const code = (e as NodeJS.ErrnoException).code;
+      const why =
+        code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? String(e));
+      throw new UserError(`cannot read ${full}: ${why}`);
     }
   };
 }
@@ -46,7 +47,7 @@ function lineCol(text: string, pos: number): { line: number; col: number } {
 export function parseProblemText(text: string, file: string): unknown {
   if (/\.json$/i.test(file)) {
     try {
-      JSON.parse(text);
+      JSON.parse(text.replace(/^\uFEFF/, ""));
     } catch (e) {
       const msg = (e as Error).message;
       const m = / at position (\d+)/.exec(msg);
@@ -64,7 +65,14 @@ export function parseProblemText(text: string, file: string): unknown {
     const at = pos ? ` at line ${pos.line}, column ${pos.col}` : "";
     throw new UserError(`is not valid YAML/JSON${at}: ${e.message.split("\n")[0]}`, { where: file });
   }
-  return doc.toJS({ maxAliasCount: 100 });
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new UserError(`cannot be expanded: ${(e as Error).message}`, {
+      where: file,
+      hint: "a problem file without heavily nested YAML aliases (*name)",
+    });
+  }
 }
 
 /** Loads and validates a problem file. Every failure is a UserError naming the file. */

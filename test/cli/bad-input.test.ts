@@ -196,11 +196,32 @@ const cases: Array<[string, () => string[], RegExp]> = [
   ],
   [
     "backticks",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a JS template literal is the hostile input
     () => ["landscape", problem({ loss: "`${x}`" })],
     /loss: unexpected character '`' at column 1/,
   ],
   ["a comment", () => ["landscape", problem({ loss: "x /* */ + 1" })], /loss: unexpected '\*' at column 4/],
   ["globalThis", () => ["landscape", problem({ loss: "globalThis" })], /loss: unknown name 'globalThis'/],
+  [
+    "a YAML alias bomb",
+    () => [
+      "landscape",
+      file(
+        "a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\nname: a\n",
+      ),
+    ],
+    /p\d+\.yaml: cannot be expanded: Excessive alias count/,
+  ],
+  [
+    "fokker-planck --times 1e300 (would run for ever)",
+    () => ["fokker-planck", dw(), "--grid", "11", "--times", "1e300"],
+    /--times: t = 1e\+300 needs about .* products/,
+  ],
+  [
+    "a region name used twice",
+    () => ["fokker-planck", dw(), "--grid", "11", "--times", "1", "--regions", "a=x>0;a=x<0"],
+    /--regions: the region name 'a' is used twice/,
+  ],
 ];
 
 if (process.platform === "linux") {

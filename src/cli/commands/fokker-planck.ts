@@ -141,6 +141,7 @@ export function parseGridInit(
 /** "name=expr;name2=expr2" or "expr" → named regions. */
 function parseRegions(p: Problem, s: string | undefined): NamedRegion[] {
   if (!s) return [];
+  const seen = new Set<string>();
   return s
     .split(";")
     .map((t) => t.trim())
@@ -149,6 +150,9 @@ function parseRegions(p: Problem, s: string | undefined): NamedRegion[] {
       const eq = t.indexOf("=");
       const named = eq > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(t.slice(0, eq).trim()) && t[eq + 1] !== "=";
       const name = named ? t.slice(0, eq).trim() : `region${k + 1}`;
+      if (seen.has(name))
+        throw new UserError(`the region name '${name}' is used twice`, { where: "--regions" });
+      seen.add(name);
       const src = named ? t.slice(eq + 1) : t;
       return { name, fn: compileRegion(src, p.varNames, "--regions") };
     });
@@ -211,6 +215,7 @@ function fokkerPlanckCommand(file: string, o: Opts): void {
   const p0 = initialDistribution(grid, init);
   const regions = parseRegions(p, o.regions);
   const gen = buildGenerator(p, grid, { order2: o.order2 === true });
+  checkWork(gen.Q, times, o.method, dt);
   const st = stationary(p, gen, { init: p0 });
   const basins = gridBasins(grid, gen.loss);
   const bar = new Progress("fokker-planck", 1000, o.json === true);
@@ -337,6 +342,39 @@ function fokkerPlanckCommand(file: string, o: Opts): void {
   }
   if (o.out) lines.push(`  wrote ${o.out}/manifest.json, snapshots.csv, density.arrow`);
   process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+/** Most multiply-adds a Fokker–Planck run may ask for (≈ a few minutes): beyond, an error instead of a hang. */
+const MAX_FP_WORK = 1e11;
+
+/** Rejects --times / --dt that would take days: uniformization needs ≈ Λ·t products with Q. */
+function checkWork(
+  Q: { n: number; rowPtr: ArrayLike<number>; colIdx: ArrayLike<number>; values: ArrayLike<number> },
+  times: number[],
+  method: string,
+  dt: number | undefined,
+): void {
+  const tEnd = times.length ? Math.max(...times) : 0;
+  if (method === "uniformization") {
+    let lam = 0;
+    for (let i = 0; i < Q.n; i++)
+      for (let q = Q.rowPtr[i]; q < Q.rowPtr[i + 1]; q++)
+        if (Q.colIdx[q] === i) lam = Math.max(lam, -Q.values[q]);
+    if (lam * tEnd * Q.values.length > MAX_FP_WORK) {
+      throw new UserError(
+        `t = ${tEnd} needs about ${(lam * tEnd).toExponential(1)} products with the ${Q.n}-node generator (uniformization rate Λ = ${fmt(lam)})`,
+        { where: "--times", hint: "shorter times, a coarser --grid, or stationary for the long-time law" },
+      );
+    }
+  } else if (dt !== undefined && (tEnd / dt) * Q.values.length > MAX_FP_WORK * 1e-2) {
+    throw new UserError(
+      `t = ${tEnd} in implicit Euler steps of ${dt} is ${(tEnd / dt).toExponential(1)} solves`,
+      {
+        where: "--dt",
+        hint: "a larger --dt or shorter --times",
+      },
+    );
+  }
 }
 
 function parsePositiveOrZero(s: string): number {
