@@ -9,7 +9,7 @@ import type { Command } from "commander";
 import { analyze } from "../../analyze/index.js";
 import { loadProblem } from "../../io/load-problem.js";
 import { checkOutDir } from "../../io/write.js";
-import { parsePositiveInt, parseSeed, requireDomain } from "../common.js";
+import { checkEnsembleSize, parsePositiveInt, parseSeed, requireDomain } from "../common.js";
 
 interface Opts {
   out?: string;
@@ -50,6 +50,7 @@ export async function analyzeCommand(file: string, o: Opts): Promise<void> {
   if (!lp.problem.start) requireDomain(lp.problem, file, "analyze (or give start: [...] to search around)");
   const seed = parseSeed(o.seed);
   const particles = o.particles !== undefined ? parsePositiveInt(o.particles, "--particles", 2) : undefined;
+  if (particles !== undefined) checkEnsembleSize(particles, lp.problem.dim);
   const grid = o.grid !== undefined ? parsePositiveInt(o.grid, "--grid", 5) : undefined;
   const outDir = o.out ?? join("out", basename(file, extname(file)));
   checkOutDir(outDir);
