@@ -203,6 +203,11 @@ const cases: Array<[string, () => string[], RegExp]> = [
   ["a comment", () => ["landscape", problem({ loss: "x /* */ + 1" })], /loss: unexpected '\*' at column 4/],
   ["globalThis", () => ["landscape", problem({ loss: "globalThis" })], /loss: unknown name 'globalThis'/],
   [
+    "pde target outside the domain",
+    () => ["exit-time", dw(), "--method", "pde", "--to", "x > 5"],
+    /--to: the target region contains no grid node/,
+  ],
+  [
     "a YAML alias bomb",
     () => [
       "landscape",
