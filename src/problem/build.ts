@@ -285,7 +285,7 @@ export function problemFromSpec(raw: unknown, ctx: ProblemContext = {}): Problem
     const at = spec.start
       ? "the start point"
       : spec.domain
-        ? "the centre of the domain"
+        ? "the centre of the domain, where sgdscope probes it when no start: is given (give start: a point where it is finite)"
         : "the initial point";
     checkFiniteLoss(loss, probe, `${file}: loss`, at);
   }
