@@ -1,8 +1,9 @@
 /**
- * The hot path of `simulate` for the commonest case — an analytic loss with constant diagonal (or no)
- * noise, dynamics sgd / gd / noisy-sgd / sde, with or without a target region and the SDE's
- * Brownian-bridge exit correction. A loop is generated per (loss, target) with the coordinates, the
- * gradient, the region test, the region's level function and the xoshiro128** state in local variables
+ * The hot path of `simulate` for the commonest case — an analytic loss with diagonal noise (constant,
+ * given by expressions, or none), dynamics sgd / gd / noisy-sgd / sde, with or without a target region
+ * and the SDE's Brownian-bridge exit correction. A loop is generated per (loss, target, noise) with the
+ * coordinates, the gradient, the region test, the region's level function, the noise variances and the
+ * xoshiro128** state in local variables
  * (several times faster than the general loop, which keeps them in typed arrays and calls closures).
  *
  * It draws the same numbers in the same order and does the same floating-point operations as the
@@ -161,7 +162,8 @@ function generate(
         lv = nv;
         ${all((i) => `lg${i} = ng${i};`)}
       }`;
-  // the ziggurat, fast path and rare wedge/tail branches inline (as Rng.normal / Rng.normalSlow)
+  // the ziggurat, fast path and rare wedge/tail branches inline (as Rng.normal / Rng.normalSlow), then the
+  // update; with expression-diagonal noise `0 + f·z` is the general loop's sum Σ_c F_ic z_c (signed zeros too)
   const noiseStep = (i: number) => `{
         let u = 0;
         ${next("u")}
@@ -196,7 +198,7 @@ function generate(
             zj = u >>> 8;
           }
         }
-        ${diagonal ? `x${i} += -h * g${i} + NM * (0 + f${i} * z);` : `x${i} += -h * g${i} + c${i} * z;`} // 0 + …: the general loop's sum, signed zeros included
+        ${diagonal ? `x${i} += -h * g${i} + NM * (0 + f${i} * z);` : `x${i} += -h * g${i} + c${i} * z;`}
       }`;
   const body = `
   const { m, K, h, deltaMul, bound, inside, snaps, snapshots, exitTime, final, divergedStep, rng, init, from, seed, x: xb, ZK, ZW, ZWS, ZF, ZR, drawInitial } = a;
