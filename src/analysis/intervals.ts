@@ -451,11 +451,13 @@ export function formatWithCi(value: number, ci: Interval): string {
   if (useExp) {
     const e = Math.floor(Math.log10(Math.abs(value) || mag));
     const digits =
-      half > 0 ? Math.min(15, Math.max(1, e - Math.floor(Math.log10(half)) + 1)) : Math.min(15, 5);
+      half > 0 ? Math.min(7, Math.max(1, e - Math.floor(Math.log10(half)) + 1)) : Math.min(15, 5);
     return `${fmtExp(value, digits)} [${fmtExp(lo, digits)}, ${fmtExp(hi, digits)}]`;
   }
+  // two significant digits of the half-width, but never more than 8 significant digits of the value
+  const cap = Math.max(0, 7 - Math.floor(Math.log10(Math.abs(value) || 1)));
   let decimals: number;
-  if (half > 0) decimals = Math.min(15, 1 - Math.floor(Math.log10(half)));
+  if (half > 0) decimals = Math.min(15, cap, 1 - Math.floor(Math.log10(half)));
   else decimals = Math.min(15, Math.max(0, 4 - Math.floor(Math.log10(Math.abs(value) || 1))));
   return `${fmtFixed(value, decimals)} [${fmtFixed(lo, decimals)}, ${fmtFixed(hi, decimals)}]`;
 }

@@ -156,5 +156,12 @@ describe("intervals", () => {
     expect(formatWithCi(51050.7, [50000, 52000])).toBe("51100 [50000, 52000]");
     expect(formatWithCi(1.234e7, [1.2e7, 1.27e7])).toBe("1.234e+7 [1.200e+7, 1.270e+7]");
     expect(formatWithCi(Number.NaN, [0, 1])).toBe("n/a");
+    // a near-exact value (quadrature, ± 3e-8) is not printed to 15 digits: at most 8 significant
+    expect(formatWithCi(30.821302472665927, [30.821302441844626, 30.821302503487228])).toBe(
+      "30.821302 [30.821302, 30.821303]",
+    );
+    expect(formatWithCi(1.2345678912e7, [1.2345678911e7, 1.2345678913e7])).toBe(
+      "1.2345679e+7 [1.2345679e+7, 1.2345679e+7]",
+    );
   });
 });

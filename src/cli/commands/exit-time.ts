@@ -204,6 +204,11 @@ function describe(out: {
           `  [${e.exited}/${e.particles} exited by t = ${fmt(e.horizon as number)}${e.censored ? ", censored: a lower bound" : ""}` +
           `${(e.diverged as number) > 0 ? `, ${e.diverged} diverged` : ""}, dt = ${fmt(e.dt as number)}, 95% CI]`,
       );
+      if ((e.diverged as number) > 0)
+        lines.push(
+          `           ${e.diverged} of ${e.particles} particles diverged before reaching the region: the statistics ` +
+            "are over the others, i.e. the mean exit time given no divergence",
+        );
       if (e.exponentiality)
         lines.push(`           exponentiality: ${(e.exponentiality as { verdict: string }).verdict}`);
       if (e.dt_check) {
