@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { problemFromSpec, simulate } from "../dist/index.js";
 import { runEnsemble } from "../dist/parallel/ensemble.js";
+import { median } from "./median.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const spec = {
@@ -30,11 +31,6 @@ const opts = {
   init: { kind: "point", point: [-1] },
   steps: K,
   target: "x > 0",
-};
-const median = (a) => {
-  const s = [...a].sort((x, y) => x - y);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 };
 
 /** Mean, 95% interval (normal approximation; n ≥ 1e4) and simulated particle-steps of exit times. */

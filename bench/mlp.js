@@ -16,6 +16,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Rng } from "../dist/dynamics/rng.js";
 import { MlpLoss, twoMoons } from "../dist/problem/models/index.js";
+import { median } from "./median.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (name, def) => {
@@ -143,11 +144,6 @@ if (numpy) {
 
 const pairedRatios =
   npRuns.length === jsRuns.length ? jsRuns.map((r, k) => (M * K) / r.sec / npRuns[k].rate) : [];
-function median(a) {
-  const b = [...a].sort((u, v) => u - v);
-  const m = b.length >> 1;
-  return b.length % 2 ? b[m] : 0.5 * (b[m - 1] + b[m]);
-}
 
 const result = {
   benchmark: "minibatch SGD, MLP 2→16→16→2 tanh softmax, two moons N=1000",

@@ -13,6 +13,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { problemFromSpec, simulate } from "../dist/index.js";
 import { runEnsemble } from "../dist/parallel/ensemble.js";
+import { median } from "./median.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const spec = {
@@ -28,12 +29,6 @@ const spec = {
 };
 const problem = problemFromSpec(spec);
 const baseOpts = { dynamics: "sde", dt: 0.1, seed: 1, init: { kind: "point", point: [-1, 0] } };
-
-const median = (a) => {
-  const s = [...a].sort((x, y) => x - y);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-};
 
 /** Seconds for one ensemble run of M particles × K steps on `threads` threads. */
 async function timeRun(M, K, threads) {

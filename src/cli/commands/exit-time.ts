@@ -126,37 +126,30 @@ async function exitTime(file: string, o: Opts): Promise<void> {
     for (const m of methods) {
       if (intr.stopped()) break;
       if ((DYNAMICS as readonly string[]).includes(m)) {
-        const bar = new Progress(`${m} particles`, particles, o.json === true);
-        const est = await particleEstimate(lp, {
-          dynamics: m as DynamicsKind,
-          from,
-          to,
-          particles,
-          maxTime,
-          dt: m === "sde" || m === "sde2" ? (dt ?? p.lr / 10) : undefined,
-          seed,
-          threads,
-          onProgress: (n) => bar.update(n),
-          shouldStop: intr.stopped,
-        });
-        bar.stop();
-        const { stats: _s, ...row } = est;
-        if ((m === "sde" || m === "sde2") && o.dtCheck && !est.stopped && !intr.stopped()) {
-          // the same estimate at 2·dt with an independent seed: T(dt) − T(2dt) estimates the O(dt) bias
-          const bar2 = new Progress(`${m} particles at 2·dt (time-step check)`, particles, o.json === true);
-          const coarse = await particleEstimate(lp, {
+        const isSde = m === "sde" || m === "sde2";
+        /** One Monte Carlo estimate of method m at step `h` (sde/sde2) with its own progress bar. */
+        const run = async (label: string, h: number | undefined, s: number) => {
+          const bar = new Progress(label, particles, o.json === true);
+          const est = await particleEstimate(lp, {
             dynamics: m as DynamicsKind,
             from,
             to,
             particles,
             maxTime,
-            dt: 2 * est.dt,
-            seed: seed + 1,
+            dt: h,
+            seed: s,
             threads,
-            onProgress: (n) => bar2.update(n),
+            onProgress: (n) => bar.update(n),
             shouldStop: intr.stopped,
           });
-          bar2.stop();
+          bar.stop();
+          return est;
+        };
+        const est = await run(`${m} particles`, isSde ? (dt ?? p.lr / 10) : undefined, seed);
+        const { stats: _s, ...row } = est;
+        if (isSde && o.dtCheck && !est.stopped && !intr.stopped()) {
+          // the same estimate at 2·dt with an independent seed: T(dt) − T(2dt) estimates the O(dt) bias
+          const coarse = await run(`${m} particles at 2·dt (time-step check)`, 2 * est.dt, seed + 1);
           estimates.push({ ...row, dt_check: dtCheck(est, coarse) });
         } else estimates.push(row);
       } else {
