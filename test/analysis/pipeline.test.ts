@@ -5,9 +5,8 @@ import { simulate } from "../../src/dynamics/simulate.js";
 import { compileRegion } from "../../src/problem/expr/index.js";
 import { problemFromSpec } from "../../src/problem/index.js";
 
-// From ../shared/reference/double-well-met.json (exact double-integral formula, trapezoid on 4e5
-// points, < 1e-4 relative): mean exit time to x > 0 from x0 = −1 at eps = 0.25. Inlined so that the
-// test runs on a fresh clone without the shared folder.
+// From test/fixtures/reference/double-well-met.json (exact double-integral formula, trapezoid on 4e5
+// points, < 1e-4 relative): mean exit time to x > 0 from x0 = −1 at eps = 0.25.
 const MET_TO_SADDLE_EPS_025 = 5.743437;
 
 describe("statistics of a real simulation: double well, SDE, eps = 0.25", () => {

@@ -3,11 +3,11 @@
  * right one against independent values: the reference double-well table, closed-form facts about each
  * landscape, and agreement between methods within their stated errors.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type AnalysisResult, analyze, type EscapeEstimate } from "../../src/analyze/index.js";
 import { loadProblem } from "../../src/io/load-problem.js";
+import { loadReference } from "../reference.js";
 
 const ex = (name: string) => join(__dirname, "../../examples", `${name}.yaml`);
 const run = (name: string): AnalysisResult =>
@@ -25,9 +25,7 @@ const near = (e: EscapeEstimate, v: number) => {
   const half = (e.interval[1] - e.interval[0]) / 2;
   return Math.abs(e.time - v) <= 1.7 * half;
 };
-const ref = JSON.parse(
-  readFileSync(join(__dirname, "../../../shared/reference/double-well-met.json"), "utf8"),
-);
+const ref = loadReference("double-well-met.json");
 
 describe("gallery (--quick)", () => {
   it("symmetric double well: escape times agree across methods and with the reference table", () => {

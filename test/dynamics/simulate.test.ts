@@ -107,7 +107,7 @@ describe("OU process: exact moments of the Euler–Maruyama chain and of SGD", (
   );
 });
 
-describe("double-well exit times against the exact double integral (shared/reference)", () => {
+describe("double-well exit times against the exact double integral (test/fixtures/reference)", () => {
   const rows = (
     DWREF.rows as Array<{ eps: number; to_saddle_x_gt_0: number; to_other_min_x_ge_1: number }>
   ).filter((r) => r.eps >= 0.1);

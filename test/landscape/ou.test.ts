@@ -22,7 +22,7 @@ function quad2(H: number[]) {
 }
 
 describe("OU covariance", () => {
-  it("1-D quadratic: SDE ηc/(2a) and SGD η²c/(1−(1−ηa)²) (shared reference)", () => {
+  it("1-D quadratic: SDE ηc/(2a) and SGD η²c/(1−(1−ηa)²) (reference fixture)", () => {
     const loss = makeLoss(
       1,
       (x) => x[0] ** 2 / 2,

@@ -12,6 +12,7 @@ import { type AnalysisResult, analyze } from "../../src/analyze/index.js";
 import { problemFromSpec } from "../../src/problem/index.js";
 import { SCHEMA_VERSION, writeReport } from "../../src/report/index.js";
 import { VERSION } from "../../src/version.js";
+import { loadReference } from "../reference.js";
 
 // OU: L = a x²/2, isotropic σ², batch B, lr η.  A = ησ²/B = 2ε.
 const a = 2;
@@ -114,9 +115,7 @@ describe("analyze report on an OU problem (not in the gallery)", () => {
   });
 
   it("a double well at another noise level (ε = 0.25, not in the gallery) matches the reference table", () => {
-    const ref = JSON.parse(
-      readFileSync(join(__dirname, "../../../shared/reference/double-well-met.json"), "utf8"),
-    );
+    const ref = loadReference("double-well-met.json");
     const row = ref.rows.find((q: { eps: number }) => q.eps === 0.25);
     const q = analyze(
       problemFromSpec({
