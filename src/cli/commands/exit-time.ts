@@ -22,6 +22,7 @@ import { defaultSdeStep } from "../../exit/policy.js";
 import { loadProblem } from "../../io/load-problem.js";
 import { checkOutDir, ensureDir, toJson, writeArrow, writeCsv, writeJson } from "../../io/write.js";
 import { threadRunner } from "../../parallel/ensemble.js";
+import { COMMANDS } from "../command-list.js";
 import {
   checkEnsembleSize,
   defaultThreads,
@@ -59,7 +60,7 @@ export const EXIT_INTERRUPTED = 130;
 export function registerExitTime(program: Command): void {
   program
     .command("exit-time")
-    .description("mean exit time from a point into a region, by particles (sgd, sde, ...) and other methods")
+    .description(COMMANDS["exit-time"].description)
     .argument("<problem>", "problem file (YAML or JSON)")
     .option("--from <point>", "start point, comma-separated (default: the problem's start)")
     .option("--to <region>", 'target region, a condition such as "x > 0" (default: the problem\'s target)')

@@ -18,6 +18,7 @@ import {
   spectralGap,
   stationary,
 } from "../../pde/index.js";
+import { COMMANDS } from "../command-list.js";
 import { fmt, parsePositiveInt, requireDomain } from "../common.js";
 import { gridShape, parseGridInit } from "./fokker-planck.js";
 
@@ -34,7 +35,7 @@ interface Opts {
 export function registerStationary(program: Command): void {
   program
     .command("stationary")
-    .description("long-time law on a grid: density or point masses, spectral gap, relaxation time")
+    .description(COMMANDS["stationary"].description)
     .argument("<problem>", "problem file (YAML or JSON)")
     .option("--grid <N>", "grid points per axis (default: chosen from the noise scale and the landscape)")
     .option(

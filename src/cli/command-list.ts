@@ -1,0 +1,37 @@
+/**
+ * The commands of the CLI, each with its one-line description and the module that defines it. Only the module of
+ * the command being run is loaded, so `sgdscope --help` and every error message start fast.
+ */
+export interface CommandEntry {
+  description: string;
+  load: () => Promise<(program: import("commander").Command) => void>;
+}
+
+export const COMMANDS: Record<string, CommandEntry> = {
+  analyze: {
+    description:
+      "answer the three questions (first stage, escape from bad minima, convergence) with a self-contained HTML report",
+    load: async () => (await import("./commands/analyze.js")).registerAnalyze,
+  },
+  simulate: {
+    description: "simulate an ensemble of particles and summarise the law over time",
+    load: async () => (await import("./commands/simulate.js")).registerSimulate,
+  },
+  "exit-time": {
+    description: "mean exit time from a point into a region, by particles (sgd, sde, ...) and other methods",
+    load: async () => (await import("./commands/exit-time.js")).registerExitTime,
+  },
+  "fokker-planck": {
+    description: "evolve the law of the SDE on a grid (Fokker–Planck) and report snapshots",
+    load: async () => (await import("./commands/fokker-planck.js")).registerFokkerPlanck,
+  },
+  stationary: {
+    description: "long-time law on a grid: density or point masses, spectral gap, relaxation time",
+    load: async () => (await import("./commands/stationary.js")).registerStationary,
+  },
+  landscape: {
+    description:
+      "critical points, saddles, paths, barriers, basins, noise, Kramers times and the long-time verdict",
+    load: async () => (await import("./commands/landscape.js")).registerLandscape,
+  },
+};
