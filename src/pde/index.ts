@@ -49,6 +49,16 @@ export {
   nodeCoords,
   type RegionFn,
 } from "./grid.js";
+export {
+  type FokkerPlanckLaw,
+  type FokkerPlanckLawOptions,
+  fokkerPlanckLaw,
+  type GridChoice,
+  problemGrid,
+  type StationaryLaw,
+  type StationaryLawOptions,
+  stationaryLaw,
+} from "./law.js";
 export { canReach, infiniteExitNodes } from "./reach.js";
 export { selling } from "./selling.js";
 export {
