@@ -5,6 +5,8 @@
 export interface CommandEntry {
   description: string;
   load: () => Promise<(program: import("commander").Command) => void>;
+  /** The flag that sets a library parameter, where it is not `--<parameter>` (errors name the flag). */
+  flags?: Record<string, string>;
 }
 
 export const COMMANDS: Record<string, CommandEntry> = {
@@ -16,10 +18,12 @@ export const COMMANDS: Record<string, CommandEntry> = {
   simulate: {
     description: "simulate an ensemble of particles and summarise the law over time",
     load: async () => (await import("./commands/simulate.js")).registerSimulate,
+    flags: { init: "--init" },
   },
   "exit-time": {
     description: "mean exit time from a point into a region, by particles (sgd, sde, ...) and other methods",
     load: async () => (await import("./commands/exit-time.js")).registerExitTime,
+    flags: { methods: "--method", horizon: "--max-time" },
   },
   "fokker-planck": {
     description: "evolve the law of the SDE on a grid (Fokker–Planck) and report snapshots",
@@ -35,3 +39,26 @@ export const COMMANDS: Record<string, CommandEntry> = {
     load: async () => (await import("./commands/landscape.js")).registerLandscape,
   },
 };
+
+/** Library parameters that the CLI sets with a flag of the same name (`dt` → `--dt`). */
+const SAME_NAME = new Set([
+  "dt",
+  "particles",
+  "steps",
+  "dynamics",
+  "delta",
+  "from",
+  "to",
+  "grid",
+  "times",
+  "seed",
+  "threads",
+  "snapshots",
+]);
+
+/** The flag for a library parameter in `command`, or undefined (a problem-file path, say). */
+export function flagOf(command: string | undefined, param: string): string | undefined {
+  const own = command && Object.hasOwn(COMMANDS, command) ? COMMANDS[command].flags : undefined;
+  if (own && Object.hasOwn(own, param)) return own[param];
+  return SAME_NAME.has(param) ? `--${param}` : undefined;
+}

@@ -5,7 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { NumericalError, UserError } from "../errors.js";
 import { VERSION } from "../version.js";
-import { COMMANDS } from "./command-list.js";
+import { COMMANDS, flagOf } from "./command-list.js";
 
 /**
  * The program with the command `name` fully defined (its module loaded) and every other command listed by its
@@ -40,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof UserError) {
-      process.stderr.write(`sgdscope: error: ${e.message}\n`);
+      process.stderr.write(`sgdscope: error: ${cliMessage(e, name)}\n`);
       return 2;
     }
     if (e instanceof NumericalError) {
@@ -50,4 +50,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`sgdscope: internal error (please report): ${(e as Error).stack ?? e}\n`);
     return 1;
   }
+}
+
+/** A library error as the CLI user reads it: the parameter it names becomes the flag that sets it. */
+function cliMessage(e: UserError, command: string | undefined): string {
+  if (e.where === undefined) return e.message;
+  const [head, ...rest] = e.where.split(":");
+  const flag = flagOf(command, head.trim());
+  if (!flag) return e.message;
+  return new UserError(e.detail, { where: [flag, ...rest].join(":"), hint: e.hint }).message;
 }

@@ -27,10 +27,10 @@
 import { UserError } from "../errors.js";
 import { compileLevel, compileRegion, compileRegionCode } from "../problem/expr/index.js";
 import type { Problem } from "../problem/types.js";
+import { Rng } from "../random/rng.js";
 import { BRIDGE_NEGLIGIBLE_EXPONENT } from "./bridge.js";
 import { fastKernelAvailable, runFastKernel } from "./fast-kernel.js";
 import { checkInitialLaw, drawInitial, type InitialLaw } from "./initial.js";
-import { Rng } from "./rng.js";
 
 export type DynamicsKind = "sgd" | "gd" | "sde" | "sde2" | "noisy-sgd";
 export const DYNAMICS: readonly DynamicsKind[] = ["sgd", "sde", "sde2", "noisy-sgd", "gd"];
@@ -117,31 +117,31 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
   const eta = problem.lr;
   const kind = opts.dynamics;
   if (!DYNAMICS.includes(kind)) {
-    throw new UserError(`unknown dynamics '${kind}'`, { where: "--dynamics", hint: DYNAMICS.join(", ") });
+    throw new UserError(`unknown dynamics '${kind}'`, { where: "dynamics", hint: DYNAMICS.join(", ") });
   }
   const isSde = kind === "sde" || kind === "sde2";
   if (opts.dt !== undefined && !isSde && Math.abs(opts.dt - eta) > 1e-15 * eta) {
     throw new UserError(`a step dt only applies to sde and sde2; ${kind} always steps by η = ${eta}`, {
-      where: "--dt",
+      where: "dt",
     });
   }
   const h = isSde ? (opts.dt ?? eta) : eta;
-  if (!(h > 0) || !Number.isFinite(h)) throw new UserError("must be a positive number", { where: "--dt" });
+  if (!(h > 0) || !Number.isFinite(h)) throw new UserError("must be a positive number", { where: "dt" });
   const M = opts.particles;
   if (!Number.isInteger(M) || M < 1) {
-    throw new UserError(`must be a whole number ≥ 1, got ${M}`, { where: "--particles" });
+    throw new UserError(`must be a whole number ≥ 1, got ${M}`, { where: "particles" });
   }
   const K = opts.steps;
   if (!Number.isInteger(K) || K < 0)
-    throw new UserError(`must be a whole number ≥ 0, got ${K}`, { where: "--steps" });
+    throw new UserError(`must be a whole number ≥ 0, got ${K}`, { where: "steps" });
   checkInitialLaw(opts.init, d);
   const [from, to] = opts.range ?? [0, M];
   const m = to - from;
   const delta = opts.delta ?? problem.delta;
-  if (!(delta >= 0)) throw new UserError("must be ≥ 0", { where: "--delta" });
+  if (!(delta >= 0)) throw new UserError("must be ≥ 0", { where: "delta" });
   if (kind === "noisy-sgd" && !(delta > 0)) {
     throw new UserError("noisy-sgd needs an added noise δ > 0", {
-      where: "--delta",
+      where: "delta",
       hint: "set delta in the problem file or pass --delta",
     });
   }

@@ -25,25 +25,6 @@ export interface LandscapeProblem {
   readonly start?: readonly number[];
 }
 
-/** splitmix64-like 32-bit generator (mulberry32): deterministic in the seed. Returns u ∈ [0,1). */
-export function makeRng(seed: number): () => number {
-  let a = (seed >>> 0) ^ 0x9e3779b9;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Standard normal from a uniform generator (Box–Muller, one draw per call). */
-export function normal(rng: () => number): number {
-  let u = rng();
-  while (u <= 0) u = rng();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
-}
-
 export function norm(v: ArrayLike<number>, n = v.length): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += v[i] * v[i];

@@ -163,8 +163,6 @@ async function exitTimeCommand(file: string, o: Opts): Promise<boolean> {
         },
       },
     );
-  } catch (e) {
-    throw mapWhere(e);
   } finally {
     (bar as { p: Progress } | null)?.p.stop();
     intr.dispose();
@@ -186,24 +184,6 @@ async function exitTimeCommand(file: string, o: Opts): Promise<boolean> {
   if (o.json) process.stdout.write(`${toJson(out)}\n`);
   else process.stdout.write(`${describe(result, o.timings === true)}\n`);
   return result.interrupted;
-}
-
-/** The engine names parameters; the CLI user knows flags. */
-const FLAG_OF: Record<string, string> = {
-  from: "--from",
-  to: "--to",
-  methods: "--method",
-  particles: "--particles",
-  horizon: "--max-time",
-  dt: "--dt",
-};
-function mapWhere(e: unknown): unknown {
-  if (!(e instanceof UserError) || e.where === undefined) return e;
-  const [head, ...rest] = e.where.split(":");
-  const flag = FLAG_OF[head];
-  if (!flag) return e;
-  const msg = e.message.slice(e.where.length + 2).replace(/ \(valid: .*\)$/, "");
-  return new UserError(msg, { where: [flag, ...rest].join(":"), hint: e.hint });
 }
 
 /** Per-particle exit times of every Monte Carlo method, and the JSON, into `dir`. */
