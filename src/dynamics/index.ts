@@ -3,6 +3,7 @@
  * modified equations, with exit events (Brownian-bridge correction) and divergence detection. Isomorphic.
  */
 export { checkInitialLaw, drawInitial, type InitialLaw } from "./initial.js";
+export { DYNAMICS_SUMMARY } from "./kinds.js";
 export {
   DYNAMICS,
   type DynamicsKind,

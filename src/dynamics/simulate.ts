@@ -35,9 +35,9 @@ import { Rng } from "../random/rng.js";
 import { BRIDGE_NEGLIGIBLE_EXPONENT } from "./bridge.js";
 import { fastKernelAvailable, runFastKernel } from "./fast-kernel.js";
 import { checkInitialLaw, drawInitial, type InitialLaw } from "./initial.js";
+import { DYNAMICS, type DynamicsKind } from "./kinds.js";
 
-export type DynamicsKind = "sgd" | "gd" | "sde" | "sde2" | "noisy-sgd";
-export const DYNAMICS: readonly DynamicsKind[] = ["sgd", "sde", "sde2", "noisy-sgd", "gd"];
+export { DYNAMICS, type DynamicsKind } from "./kinds.js";
 
 export interface SimulateOptions {
   /** Force the general loop even where the fast kernel applies (for tests of their equivalence). */

@@ -2,7 +2,7 @@
  * The typed registry of exit-time methods: what each needs (checked before any work starts) and how it runs.
  * Adding a method = one entry here plus the file that computes it.
  */
-import { DYNAMICS, type DynamicsKind } from "../dynamics/simulate.js";
+import { DYNAMICS, DYNAMICS_SUMMARY, type DynamicsKind } from "../dynamics/kinds.js";
 import type { Problem } from "../problem/types.js";
 import { boundsExitTime } from "./bounds.js";
 import { exactExitTime, pdeExitTime } from "./grid-methods.js";
@@ -53,11 +53,11 @@ const particleSpec = (k: DynamicsKind, summary: string): ExitMethodSpec => ({
 });
 
 export const EXIT_METHOD_SPECS: Record<ExitMethodName, ExitMethodSpec> = {
-  sgd: particleSpec("sgd", "real minibatch SGD (Monte Carlo, 95% interval)"),
-  sde: particleSpec("sde", "order-1 SDE by Euler–Maruyama with the Brownian-bridge exit correction"),
-  sde2: particleSpec("sde2", "order-2 stochastic modified equation (Euler–Maruyama)"),
-  "noisy-sgd": particleSpec("noisy-sgd", "SGD with added Gaussian noise N(0, 2δη I) per step"),
-  gd: particleSpec("gd", "plain gradient descent (exits only if the flow leads there)"),
+  // one Monte Carlo method per particle dynamics
+  ...(Object.fromEntries(DYNAMICS.map((k) => [k, particleSpec(k, DYNAMICS_SUMMARY[k])])) as Record<
+    DynamicsKind,
+    ExitMethodSpec
+  >),
   pde: {
     name: "pde",
     kind: "deterministic",
