@@ -325,3 +325,80 @@ export function coordinateViews(flat: Float64Array, d: number, m: number, s = 0)
   for (let i = 0; i < d; i++) out.push(flat.subarray((s * d + i) * m, (s * d + i + 1) * m));
   return out;
 }
+
+/**
+ * Spread of points around a centre: the root mean square distance √(mean r²) (parameter units) with a 95%
+ * interval from the t-interval of the mean of r², and the excess kurtosis along the coordinate of largest
+ * variance with its large-sample standard error √(24/n) (heavy tails: excess > 1 + 3·se). `points` is row-major
+ * n × d. Null for fewer than 10 points.
+ */
+export function spreadAround(
+  points: ArrayLike<number>,
+  d: number,
+  centre: ArrayLike<number>,
+): {
+  rms: number;
+  ci95: Interval;
+  count: number;
+  kurtosis: { value: number; se: number; heavyTails: boolean } | null;
+} | null {
+  const n = Math.floor(points.length / d);
+  if (n < 10) return null;
+  const r2 = new Float64Array(n);
+  const varAxis = new Float64Array(d);
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let i = 0; i < d; i++) {
+      const v = points[j * d + i] - centre[i];
+      s += v * v;
+      varAxis[i] += v * v;
+    }
+    r2[j] = s;
+  }
+  let mean = 0;
+  for (const v of r2) mean += v;
+  mean /= n;
+  let ss = 0;
+  for (const v of r2) ss += (v - mean) ** 2;
+  const se = Math.sqrt(ss / (n - 1)) / Math.sqrt(n);
+  const q = studentTQuantile(0.975, n - 1);
+  let axis = 0;
+  for (let i = 1; i < d; i++) if (varAxis[i] > varAxis[axis]) axis = i;
+  let mu = 0;
+  for (let j = 0; j < n; j++) mu += points[j * d + axis] - centre[axis];
+  mu /= n;
+  let m2 = 0;
+  let m4 = 0;
+  for (let j = 0; j < n; j++) {
+    const z = points[j * d + axis] - centre[axis] - mu;
+    m2 += z * z;
+    m4 += z ** 4;
+  }
+  m2 /= n;
+  m4 /= n;
+  const seK = Math.sqrt(24 / n);
+  const kurt = m2 > 0 ? m4 / (m2 * m2) - 3 : Number.NaN;
+  return {
+    rms: Math.sqrt(mean),
+    ci95: [Math.sqrt(Math.max(0, mean - q * se)), Math.sqrt(mean + q * se)],
+    count: n,
+    kurtosis: Number.isFinite(kurt) ? { value: kurt, se: seK, heavyTails: kurt > 1 + 3 * seK } : null,
+  };
+}
+
+/** Coordinates of row-major points (n × d) along a unit direction from an origin. */
+export function projectOnto(
+  points: ArrayLike<number>,
+  d: number,
+  origin: ArrayLike<number>,
+  direction: ArrayLike<number>,
+): Float64Array {
+  const n = Math.floor(points.length / d);
+  const out = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    let v = 0;
+    for (let i = 0; i < d; i++) v += (points[j * d + i] - origin[i]) * direction[i];
+    out[j] = v;
+  }
+  return out;
+}

@@ -15,13 +15,27 @@ import {
 } from "../exit/index.js";
 import type { Problem } from "../problem/types.js";
 
+/** Why two methods may differ (report/prose.ts writes the explanation). */
+export type ComparisonCause =
+  | { kind: "sgd-vs-sde"; etaLambdaMax: number; finiteSum: boolean }
+  | { kind: "sde-vs-reference"; dt: number }
+  | { kind: "grid-vs-exact" }
+  | { kind: "sgd-vs-reference" }
+  | { kind: "asymptotic"; epsOverBarrier: number }
+  | { kind: "reduced-model" }
+  | { kind: "bounds"; lower: number; upper: number };
+
 export interface Comparison {
   a: string;
   b: string;
-  /** time(a) / time(b). */
+  /** time(a) / time(b) (NaN against a bracket). */
   ratio: number;
   consistent: boolean;
-  explanation: string;
+  /** "agree": intervals overlap; "bound": consistent only as a censored lower bound; "disagree". */
+  relation: "agree" | "bound" | "disagree";
+  /** The censored Monte Carlo method whose mean is only a lower bound, if one of the two is. */
+  lowerBound: string | null;
+  cause: ComparisonCause;
 }
 
 export interface EscapeResult {
@@ -37,7 +51,6 @@ export interface EscapeResult {
   comparisons: Comparison[];
   /** The method whose number is the headline, and that number. */
   best: { method: string; time: number | null; iterations: number | null };
-  sentence: string;
 }
 
 export interface EscapeSetup {
@@ -83,14 +96,14 @@ const comparable = (e: ExitEstimate | undefined): e is ExitEstimate =>
   e.time !== null &&
   e.interval !== null;
 
-/** Pairwise comparisons against the reference method, with explanations. */
+/** Pairwise comparisons against the reference method, each with the reason the two may differ. */
 function compare(p: Problem, s: EscapeSetup, est: ExitEstimate[]): Comparison[] {
   const by = (m: string) => {
     const e = est.find((x) => x.method === m);
     return comparable(e) ? e : undefined;
   };
   const out: Comparison[] = [];
-  const push = (a: ExitEstimate, b: ExitEstimate, why: (ratio: number) => string) => {
+  const push = (a: ExitEstimate, b: ExitEstimate, cause: ComparisonCause) => {
     const ta = a.time as number;
     const tb = b.time as number;
     const ia = a.interval as [number, number];
@@ -98,23 +111,18 @@ function compare(p: Problem, s: EscapeSetup, est: ExitEstimate[]): Comparison[] 
     const lbA = a.status === "lower-bound";
     const lbB = b.status === "lower-bound";
     if (lbA && lbB) return; // two lower bounds say nothing about each other
-    const ratio = ta / tb;
     // A censored lower bound agrees with an estimate only if the estimate is at least the bound (allowing for the
-    // bound's own Monte Carlo error: its lower 95% limit); otherwise intervals must overlap.
+    // bound's own Monte Carlo error: its lower 95% limit); otherwise the intervals must overlap.
     const ok = lbA ? tb >= ia[0] : lbB ? ta >= ib[0] : ia[0] <= ib[1] && ib[0] <= ia[1];
-    const bound = lbA ? a : lbB ? b : null;
+    const bound = lbA ? a.method : lbB ? b.method : null;
     out.push({
       a: a.method,
       b: b.method,
-      ratio,
+      ratio: ta / tb,
       consistent: ok,
-      explanation: ok
-        ? bound
-          ? `consistent, but only as a bound: the censored ${bound.method} mean is a lower bound (≥ ${fmt(bound.time)}) that the other value exceeds (ratio ${fmt(ratio)})`
-          : `agree within their errors (ratio ${fmt(ratio)})`
-        : bound
-          ? `disagree: the censored ${bound.method} lower bound ${fmt(bound.time)} exceeds the other value ${fmt((bound === a ? b : a).time)} (ratio ${fmt(ratio)}); ${why(ratio)}`
-          : why(ratio),
+      relation: ok ? (bound ? "bound" : "agree") : "disagree",
+      lowerBound: bound,
+      cause,
     });
   };
   const sgd = by("sgd");
@@ -125,57 +133,29 @@ function compare(p: Problem, s: EscapeSetup, est: ExitEstimate[]): Comparison[] 
   const path1d = by("path-1d");
   const bounds = est.find((e) => e.method === "bounds" && e.status === "bracket");
   const ref = exact ?? pde;
-  if (sgd && sde) {
-    push(sgd, sde, (r) => {
-      const faster = r < 1;
-      const k = faster ? 1 / r : r;
-      const stab = Number.isFinite(s.etaLambdaMax)
-        ? ` (η·λ_max = ${fmt(s.etaLambdaMax)} at the minimum)`
-        : "";
-      return `learning rate too large for the SDE${stab}: discrete SGD escapes ${fmt(k, 2)}× ${faster ? "faster" : "slower"} than its order-1 SDE — the SDE is only an O(η) weak approximation, and SGD's noise is ${p.loss.finiteSum ? "a non-Gaussian, multiplicative minibatch noise" : "applied once per step of size η"}`;
+  if (sgd && sde)
+    push(sgd, sde, {
+      kind: "sgd-vs-sde",
+      etaLambdaMax: s.etaLambdaMax,
+      finiteSum: p.loss.finiteSum !== undefined,
     });
-  }
-  if (sde && ref) {
-    const dt = sde.detail?.kind === "monte-carlo" ? sde.detail.dt : Number.NaN;
-    push(sde, ref, (r) =>
-      r > 1
-        ? `the SDE Monte Carlo is ${fmt(r, 3)}× slower than the ${ref.method} value: time-step bias (dt = ${fmt(dt)}) or too short a horizon`
-        : `the SDE Monte Carlo is ${fmt(1 / r, 3)}× faster than the ${ref.method} value: time-step bias (dt = ${fmt(dt)}) or grid error of the ${ref.method} value`,
-    );
-  }
-  if (pde && exact) {
-    push(
-      pde,
-      exact,
-      (r) =>
-        `the grid solution is off by a factor ${fmt(r)}: the grid does not resolve the problem (refine --grid)`,
-    );
-  }
-  if (sgd && ref && !sde) {
-    push(
-      sgd,
-      ref,
-      (r) =>
-        `discrete SGD and the SDE (${ref.method}) differ by a factor ${fmt(r, 2)}: the learning rate is too large for the SDE picture`,
-    );
-  }
+  if (sde && ref)
+    push(sde, ref, {
+      kind: "sde-vs-reference",
+      dt: sde.detail?.kind === "monte-carlo" ? sde.detail.dt : Number.NaN,
+    });
+  if (pde && exact) push(pde, exact, { kind: "grid-vs-exact" });
+  if (sgd && ref && !sde) push(sgd, ref, { kind: "sgd-vs-reference" });
   const refK = ref ?? sde;
   if (kr && refK) {
-    push(kr, refK, (r) => {
-      const k = kr.detail?.kind === "kramers" ? kr.detail : null;
-      const ratio = k?.epsilon && k.barrier > 0 ? k.epsilon / k.barrier : Number.NaN;
-      return `Eyring–Kramers is asymptotic (ε/ΔL → 0)${Number.isFinite(ratio) ? `; here ε/ΔL = ${fmt(ratio)}` : ""}, so a factor ${fmt(r, 2)} from the ${refK.method} value is the size of its neglected corrections`;
+    const k = kr.detail?.kind === "kramers" ? kr.detail : null;
+    push(kr, refK, {
+      kind: "asymptotic",
+      epsOverBarrier: k?.epsilon && k.barrier > 0 ? k.epsilon / k.barrier : Number.NaN,
     });
   }
-  if (path1d && (ref ?? sde)) {
-    const r0 = (ref ?? sde) as ExitEstimate;
-    push(
-      path1d,
-      r0,
-      (r) =>
-        `the 1-D reduction along the minimum-energy path ignores the transverse directions and the curvature of the path; it is off by a factor ${fmt(r, 2)} from the ${r0.method} value`,
-    );
-  }
+  const r0 = ref ?? sde;
+  if (path1d && r0) push(path1d, r0, { kind: "reduced-model" });
   if (bounds && ref && ref.time !== null && bounds.interval) {
     const [lo, hi] = bounds.interval;
     const inside = ref.time >= lo * (1 - 1e-6) && ref.time <= hi * (1 + 1e-6);
@@ -184,9 +164,9 @@ function compare(p: Problem, s: EscapeSetup, est: ExitEstimate[]): Comparison[] 
       b: "bounds",
       ratio: Number.NaN,
       consistent: inside,
-      explanation: inside
-        ? `the ${ref.method} value lies inside the bounds [${fmt(lo)}, ${fmt(hi)}]`
-        : `the ${ref.method} value ${fmt(ref.time)} lies OUTSIDE the bounds [${fmt(lo)}, ${fmt(hi)}]: this is a bug, please report it`,
+      relation: inside ? "agree" : "disagree",
+      lowerBound: null,
+      cause: { kind: "bounds", lower: lo, upper: hi },
     });
   }
   return out;
@@ -256,33 +236,9 @@ export async function analyseEscape(p: Problem, s: EscapeSetup, o: EscapeOptions
   const bestE = order
     .map((m) => est.find((e) => e.method === m && e.status === "estimate" && e.time !== null))
     .find((e) => e !== undefined);
-  const sgd = est.find((e) => e.method === "sgd" && (e.status === "estimate" || e.status === "lower-bound"));
   const best = bestE
     ? { method: bestE.method, time: bestE.time, iterations: bestE.iterations }
     : { method: "none", time: null, iterations: null };
-  const disagreements = comparisons.filter((c) => !c.consistent);
-  let sentence = `${s.label === "problem start" ? `From ${fmtPt(s.from)}` : `From ${s.label} ${fmtPt(s.from)}`} to ${s.targetWhy}: `;
-  if (sgd?.time !== null && sgd?.time !== undefined) {
-    const d = sgd.detail?.kind === "monte-carlo" ? sgd.detail : null;
-    sentence +=
-      sgd.status === "lower-bound"
-        ? `SGD had not always escaped within ${fmt(d?.horizon)} (SDE time): mean exit time ≥ ${fmt(sgd.time)} (≥ ${fmt(sgd.iterations)} iterations)`
-        : `SGD escapes after ${fmt(sgd.time)} (SDE time) = ${fmt(sgd.iterations)} iterations on average (95% CI ${fmt(sgd.interval?.[0])}–${fmt(sgd.interval?.[1])})`;
-  } else sentence += "SGD Monte Carlo unavailable";
-  if (best.method !== "sgd" && best.time !== null)
-    sentence += `; the SDE's mean exit time is ${fmt(best.time)} by the ${best.method} method`;
-  const failedM = est.filter((e) => e.status === "failed");
-  sentence += disagreements.length
-    ? `. Disagreement: ${disagreements.map((c) => `${c.a} vs ${c.b} — ${c.explanation}`).join("; ")}.`
-    : comparisons.length
-      ? comparisons.some((c) => c.explanation.startsWith("consistent, but only as a bound"))
-        ? `. All methods are consistent (${est
-            .filter((e) => e.status === "lower-bound")
-            .map((e) => e.method)
-            .join(", ")} only as a censored lower bound).`
-        : ". All methods agree within their errors."
-      : ".";
-  if (failedM.length) sentence += ` Failed: ${failedM.map((e) => `${e.method} (${e.reason})`).join("; ")}.`;
   return {
     label: s.label,
     from: s.from,
@@ -292,6 +248,5 @@ export async function analyseEscape(p: Problem, s: EscapeSetup, o: EscapeOptions
     estimates: est,
     comparisons,
     best,
-    sentence,
   };
 }

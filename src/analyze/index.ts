@@ -1,5 +1,5 @@
 /**
- * `analyze`: the orchestration behind `sgdscope analyze` (issue 5). Isomorphic: no I/O.
+ * `analyze`: the three questions for one problem, in stages (each exported with typed input and output). Isomorphic.
  */
 export {
   type AnalysisFields,
@@ -8,10 +8,17 @@ export {
   analyze,
   type MinimumInfo,
 } from "./analyze.js";
+export { type ConvergenceStage, convergenceStage } from "./convergence-stage.js";
 export {
   analyseEscape,
   type Comparison,
+  type ComparisonCause,
   type EscapeOptions,
   type EscapeResult,
   type EscapeSetup,
 } from "./escape.js";
+export { escapeSetups, escapeStage } from "./escape-stage.js";
+export { type FirstStage, firstStage, type SpreadAtMinimum } from "./first-stage.js";
+export { type GridStage, gridStage } from "./grid-stage.js";
+export { type LandscapeStage, landscapeStage } from "./landscape-stage.js";
+export { type AnalyzePolicy, analyzePolicy, longHorizon, type TimeScale } from "./policy.js";

@@ -83,6 +83,22 @@ export function labelGrid(
   return { n, lo, hi, labels, fractions: counts.map((c) => c / total) };
 }
 
+/**
+ * Label of the grid node nearest to x in a `labelGrid` result (row-major, last axis fastest); −1 more than half
+ * a cell outside the box or for non-finite x.
+ */
+export function basinLabelAt(g: BasinGrid, x: ArrayLike<number>): number {
+  let idx = 0;
+  for (let k = 0; k < g.n.length; k++) {
+    const nk = g.n[k];
+    const f = nk === 1 ? 0 : ((x[k] - g.lo[k]) / (g.hi[k] - g.lo[k])) * (nk - 1);
+    const i = Math.round(f);
+    if (!(i >= 0 && i <= nk - 1)) return -1;
+    idx = idx * nk + i;
+  }
+  return g.labels[idx];
+}
+
 export interface SampleLabels {
   labels: Int32Array;
   /** Mass fraction in each basin (weights normalised); last entry: unlabelled. */

@@ -7,6 +7,7 @@ export { analyseLandscape, type LandscapeOptions, type LandscapeReport } from ".
 export {
   type BasinGrid,
   type BasinOptions,
+  basinLabelAt,
   basinOf,
   labelGrid,
   labelSamples,

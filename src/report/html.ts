@@ -7,6 +7,7 @@ import type { ExitEstimate } from "../exit/index.js";
 import { VERSION } from "../version.js";
 import { hasValue } from "./estimates.js";
 import type { Figure } from "./plots.js";
+import { comparisonText, describeAnalysis, escapeSentence } from "./prose.js";
 
 export function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -105,6 +106,7 @@ export function buildHtml(
   meta: HtmlMeta,
 ): string {
   const eta = r.problem.lr;
+  const answers = describeAnalysis(r);
   const fig = (name: string) =>
     figureHtml(
       figs.find((q) => q.name === name),
@@ -122,10 +124,10 @@ export function buildHtml(
   );
   out.push(`<div class="answers"><dl>`);
   out.push(
-    `<dt>1. How do the parameters evolve in the first stage of training?</dt><dd>${esc(r.answers.drift)}</dd>`,
+    `<dt>1. How do the parameters evolve in the first stage of training?</dt><dd>${esc(answers.drift)}</dd>`,
   );
-  out.push(`<dt>2. How long does SGD take to escape a bad minimum?</dt><dd>${esc(r.answers.escape)}</dd>`);
-  out.push(`<dt>3. Do the parameters converge?</dt><dd>${esc(r.answers.convergence)}</dd>`);
+  out.push(`<dt>2. How long does SGD take to escape a bad minimum?</dt><dd>${esc(answers.escape)}</dd>`);
+  out.push(`<dt>3. Do the parameters converge?</dt><dd>${esc(answers.convergence)}</dd>`);
   out.push(`</dl></div>`);
   for (const n of r.notes) out.push(`<p class="note">${esc(n)}</p>`);
 
@@ -160,7 +162,7 @@ export function buildHtml(
 
   // 2. Drift regime
   out.push(`<h2>2. First stage: the drift regime</h2>`);
-  out.push(`<p>${esc(r.drift.sentence)}</p>`);
+  out.push(`<p>${esc(answers.drift)}</p>`);
   out.push(fig("clouds"));
   out.push(fig("basin-mass"));
   out.push(
@@ -178,7 +180,7 @@ export function buildHtml(
   for (const s of r.drift.spread) {
     const k = s.kurtosis;
     out.push(
-      `<tr><td>${s.minimum}</td><td class="num">${f(s.ouSde)}</td><td class="num">${f(s.ouSgd)}</td><td class="num">${s.particles ? `${f(s.particles.value)} [${f(s.particles.ci95[0])}, ${f(s.particles.ci95[1])}], n = ${s.particles.count}` : "—"}</td><td class="num">${f(s.pde)}</td><td class="num ${k?.heavyTails ? "bad" : ""}">${k ? `${f(k.value)} ± ${f(k.se, 2)}${k.heavyTails ? " heavy tails" : ""}` : "—"}</td></tr>`,
+      `<tr><td>${s.minimum}</td><td class="num">${f(s.ouSde)}</td><td class="num">${f(s.ouSgd)}</td><td class="num">${s.particles ? `${f(s.particles.value)} [${f(s.particles.ci95[0])}, ${f(s.particles.ci95[1])}], n = ${s.particles.count}${s.equilibrium ? "" : " (transient: before the concentration time)"}` : "—"}</td><td class="num">${f(s.pde)}</td><td class="num ${k?.heavyTails ? "bad" : ""}">${k ? `${f(k.value)} ± ${f(k.se, 2)}${k.heavyTails ? " heavy tails" : ""}` : "—"}</td></tr>`,
     );
   }
   out.push(`</table>`);
@@ -188,9 +190,10 @@ export function buildHtml(
 
   // 3. Escapes
   out.push(`<h2>3. Escape from bad minima</h2>`);
-  if (!r.escapes.length) out.push(`<p>${esc(r.answers.escape)}</p>`);
+  if (!r.escapes.length) out.push(`<p>${esc(answers.escape)}</p>`);
   r.escapes.forEach((e, k) => {
     out.push(`<h3>From ${esc(e.label)} ${pt(e.from)} to ${esc(e.targetWhy)}</h3>`);
+    out.push(`<p>${esc(escapeSentence(e, r))}</p>`);
     out.push(
       `<p>Target region: <code>${esc(e.target.length > 400 ? `${e.target.slice(0, 400)} …` : e.target)}</code>${e.target.length > 400 ? " (full expression in summary.json)" : ""}</p>`,
     );
@@ -203,7 +206,7 @@ export function buildHtml(
       out.push(`<table><tr><th>comparison</th><th>ratio</th><th>verdict</th></tr>`);
       for (const c of e.comparisons) {
         out.push(
-          `<tr class="${c.consistent ? "good" : "bad"}"><td>${esc(c.a)} vs ${esc(c.b)}</td><td class="num">${f(c.ratio)}</td><td>${esc(c.explanation)}</td></tr>`,
+          `<tr class="${c.consistent ? "good" : "bad"}"><td>${esc(c.a)} vs ${esc(c.b)}</td><td class="num">${f(c.ratio)}</td><td>${esc(comparisonText(c))}</td></tr>`,
         );
       }
       out.push(`</table>`);
@@ -232,7 +235,7 @@ export function buildHtml(
   out.push(fig("entropy"));
   out.push(`<p>Noisy SGD (δ → 0): ${esc(v.noisySgd)}</p>`);
   if (v.assumptions.length) out.push(`<p>Assumptions: ${v.assumptions.map(esc).join("; ")}.</p>`);
-  out.push(`<p>${esc(r.longTime.sentence)}</p>`);
+  out.push(`<p>${esc(answers.convergence)}</p>`);
 
   // 5. Provenance
   out.push(`<h2>5. How this report was produced</h2>`);

@@ -6,6 +6,7 @@
 import type { AnalysisResult } from "../analyze/index.js";
 import { VERSION } from "../version.js";
 import { estimateSummary } from "./estimates.js";
+import { comparisonText, describeAnalysis, escapeSentence } from "./prose.js";
 
 export const SCHEMA_VERSION = 2;
 
@@ -56,7 +57,13 @@ export function buildSummary(r: AnalysisResult, meta: SummaryMeta): Record<strin
     problem_text: meta.problemText,
     units: UNITS,
     ...rest,
-    escapes: escapes.map((e) => ({ ...e, estimates: e.estimates.map(estimateSummary) })),
+    escapes: escapes.map((e) => ({
+      ...e,
+      sentence: escapeSentence(e, r),
+      estimates: e.estimates.map(estimateSummary),
+      comparisons: e.comparisons.map((c) => ({ ...c, explanation: comparisonText(c) })),
+    })),
+    answers: describeAnalysis(r),
     files: meta.files ?? [],
   }) as Record<string, unknown>;
 }

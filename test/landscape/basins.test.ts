@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { basinOf, labelGrid, labelSamples } from "../../src/landscape/basins.js";
+import { basinLabelAt, basinOf, labelGrid, labelSamples } from "../../src/landscape/basins.js";
 import { findMinima } from "../../src/landscape/critical-points.js";
 import { captureRadii, gradientFlow } from "../../src/landscape/flow.js";
 import { findSaddles } from "../../src/landscape/saddles.js";
@@ -79,6 +79,41 @@ describe("basins", () => {
     expect(agree).toBe(total);
     expect(new Set(g.labels).size).toBe(3);
     expect(g.fractions.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  });
+
+  it("basinLabelAt reads a rectangular grid the way labelGrid wrote it (no axis swap)", () => {
+    const p = makeProblem(mullerBrown, {
+      domain: [
+        [-1.5, 1.2],
+        [-0.5, 2],
+      ],
+    });
+    const mins = findMinima(p, { seed: 2, starts: 40 }).minima;
+    const sad = findSaddles(p, mins).saddles;
+    const g = labelGrid(p, mins, { n: [9, 13], saddles: sad });
+    const rng = new Rng(3);
+    let checked = 0;
+    for (let q = 0; q < 60; q++) {
+      // a random node, nudged by less than a quarter cell: its label must be the node's, which is the flow's
+      const i = Math.floor(rng.uniform() * 9);
+      const j = Math.floor(rng.uniform() * 13);
+      const x = [-1.5 + (2.7 * i) / 8, -0.5 + (2.5 * j) / 12];
+      const flow = basinOf(p, x, mins, { saddles: sad });
+      // inward at the walls (outside the box there is no label)
+      const du = (rng.uniform() - 0.5) * 0.1 * (2.7 / 8);
+      const dv = (rng.uniform() - 0.5) * 0.1 * (2.5 / 12);
+      const nudged = [
+        x[0] + (i === 0 ? Math.abs(du) : i === 8 ? -Math.abs(du) : du),
+        x[1] + (j === 0 ? Math.abs(dv) : j === 12 ? -Math.abs(dv) : dv),
+      ];
+      expect(basinLabelAt(g, nudged)).toBe(g.labels[i * 13 + j]);
+      if (flow >= 0) {
+        expect(basinLabelAt(g, x)).toBe(flow);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
+    expect(basinLabelAt(g, [5, 0])).toBe(-1);
   });
 
   it("5-D double well samples: basin = sign(x1), mass split matches the sample fraction", () => {

@@ -102,7 +102,7 @@ export async function analyzeCommand(file: string, o: Opts): Promise<void> {
     process.stderr.write(`analyze: writing the report (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
   // loaded here, not at start-up: the report's plotting libraries take ~1 s to import, which every
   // other command (and every error message) would otherwise wait for
-  const { writeReport } = await import("../../report/index.js");
+  const { describeAnalysis, writeReport } = await import("../../report/index.js");
   const w = await writeReport(r, {
     outDir,
     command,
@@ -114,14 +114,15 @@ export async function analyzeCommand(file: string, o: Opts): Promise<void> {
     process.stdout.write(`${JSON.stringify(w.summaryObject)}\n`);
     return;
   }
+  const answers = describeAnalysis(r);
   const lines = [
     `${r.problem.name} — η = ${r.problem.lr}, B = ${r.problem.batch}, d = ${r.problem.dim} (times in SDE time t = η × iterations)`,
     "",
-    `1. First stage: ${r.answers.drift}`,
+    `1. First stage: ${answers.drift}`,
     "",
-    `2. Escape: ${r.answers.escape}`,
+    `2. Escape: ${answers.escape}`,
     "",
-    `3. Convergence: ${r.answers.convergence}`,
+    `3. Convergence: ${answers.convergence}`,
     "",
     ...r.notes.map((n) => `note: ${n}`),
     `report: ${w.html}`,

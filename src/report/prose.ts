@@ -1,0 +1,186 @@
+/**
+ * The words of the report: the three answers (first stage, escape, convergence), one sentence per escape and an
+ * explanation per comparison, written from the numbers of an `AnalysisResult`. Every number keeps its units
+ * (SDE time and iterations) and, for Monte Carlo, its interval; nothing here computes anything new.
+ */
+import type { AnalysisResult, Comparison, EscapeResult } from "../analyze/index.js";
+
+const fmt = (v: number | null | undefined, p = 3) =>
+  v === null || v === undefined
+    ? "—"
+    : Number.isFinite(v)
+      ? Number(v.toPrecision(p)).toString()
+      : Number.isNaN(v)
+        ? "unknown"
+        : v > 0
+          ? "∞"
+          : "−∞";
+const fmtPt = (x: readonly number[]) =>
+  x.length <= 4
+    ? `(${x.map((v) => fmt(v, 4)).join(", ")})`
+    : `(${x
+        .slice(0, 3)
+        .map((v) => fmt(v, 3))
+        .join(", ")}, …)`;
+
+/** Why two methods may differ, in words. */
+export function comparisonText(c: Comparison): string {
+  const r = c.ratio;
+  const cause = c.cause;
+  const why = (() => {
+    switch (cause.kind) {
+      case "sgd-vs-sde": {
+        const k = r < 1 ? 1 / r : r;
+        const stab = Number.isFinite(cause.etaLambdaMax)
+          ? ` (η·λ_max = ${fmt(cause.etaLambdaMax)} at the minimum)`
+          : "";
+        return `learning rate too large for the SDE${stab}: discrete SGD escapes ${fmt(k, 2)}× ${r < 1 ? "faster" : "slower"} than its order-1 SDE — the SDE is only an O(η) weak approximation, and SGD's noise is ${cause.finiteSum ? "a non-Gaussian, multiplicative minibatch noise" : "applied once per step of size η"}`;
+      }
+      case "sde-vs-reference":
+        return r > 1
+          ? `the SDE Monte Carlo is ${fmt(r, 3)}× slower than the ${c.b} value: time-step bias (dt = ${fmt(cause.dt)}) or too short a horizon`
+          : `the SDE Monte Carlo is ${fmt(1 / r, 3)}× faster than the ${c.b} value: time-step bias (dt = ${fmt(cause.dt)}) or grid error of the ${c.b} value`;
+      case "grid-vs-exact":
+        return `the grid solution is off by a factor ${fmt(r)}: the grid does not resolve the problem (refine --grid)`;
+      case "sgd-vs-reference":
+        return `discrete SGD and the SDE (${c.b}) differ by a factor ${fmt(r, 2)}: the learning rate is too large for the SDE picture`;
+      case "asymptotic":
+        return `Eyring–Kramers is asymptotic (ε/ΔL → 0)${Number.isFinite(cause.epsOverBarrier) ? `; here ε/ΔL = ${fmt(cause.epsOverBarrier)}` : ""}, so a factor ${fmt(r, 2)} from the ${c.b} value is the size of its neglected corrections`;
+      case "reduced-model":
+        return `the 1-D reduction along the minimum-energy path ignores the transverse directions and the curvature of the path; it is off by a factor ${fmt(r, 2)} from the ${c.b} value`;
+      case "bounds":
+        return "";
+    }
+  })();
+  if (cause.kind === "bounds")
+    return c.consistent
+      ? `the ${c.a} value lies inside the bounds [${fmt(cause.lower)}, ${fmt(cause.upper)}]`
+      : `the ${c.a} value lies OUTSIDE the bounds [${fmt(cause.lower)}, ${fmt(cause.upper)}]: this is a bug, please report it`;
+  if (c.relation === "agree") return `agree within their errors (ratio ${fmt(r)})`;
+  if (c.relation === "bound")
+    return `consistent, but only as a bound: the censored ${c.lowerBound} mean is a lower bound that the other value exceeds (ratio ${fmt(r)})`;
+  return c.lowerBound
+    ? `disagree: the censored ${c.lowerBound} lower bound exceeds the other value (ratio ${fmt(r)}); ${why}`
+    : why;
+}
+
+/** One escape in a sentence: SGD's mean exit time with its interval, the SDE's best value, agreements. */
+export function escapeSentence(e: EscapeResult, r: AnalysisResult): string {
+  let s = `${e.label === "problem start" ? `From ${fmtPt(e.from)}` : `From ${e.label} ${fmtPt(e.from)}`} to ${e.targetWhy}: `;
+  const sgd = e.estimates.find(
+    (x) => x.method === "sgd" && (x.status === "estimate" || x.status === "lower-bound"),
+  );
+  if (sgd && sgd.time !== null) {
+    const d = sgd.detail?.kind === "monte-carlo" ? sgd.detail : null;
+    s +=
+      sgd.status === "lower-bound"
+        ? `SGD had not always escaped within ${fmt(d?.horizon)} (SDE time): mean exit time ≥ ${fmt(sgd.time)} (≥ ${fmt(sgd.iterations)} iterations)`
+        : `SGD escapes after ${fmt(sgd.time)} (SDE time) = ${fmt(sgd.iterations)} iterations on average (95% CI ${fmt(sgd.interval?.[0])}–${fmt(sgd.interval?.[1])}, ${d?.particles} runs)`;
+  } else s += "SGD Monte Carlo unavailable";
+  if (e.best.method !== "sgd" && e.best.time !== null)
+    s += `; the SDE's mean exit time is ${fmt(e.best.time)} by the ${e.best.method} method`;
+  const dis = e.comparisons.filter((c) => !c.consistent);
+  const mcWidth = e.estimates
+    .filter((x) => x.detail?.kind === "monte-carlo" && x.status === "estimate" && x.time && x.interval)
+    .map(
+      (x) =>
+        (100 * ((x.interval as [number, number])[1] - (x.interval as [number, number])[0])) /
+        2 /
+        (x.time as number),
+    );
+  const resolution =
+    r.mode === "quick" && mcWidth.length
+      ? ` (--quick: ${r.settings.particles} runs per method resolve differences of about ±${fmt(Math.max(...mcWidth), 2)}% only; a full run may find a smaller disagreement)`
+      : "";
+  s += dis.length
+    ? `. Disagreement: ${dis.map((c) => `${c.a} vs ${c.b} — ${comparisonText(c)}`).join("; ")}.`
+    : e.comparisons.length
+      ? e.comparisons.some((c) => c.relation === "bound")
+        ? `. All methods are consistent (${e.estimates
+            .filter((x) => x.status === "lower-bound")
+            .map((x) => x.method)
+            .join(", ")} only as a censored lower bound)${resolution}.`
+        : `. All methods agree within their errors${resolution}.`
+      : ".";
+  const failed = e.estimates.filter((x) => x.status === "failed");
+  if (failed.length) s += ` Failed: ${failed.map((x) => `${x.method} (${x.reason})`).join("; ")}.`;
+  return s;
+}
+
+/** Answer 1: how the parameters move at first. */
+export function driftAnswer(r: AnalysisResult): string {
+  const D = r.drift;
+  const law = r.settings.initialLaw;
+  const eta = r.problem.lr;
+  const last = D.times.length - 1;
+  const div = D.diverged.count
+    ? ` ${fmt((100 * D.diverged.count) / D.diverged.of)}% of the SGD particles diverged (|x| beyond ${fmt(D.diverged.bound)}) by t = ${fmt(D.times[last])}: SGD is unstable or heavy-tailed at this learning rate.`
+    : "";
+  const m0 = r.landscape.minima[0];
+  if (D.valley) {
+    const v = D.valley;
+    return `Starting ${law}, every point flows into one connected valley of minima (L = ${fmt(m0.value, 4)}, ${m0.flatDirections} flat directions): ${
+      v.reachedAt !== null
+        ? `95% of the SGD particles have excess loss below ${fmt(v.tolerance)} by t = ${fmt(v.reachedAt)} (${fmt(v.reachedAt / eta)} iterations)`
+        : `after t = ${fmt(D.times[last])} only ${fmt(100 * v.finalFraction)}% of the SGD particles have excess loss below ${fmt(v.tolerance)}`
+    }. Which point of the valley is reached depends on the start: SGD does not move along the flat directions where every sample is already fitted.${div}`;
+  }
+  const parts = D.basins
+    .filter((b) => b.mass > 0)
+    .map(
+      (b) =>
+        `${fmt(100 * b.mass, 3)}% to minimum ${b.minimum} ${fmtPt(r.landscape.minima[b.minimum].x)}${Number.isFinite(b.time) ? ` (95% of it within r = ${fmt(b.radius)} by t = ${fmt(b.time)}, ${fmt(b.iterations)} iterations)` : ""}`,
+    );
+  const flow = parts.length
+    ? `gradient flow sends ${parts.join(", ")}${D.unlabelled > 0 ? ` and ${fmt(100 * D.unlabelled)}% to no known minimum` : ""}`
+    : `gradient flow sends no sampled point to a known minimum (${fmt(100 * D.unlabelled)}% unlabelled)`;
+  const spreads = D.spread
+    .filter((s) => s.particles)
+    .map((s) =>
+      s.equilibrium
+        ? `At minimum ${s.minimum} SGD fluctuates with spread ${fmt(s.particles?.value)} [${fmt(s.particles?.ci95[0])}, ${fmt(s.particles?.ci95[1])}] (OU: SGD ${fmt(s.ouSgd)}, SDE ${fmt(s.ouSde)}${s.pde !== null ? `; PDE ${fmt(s.pde)}` : ""})${s.kurtosis?.heavyTails ? ` — heavy tails (excess kurtosis ${fmt(s.kurtosis.value)})` : ""}`
+        : `At minimum ${s.minimum} the spread ${fmt(s.particles?.value)} is still transient (${s.why})`,
+    );
+  return `Starting ${law}, ${flow}. ${spreads.length ? `${spreads.join("; ")}.` : ""}${div}`;
+}
+
+/** Answer 2: escapes. */
+export function escapeAnswer(r: AnalysisResult): string {
+  if (r.escapes.length) return r.escapes.map((e) => escapeSentence(e, r)).join(" ");
+  return r.landscape.minima.length < 2
+    ? "There is a single minimum (or one connected set of minima): there is no bad minimum to escape from."
+    : "No saddle between the minima was found, so no escape was analysed.";
+}
+
+/** Answer 3: convergence. */
+export function convergenceAnswer(r: AnalysisResult): string {
+  const L = r.longTime;
+  const D = r.drift;
+  const eta = r.problem.lr;
+  const last = D.times.length - 1;
+  const tEnd = D.times[last];
+  let s = L.verdict.sentence;
+  if (D.diverged.count > 0.05 * D.diverged.of)
+    s = `Discrete SGD does not converge here: ${fmt((100 * D.diverged.count) / D.diverged.of)}% of the SGD particles diverged within t = ${fmt(tEnd)} (${fmt(tEnd / eta)} iterations), a failure the SDE cannot show. For the SDE: ${L.verdict.sentence}`;
+  if (L.stationary) s += ` The stationary law of the PDE generator: ${L.stationary.message}.`;
+  if (L.spectral?.gap) {
+    s += L.spectral.describesWholeLaw
+      ? ` Spectral gap ${fmt(L.spectral.gap)} per unit SDE time (relaxation time ${fmt(1 / L.spectral.gap)} = ${fmt(1 / L.spectral.gap / eta)} iterations).`
+      : ` The generator has ${L.spectral.zeroEigenvalues} zero eigenvalues (several closed classes): its smallest non-zero eigenvalue ${fmt(L.spectral.gap)} is not the relaxation rate of the whole law.`;
+  }
+  if (L.entropy?.fittedRate)
+    s += ` Relative entropy decays at the fitted rate ${fmt(L.entropy.fittedRate)}${L.entropy.bakryEmeryRate ? ` (Bakry–Émery bound 2λ = ${fmt(L.entropy.bakryEmeryRate)})` : ""}.`;
+  s += ` After t = ${fmt(tEnd)} (${fmt(tEnd / eta)} iterations) the SGD particles sit ${L.finalMass
+    .slice(0, r.landscape.minima.length)
+    .map((f, k) => `${fmt(100 * f, 3)}% in basin ${k}`)
+    .join(", ")}`;
+  s += r.settings.longScale.trusted
+    ? "."
+    : ` (a horizon set by ${r.settings.longScale.why}: not necessarily the limit).`;
+  return s;
+}
+
+/** The three answers. */
+export function describeAnalysis(r: AnalysisResult): { drift: string; escape: string; convergence: string } {
+  return { drift: driftAnswer(r), escape: escapeAnswer(r), convergence: convergenceAnswer(r) };
+}
