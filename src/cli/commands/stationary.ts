@@ -1,7 +1,9 @@
 /**
  * `sgdscope stationary <problem> [--grid N] [--from POINT|--init LAW] [--eigs K] [--out DIR] [--json]`: the
- * long-time law of the SDE on a grid — normalisable density or point masses (with the mass fractions for the
- * given initial law, default uniform), spectral gap and relaxation times (SDE time and iterations).
+ * long-time law of the SDE on a grid from the closed classes of the generator — each class's stationary law (a
+ * density or a point mass) with its basin and the probability of ending there from the given initial law
+ * (default uniform), "unique" only for one closed class, the spectral gap within each class and the relaxation
+ * time (SDE time and iterations).
  */
 import { join } from "node:path";
 import type { Command } from "commander";
@@ -12,11 +14,14 @@ import {
   axisCoords,
   basinQuasiStationary,
   buildGenerator,
+  type ClassSpectrum,
+  classSpectrum,
   gridBasins,
   initialDistribution,
   makeGrid,
-  spectralGap,
+  nearestNode,
   stationary,
+  transientDecayRate,
 } from "../../pde/index.js";
 import { fmt, parsePositiveInt, requireDomain } from "../common.js";
 import { gridShape, parseGridInit } from "./fokker-planck.js";
@@ -34,18 +39,20 @@ interface Opts {
 export function registerStationary(program: Command): void {
   program
     .command("stationary")
-    .description("long-time law on a grid: density or point masses, spectral gap, relaxation time")
+    .description(
+      "long-time law on a grid: closed classes (densities or point masses), where the mass ends, spectral gap within each class",
+    )
     .argument("<problem>", "problem file (YAML or JSON)")
     .option("--grid <N>", "grid points per axis (default: chosen from the noise scale and the landscape)")
     .option(
       "--from <point>",
-      "initial point (decides the mass fractions when the limit is made of point masses)",
+      "initial point (decides the probability of ending in each closed class when there are several)",
     )
     .option(
       "--init <law>",
       "initial law: point:X,Y | gaussian:MEAN:STD | uniform (default) | samples:FILE.csv",
     )
-    .option("--eigs <K>", "eigenvalues of the generator to compute near 0", "4")
+    .option("--eigs <K>", "eigenvalues of the generator to compute near 0 (per closed class)", "4")
     .option("--basins", "also the exit rate and quasi-stationary mean exit time of each basin (up to 8)")
     .option("--out <dir>", "write manifest.json and stationary.csv (the density) here")
     .option("--json", "print exactly one JSON object on stdout")
@@ -53,6 +60,9 @@ export function registerStationary(program: Command): void {
       stationaryCommand(file, o);
     });
 }
+
+/** Large values in exponent notation (fmt prints all digits below 1e21). */
+const big = (v: number) => (Math.abs(v) >= 1e6 && Number.isFinite(v) ? v.toExponential(2) : fmt(v, 3));
 
 function stationaryCommand(file: string, o: Opts): void {
   const lp = loadProblem(file);
@@ -69,13 +79,24 @@ function stationaryCommand(file: string, o: Opts): void {
       ? initialDistribution(grid, { kind: "uniform" })
       : initialDistribution(grid, parseGridInit(p, o.from, o.init, baseDir));
   const st = stationary(p, gen, { init });
-  let spectral: ReturnType<typeof spectralGap> | null = null;
-  let spectralError: string | undefined;
-  try {
-    spectral = spectralGap(gen, { k });
-  } catch (e) {
-    if (!(e instanceof NumericalError)) throw e;
-    spectralError = e.message;
+  // spectral gap within each density class (up to 8, most likely first)
+  const spectra: (ClassSpectrum | { error: string } | null)[] = st.classes.map((c, q) => {
+    if (c.kind !== "density" || q >= 8) return null;
+    try {
+      return classSpectrum(gen.Q, c.members, { k, cut: st.cut });
+    } catch (e) {
+      if (!(e instanceof NumericalError)) throw e;
+      return { error: e.message };
+    }
+  });
+  let transient: { rate: number; converged: boolean } | { error: string } | null = null;
+  if (st.transientNodes > 0) {
+    try {
+      transient = transientDecayRate(gen.Q, st.classOf);
+    } catch (e) {
+      if (!(e instanceof NumericalError)) throw e;
+      transient = { error: e.message };
+    }
   }
   let basinRows:
     | { minimum: number[]; exit_rate: number; mean_exit_time: number; mean_exit_iterations: number }[]
@@ -98,77 +119,141 @@ function stationaryCommand(file: string, o: Opts): void {
       }
     }
   }
+  const ax = axisCoords(grid);
+  const coordsOf = (i: number) => {
+    const row: number[] = [];
+    let r = i;
+    for (let q = 0; q < p.dim; q++) {
+      const iq = r % grid.shape[q];
+      r = (r - iq) / grid.shape[q];
+      row.push(ax[q][iq]);
+    }
+    return row;
+  };
   let mean: number[] | null = null;
   if (st.probabilities) {
     mean = new Array(p.dim).fill(0);
-    const ax = axisCoords(grid);
     for (let i = 0; i < grid.size; i++) {
-      let r = i;
-      for (let q = 0; q < p.dim; q++) {
-        const iq = r % grid.shape[q];
-        r = (r - iq) / grid.shape[q];
-        mean[q] += st.probabilities[i] * ax[q][iq];
-      }
+      const c = coordsOf(i);
+      for (let q = 0; q < p.dim; q++) mean[q] += st.probabilities[i] * c[q];
     }
   }
+  const spec = (q: number): ClassSpectrum | null => {
+    const s = spectra[q];
+    return s && !("error" in s) ? s : null;
+  };
+  const classes = st.classes.map((c, q) => {
+    const s = spectra[q];
+    const sp = spec(q);
+    return {
+      kind: c.kind,
+      why: c.why || undefined,
+      probability: c.mass,
+      nodes: c.nodes,
+      centre: c.centre,
+      support: c.support,
+      basin_nodes: c.basinNodes,
+      sure_nodes: c.sureNodes,
+      leak_rate: c.leak,
+      min_lifetime: c.minLifetime,
+      min_lifetime_iterations: c.minLifetime / p.lr,
+      eigenvalues: sp ? sp.re : null,
+      spectral_gap: sp?.gap ?? null,
+      relaxation_time: sp?.relaxationTime ?? null,
+      relaxation_iterations: sp?.relaxationTime ? sp.relaxationTime / p.lr : null,
+      spectral_note: sp?.note || (s && "error" in s ? `not computed: ${s.error}` : undefined),
+    };
+  });
+  const only = st.unique ? classes[0] : null;
   const out = {
     problem: p.name,
     lr: p.lr,
     batch: p.batch,
     grid: shape,
     grid_reason: reason,
+    unique: st.unique,
     normalisable: st.normalisable,
     message: st.message,
+    classes,
+    transient_nodes: st.transientNodes,
+    transient_decay_rate: transient && !("error" in transient) ? transient.rate : null,
     point_masses: st.pointMasses,
     diffuse_fraction: st.diffuseFraction,
     mean,
-    eigenvalues: spectral ? spectral.re : null,
-    spectral_gap: spectral?.gap ?? null,
-    relaxation_time: spectral?.gap ? 1 / spectral.gap : null,
-    relaxation_iterations: spectral?.gap ? 1 / spectral.gap / p.lr : null,
-    zero_eigenvalues: spectral?.zeroEigenvalues ?? null,
-    spectral_error: spectralError,
+    // one closed class: its spectrum; several: per class only (a gap is a statement within a class)
+    eigenvalues: only?.eigenvalues ?? null,
+    spectral_gap: only?.spectral_gap ?? null,
+    relaxation_time: only?.relaxation_time ?? null,
+    relaxation_iterations: only?.relaxation_iterations ?? null,
+    zero_eigenvalues: st.classes.length,
+    spectral_error: classes.find((c) => c.spectral_note?.startsWith("not computed"))?.spectral_note,
+    weak_rate: st.weakRate,
+    absorption: st.absorption,
     basins: basinRows,
     solver: st.solve?.method ?? null,
   };
   if (o.out) {
     writeJson(join(o.out, "manifest.json"), { command: "stationary", file: lp.path, ...out });
-    if (st.density) {
-      const ax = axisCoords(grid);
-      const rows: number[][] = [];
-      for (let i = 0; i < grid.size; i++) {
-        const row: number[] = [];
-        let r = i;
-        for (let q = 0; q < p.dim; q++) {
-          const iq = r % grid.shape[q];
-          r = (r - iq) / grid.shape[q];
-          row.push(ax[q][iq]);
+    // the t → ∞ law from the initial law (point masses at their node), class and basin labels per node
+    const limit = st.probabilities ? Float64Array.from(st.probabilities) : new Float64Array(grid.size);
+    if (!st.probabilities) {
+      for (const c of st.classes) {
+        if (c.probabilities) for (const i of c.members) limit[i] += c.mass * c.probabilities[i];
+        else {
+          const x = Float64Array.from(c.centre);
+          limit[c.members.length === 1 ? c.members[0] : nearestNode(grid, x)] += c.mass;
         }
-        row.push(st.density[i], st.probabilities![i]);
-        rows.push(row);
       }
-      writeCsv(join(o.out, "stationary.csv"), [...p.varNames, "density", "probability"], rows);
     }
+    const rows: (number | string)[][] = [];
+    for (let i = 0; i < grid.size; i++)
+      rows.push([...coordsOf(i), st.classOf[i], st.basin[i], limit[i], limit[i] / grid.volume[i]]);
+    writeCsv(
+      join(o.out, "stationary.csv"),
+      [...p.varNames, "class", "basin", "probability", "density"],
+      rows,
+    );
   }
   if (o.json) {
     process.stdout.write(`${toJson(out)}\n`);
     return;
   }
   const lines = [`${p.name}: long-time law on a ${shape.join("×")} grid (${reason})`, `  ${st.message}`];
-  if (mean) lines.push(`  stationary mean (${mean.map((v) => fmt(v)).join(", ")})`);
-  if (spectral) {
+  if (mean) lines.push(`  mean of the limit law (${mean.map((v) => fmt(v)).join(", ")})`);
+  classes.forEach((c, q) => {
+    const where =
+      c.kind === "point-mass"
+        ? `point mass at (${c.centre.map((v) => fmt(v)).join(", ")})`
+        : `density around (${c.centre.map((v) => fmt(v)).join(", ")}), ${c.nodes} nodes`;
+    const gap =
+      c.kind !== "density"
+        ? ""
+        : c.spectral_gap
+          ? `; spectral gap within the class ${fmt(c.spectral_gap)} ⇒ relaxation time ${fmt(c.relaxation_time!)} (${fmt(c.relaxation_iterations!)} iterations)`
+          : c.spectral_note
+            ? `; spectral gap: ${c.spectral_note}`
+            : "";
+    const basin = c.basin_nodes >= 0 ? `; basin (absorption probability ≥ ½): ${c.basin_nodes} nodes` : "";
+    const leak =
+      c.leak_rate > 0
+        ? `; closed up to rates ≤ ${fmt(st.weakRate, 2)}: left after ≥ ${big(c.min_lifetime)} SDE time (${big(c.min_lifetime_iterations)} iterations) on average`
+        : "";
+    if (q < 12) lines.push(`  class ${q} (probability ${fmt(c.probability)}): ${where}${gap}${basin}${leak}`);
+  });
+  if (classes.length > 12) lines.push(`  … ${classes.length - 12} more classes (see --json)`);
+  if (st.transientNodes > 0) {
     lines.push(
-      `  eigenvalues of −Q near 0: ${spectral.re.map((v) => fmt(v)).join(", ")}` +
-        (spectral.gap
-          ? `; spectral gap ${fmt(spectral.gap)} ⇒ relaxation time ${fmt(1 / spectral.gap)} (${fmt(1 / spectral.gap / p.lr)} iterations)`
+      `  ${st.transientNodes} transient nodes` +
+        (transient && !("error" in transient)
+          ? `: mass leaves them at rate ${fmt(transient.rate)} (time ${fmt(1 / transient.rate)} = ${fmt(1 / transient.rate / p.lr)} iterations)`
           : ""),
     );
-  } else lines.push(`  spectrum: not computed (${spectralError})`);
+  }
   for (const b of basinRows ?? []) {
     lines.push(
       `  basin of (${b.minimum.map((v) => fmt(v, 3)).join(", ")}): exit rate ${fmt(b.exit_rate)} ⇒ mean exit time from its quasi-stationary law ${fmt(b.mean_exit_time)} (${fmt(b.mean_exit_iterations)} iterations)`,
     );
   }
-  if (o.out) lines.push(`  wrote ${o.out}/manifest.json${st.density ? ", stationary.csv" : ""}`);
+  if (o.out) lines.push(`  wrote ${o.out}/manifest.json, stationary.csv`);
   process.stdout.write(`${lines.join("\n")}\n`);
 }
