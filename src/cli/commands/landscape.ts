@@ -22,8 +22,7 @@ import {
   findSaddles,
   type LandscapeReport,
 } from "../../landscape/index.js";
-import { pdeExitTimeAt } from "../../pde/estimates.js";
-import { autoGridShape } from "../../pde/grid.js";
+import { pdeExitTimeAt, pdeExitTimeEstimate } from "../../pde/estimates.js";
 import { compileRegion } from "../../problem/index.js";
 import { firstEntry1d } from "../../problem/region-1d.js";
 import { fmt, parsePositiveInt, parseSeed, requireDomain } from "../common.js";
@@ -224,8 +223,9 @@ export function kramersMethod(lp: LoadedProblem, ctx: MethodContext): Record<str
 
 /**
  * `exit-time --method bounds`. 1-D: rigorous bounds on the continuum MET (absorbing at the nearest
- * target boundary, reflecting at the domain edge). 2-D/3-D: certified bracket of the discrete
- * generator's value (see generatorBoundsMethod).
+ * target boundary, reflecting at the domain edge). 2-D/3-D: the certified bracket of the discrete
+ * generator's value widened by the PDE's estimated grid error (see generatorBoundsMethod) — an enclosure
+ * of the MET only as far as that estimate holds, and marked `rigorous: false`.
  */
 export function boundsMethod(lp: LoadedProblem, ctx: MethodContext): Record<string, unknown> {
   const p = lp.problem;
@@ -248,51 +248,85 @@ export function boundsMethod(lp: LoadedProblem, ctx: MethodContext): Record<stri
   if (right === undefined && left === undefined)
     throw new UserError(`the region "${ctx.to}" is never reached inside the domain`, { where: "--to" });
   const absorb = (right ?? left)!;
-  return { ...exitTimeBounds(p, { start: x0, absorb, reflect: right !== undefined ? lo : hi }) };
+  const b = exitTimeBounds(p, { start: x0, absorb, reflect: right !== undefined ? lo : hi });
+  return { ...b, rigorous: b.applicable };
 }
 
 /**
- * d = 2, 3: certified bracket of the DISCRETE generator's exit time on the `pde` method's grid
- * (same --grid or automatic shape), by the discrete comparison principle with the PDE solution as
- * trial (generator-bounds.ts). It certifies the linear solve, not the grid error.
+ * d = 2, 3: what bounds the MET on a grid. The discrete comparison principle (generator-bounds.ts) certifies
+ * the DISCRETE generator's exit time at the start: [T_h/c⁺, T_h/c⁻] on the `pde` method's final grid
+ * (`discrete_certificate`: it certifies the linear solve, not the grid). The continuum MET differs from T_h by
+ * the grid error, so the bracket returned is the certificate widened by the `error_estimate` of
+ * `pdeExitTimeEstimate` (Richardson on three grids): [T_h/c⁺ − e, T_h/c⁻ + e]. It brackets the MET as far as
+ * that error estimate covers the grid error — an estimate, not a proof (`rigorous: false`). Without an error
+ * estimate there is no useful bound, and the entry says so.
  */
 function generatorBoundsMethod(lp: LoadedProblem, ctx: MethodContext): Record<string, unknown> {
   const p = lp.problem;
-  if (p.dim > 3) {
-    return {
-      method: "bounds",
-      lower: Number.NaN,
-      upper: Number.NaN,
-      applicable: false,
-      why: "bounds need the 1-D formula or a grid generator (d ≤ 3)",
-    };
-  }
-  const shape = ctx.grid !== undefined ? new Array(p.dim).fill(ctx.grid) : autoGridShape(p).shape;
+  const none = (why: string, extra: Record<string, unknown> = {}) => ({
+    method: "bounds",
+    lower: Number.NaN,
+    upper: Number.NaN,
+    applicable: false,
+    rigorous: false,
+    why: `no useful bound: ${why}`,
+    ...extra,
+  });
+  if (p.dim > 3) return none("bounds need the 1-D formula or a grid generator (d ≤ 3)");
   const region = compileRegion(ctx.to, p.varNames, "--to");
-  const r = pdeExitTimeAt(p, ctx.from, region, shape);
-  if (!Number.isFinite(r.t)) {
+  const est = pdeExitTimeEstimate(p, ctx.from, region, { grid: ctx.grid });
+  if (est.infinite) {
     return {
       method: "bounds",
-      lower: r.t,
-      upper: r.t,
+      lower: Number.POSITIVE_INFINITY,
+      upper: Number.POSITIVE_INFINITY,
       infinite: true,
       applicable: true,
-      why: "the PDE exit time is infinite (traps or unreachable target)",
-      grid: shape,
+      rigorous: false,
+      why: `the PDE exit time is infinite: ${est.reason ?? "traps or unreachable target"}`,
+      grid: est.grid,
     };
   }
+  const r = pdeExitTimeAt(p, ctx.from, region, est.grid);
   const c = comparisonConstants(r.gen.Q, r.gen.absorbing!, r.res.u);
-  const ok = c.cMin > 0 && c.cMax > 0;
+  if (!(c.cMin > 0 && c.cMax > 0 && Number.isFinite(r.t)))
+    return none(
+      "the comparison constants of the discrete certificate are not positive (the linear solve is not accurate enough)",
+      {
+        grid: est.grid,
+      },
+    );
+  const certificate = {
+    lower: r.t / c.cMax,
+    upper: r.t / c.cMin,
+    grid: est.grid,
+    what: "certified bracket of the discrete generator's exit time at the start (comparison principle); it does not include the grid error",
+  };
+  const e = est.error_estimate;
+  if (e === null || !Number.isFinite(e))
+    return none(
+      "the PDE's grid error is not estimated, so the discrete certificate says nothing about the MET itself",
+      {
+        discrete_certificate: certificate,
+        grid: est.grid,
+      },
+    );
+  const lower = Math.max(0, certificate.lower - e);
+  const upper = certificate.upper + e;
   return {
     method: "bounds",
-    lower: ok ? r.t / c.cMax : 0,
-    upper: ok ? r.t / c.cMin : Number.POSITIVE_INFINITY,
-    iterations: ok ? { lower: r.t / c.cMax / p.lr, upper: r.t / c.cMin / p.lr } : undefined,
-    applicable: ok,
-    why: ok
-      ? `certified bracket of the discrete generator's exit time on grid ${shape.join("×")} (comparison principle; the grid error is not included: compare with the pde method's error estimate)`
-      : "the comparison constants are not positive (solver did not converge?)",
-    grid: shape,
+    lower,
+    upper,
+    iterations: { lower: lower / p.lr, upper: upper / p.lr },
+    applicable: true,
+    rigorous: false,
+    why:
+      `discrete certificate [${certificate.lower.toPrecision(6)}, ${certificate.upper.toPrecision(6)}] on grid ${est.grid.join("×")}, ` +
+      `widened by the PDE's estimated grid error ±${e.toPrecision(3)} (${est.observed_order !== null ? `Richardson, observed order ${est.observed_order.toFixed(2)}` : "grids not yet converging: twice the last difference"}); ` +
+      `a bracket of the MET as far as that estimate holds, not a proof${lower === 0 ? "; the lower side is trivial" : ""}`,
+    discrete_certificate: certificate,
+    error_estimate: e,
+    grid: est.grid,
   };
 }
 
