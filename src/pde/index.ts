@@ -56,7 +56,7 @@ export {
   nodeCoords,
   type RegionFn,
 } from "./grid.js";
-export { canReach, infiniteExitNodes } from "./reach.js";
+export { canReach, infiniteExitNodes, type SlowExit, slowExitNodes } from "./reach.js";
 export { selling } from "./selling.js";
 export {
   basinQuasiStationary,

@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 import { longTimeVerdict } from "../../src/landscape/verdict.js";
 import type { Csr } from "../../src/linalg/csr.js";
 import { absorption } from "../../src/pde/absorption.js";
-import { communicatingClasses, restrictToClass } from "../../src/pde/classes.js";
-import { buildGenerator, initialDistribution, makeGrid } from "../../src/pde/index.js";
+import { communicatingClasses, generatorNorm, restrictToClass } from "../../src/pde/classes.js";
+import { exitTime } from "../../src/pde/exit-time.js";
+import { buildGenerator, initialDistribution, makeGrid, nearestNode } from "../../src/pde/index.js";
+import { slowExitNodes } from "../../src/pde/reach.js";
 import { classSpectrum, spectralGap } from "../../src/pde/spectral.js";
 import { stationary } from "../../src/pde/stationary.js";
 import { problemFromSpec } from "../../src/problem/index.js";
@@ -224,5 +226,43 @@ describe("communicating classes of a generator", () => {
     });
     expect(v.limit).toBe("point-masses");
     expect(v.unique).toBe(false);
+  });
+
+  it("slow exit: nodes that reach the target only through weak jumps have a mean exit time ≥ 1/leak", () => {
+    const p = makeProblem({
+      loss: "x^4/4 - x^2/2",
+      dim: 1,
+      noise: isotropic(1, 1),
+      lr: 0.1,
+      domain: [[-3, 3]],
+    });
+    const gen = buildGenerator(p, makeGrid(p.domain, 401), { absorbing: (x) => x[0] > 0 });
+    const u = exitTime(gen).u;
+    const norm = generatorNorm(gen.Q);
+    expect(slowExitNodes(gen.Q, gen.absorbing!, 1e-12 * norm).count).toBe(0);
+    let seen = 0;
+    for (const tau of [1e-3, 3e-3, 1e-2, 3e-2]) {
+      const s = slowExitNodes(gen.Q, gen.absorbing!, tau * norm);
+      seen += s.count;
+      for (let i = 0; i < u.length; i++) if (s.mask[i]) expect(u[i]).toBeGreaterThanOrEqual(s.minTime);
+    }
+    expect(seen).toBeGreaterThan(0);
+    // the Hessian band: the left well reaches x > 0 only through weak jumps
+    const band = problemFromSpec({
+      name: "band",
+      loss: "x^4 - 2*x^2 + y^2 + 0.3*x*y",
+      noise: { hessian: 1 },
+      lr: 0.05,
+      batch: 1,
+      domain: [
+        [-2, 2],
+        [-2, 2],
+      ],
+    });
+    const g = makeGrid(band.domain, 41);
+    const bg = buildGenerator(band, g, { absorbing: (x) => x[0] > 0 });
+    const slow = slowExitNodes(bg.Q, bg.absorbing!, 1e-12 * generatorNorm(bg.Q));
+    expect(slow.mask[nearestNode(g, [-1, 0])]).toBe(1);
+    expect(slow.minTime).toBeGreaterThan(1e9);
   });
 });
