@@ -12,6 +12,7 @@
 
 import type { InitialLaw as ParticleLaw } from "../dynamics/initial.js";
 import { simulate } from "../dynamics/simulate.js";
+import { defaultSdeStep, type EnsembleRunner } from "../exit/index.js";
 import {
   type CriticalPoint,
   driftRegime,
@@ -38,7 +39,6 @@ import {
   spectralGap,
   stationary,
 } from "../pde/index.js";
-import { compileRegion } from "../problem/expr/index.js";
 import type { Problem } from "../problem/types.js";
 import { analyseEscape, type EscapeResult, type EscapeSetup } from "./escape.js";
 
@@ -52,6 +52,10 @@ export interface AnalyzeOptions {
   grid?: number;
   /** Called at the start of each stage (for progress display). */
   onStage?: (stage: string) => void;
+  /** Ensemble runner for the escape stage's Monte Carlo (default in-process; the CLI passes worker threads). */
+  runner?: EnsembleRunner;
+  /** Progress of long Monte Carlo runs: `done` of `total` particles under a label. */
+  onProgress?: (label: string, done: number, total: number) => void;
 }
 
 export interface MinimumInfo {
@@ -213,7 +217,7 @@ function ballExpr(vars: readonly string[], c: readonly number[], r: number): str
   return `${vars.map((v, i) => `(${v} - ${num(c[i])})^2`).join(" + ")} < ${num(r * r)}`;
 }
 
-export function analyze(problem: Problem, options: AnalyzeOptions = {}): AnalysisResult {
+export async function analyze(problem: Problem, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
   const p = problem;
   const d = p.dim;
   const eta = p.lr;
@@ -227,7 +231,7 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
   // (deterministic cost model, so that results do not depend on the machine: ~0.1 µs per analytic 1-D step).
   const stepCost = p.loss.finiteSum ? Math.max(1, 2.5 * p.batch * d) : Math.max(1, d / 4);
   const budget = (quick ? 1e7 : 2e8) / stepCost;
-  const dtFraction = quick ? 0.2 : 0.1;
+  const dtFraction = defaultSdeStep(eta) / eta;
   const timings: Record<string, number> = {};
   const notes: string[] = [];
   const reasons: string[] = [];
@@ -696,39 +700,13 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
   }
   if (p.start && p.target) {
     // The problem's own question first.
-    const inside = compileRegion(p.target, p.varNames, "target");
     const mi = minima.findIndex((m) => dist(m.x, p.start as number[]) <= 1e-3 * Math.max(1, radius));
-    let kramers: EscapeSetup["kramers"] = null;
-    if (mi >= 0) {
-      const k = exitTimeFromMinimum(p, minima, mi, saddles);
-      const s = saddles.find((z) => z.connects.includes(mi));
-      let atSaddle = false;
-      if (s) {
-        const other = s.connects[0] === mi ? s.connects[1] : s.connects[0];
-        if (other >= 0) {
-          const v = s.x.map((z, i) => minima[other].x[i] - z);
-          const nv = Math.hypot(...v) || 1;
-          atSaddle =
-            inside(Float64Array.from(s.x.map((z, i) => z + (1e-6 * v[i]) / nv))) ||
-            inside(Float64Array.from(s.x));
-        }
-      }
-      kramers = {
-        time: k.infinite ? Number.POSITIVE_INFINITY : atSaddle ? k.toSaddle.time : k.time,
-        applicable: k.applicable,
-        why: `${k.why}${atSaddle ? "; the target starts at the saddle: first hitting time ≈ half the transition time" : ""}`,
-        epsilon: k.epsilon,
-        barrier: k.barrier,
-        infinite: k.infinite,
-      };
-    }
     setups.push({
       label: "problem start",
       from: Array.from(p.start),
       fromMinimum: mi >= 0 ? mi : null,
       target: p.target,
       targetWhy: `the problem's target "${p.target}"`,
-      kramers,
       etaLambdaMax: mi >= 0 ? eta * minimaInfo[mi].lambdaMax : Number.NaN,
     });
   }
@@ -762,7 +740,6 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
       const r = 0.5 * Math.min(...ds);
       return { j, r, expr: ballExpr(p.varNames, minima[j].x, r) };
     });
-    const k = exitTimeFromMinimum(p, minima, i, saddles);
     setups.push({
       label: `minimum ${i}`,
       from: minima[i].x,
@@ -772,30 +749,28 @@ export function analyze(problem: Problem, options: AnalyzeOptions = {}): Analysi
         balls.length <= 4
           ? `a ball of radius ${balls.map((b) => fmt(b.r)).join("/")} around ${balls.length > 1 ? "minima" : "minimum"} ${balls.map((b) => b.j).join(", ")}`
           : `balls around ${balls.length} other minima (radii ${fmt(Math.min(...balls.map((b) => b.r)))}–${fmt(Math.max(...balls.map((b) => b.r)))}, half the distance to the nearest other critical point)`,
-      kramers: {
-        time: k.infinite ? Number.POSITIVE_INFINITY : k.time,
-        applicable: k.applicable,
-        why: k.why,
-        epsilon: k.epsilon,
-        barrier: k.barrier,
-        infinite: k.infinite,
-      },
       etaLambdaMax: eta * minimaInfo[i].lambdaMax,
       path: pathFrom(i),
     });
   }
   const escGrid = options.grid ?? (quick ? (d === 1 ? 401 : 81) : undefined);
-  const escapes = setups.map((s, k) =>
-    analyseEscape(p, s, {
-      particles: M,
-      seed: seed + 100 + k,
-      budget,
-      dtFraction,
-      grid: escGrid,
-      pde: gridOk,
-      fallbackHorizon: Tlong,
-    }),
-  );
+  const escapes: EscapeResult[] = [];
+  for (const [k, s] of setups.entries())
+    escapes.push(
+      await analyseEscape(p, s, {
+        particles: M,
+        seed: seed + 100 + k,
+        budget,
+        grid: escGrid,
+        pde: gridOk,
+        fallbackHorizon: Tlong,
+        landscape: { minima, saddles },
+        runner: options.runner,
+        onProgress: options.onProgress
+          ? (label, done, total) => options.onProgress?.(`${s.label}: ${label}`, done, total)
+          : undefined,
+      }),
+    );
   timings.escapes = now() - t0;
 
   // ── 5. Long-time verdict ──────────────────────────────────────────────────

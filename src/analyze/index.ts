@@ -11,7 +11,6 @@ export {
 export {
   analyseEscape,
   type Comparison,
-  type EscapeEstimate,
   type EscapeOptions,
   type EscapeResult,
   type EscapeSetup,

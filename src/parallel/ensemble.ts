@@ -2,14 +2,15 @@
  * Runs an ensemble on N threads: particle ranges are handed out dynamically (fast workers take more),
  * and the results are merged in particle order. Because particle p's randomness is the stream
  * (seed, p), the merged result is bit-identical for any thread count and any schedule.
- * With one thread the work runs in-process, yielding to the event loop between ranges so that
- * Ctrl-C (via `shouldStop`) stops cleanly; what finished is kept.
+ * With one thread the work runs in-process (the core's `inProcessRunner`), yielding to the event loop
+ * between ranges so that Ctrl-C (via `shouldStop`) stops cleanly; what finished is kept.
  */
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { mergeResults, type SimulateOptions, type SimulateResult, simulate } from "../dynamics/simulate.js";
 import { UserError } from "../errors.js";
+import { type EnsembleRunner, inProcessRunner } from "../exit/index.js";
 import type { Problem } from "../problem/types.js";
 
 export interface EnsembleOptions extends Omit<SimulateOptions, "range" | "onProgress" | "shouldStop"> {
@@ -63,34 +64,7 @@ export async function runEnsemble(
       onProgress(s);
     }
   };
-  if (threads === 1) {
-    // validate once up front so that bad options fail before any work
-    simulate(problem, { ...simOpts, range: [0, 0] });
-    // Ranges sized to take ~100 ms each, so that Ctrl-C (handled between ranges) answers promptly.
-    const parts: SimulateResult[] = [];
-    let at = 0;
-    let size = 16;
-    while (at < opts.particles) {
-      if (shouldStop?.()) break;
-      await new Promise((r) => setImmediate(r));
-      const range: [number, number] = [at, Math.min(opts.particles, at + size)];
-      const t0 = Date.now();
-      const res = simulate(problem, {
-        ...simOpts,
-        range,
-        shouldStop,
-        onProgress: (n) => report(range[0], n),
-      });
-      const ms = Date.now() - t0;
-      parts.push(res);
-      if (res.stopped) break;
-      at = range[1];
-      size = Math.max(1, Math.min(size * 4, Math.round((size * 100) / Math.max(ms, 1))));
-    }
-    if (parts.length === 0) return { ...simulate(problem, { ...simOpts, range: [0, 0] }), stopped: true };
-    const merged = mergeResults(parts);
-    return { ...merged, stopped: merged.stopped || merged.completed < opts.particles };
-  }
+  if (threads === 1) return inProcessRunner(problem, simOpts, { onProgress, shouldStop });
   simulate(problem, { ...simOpts, range: [0, 0] });
   const stopFlag = new SharedArrayBuffer(4);
   const stopView = new Int32Array(stopFlag);
@@ -146,4 +120,9 @@ export async function runEnsemble(
   if (prefix.length === 0) return { ...simulate(problem, { ...simOpts, range: [0, 0] }), stopped: true };
   const merged = mergeResults(prefix);
   return { ...merged, stopped: merged.completed < opts.particles };
+}
+
+/** The engine's ensemble runner on `threads` worker threads (the problem is rebuilt in each from its spec). */
+export function threadRunner(spec: unknown, baseDir: string, threads: number): EnsembleRunner {
+  return (problem, options, hooks) => runEnsemble(problem, spec, baseDir, { ...options, threads, ...hooks });
 }

@@ -2,8 +2,10 @@
  * report.html: one self-contained file (inline CSS and inline SVG figures, no scripts, no fonts or
  * images fetched from anywhere) that a researcher reads without the code.
  */
-import type { AnalysisResult, EscapeEstimate } from "../analyze/index.js";
+import type { AnalysisResult } from "../analyze/index.js";
+import type { ExitEstimate } from "../exit/index.js";
 import { VERSION } from "../version.js";
+import { hasValue } from "./estimates.js";
 import type { Figure } from "./plots.js";
 
 export function esc(s: string): string {
@@ -48,31 +50,44 @@ function figureHtml(fig: Figure | undefined, svgs: Map<string, string>): string 
   return `<figure id="fig-${esc(fig.name)}">${svg}<figcaption><b>${esc(fig.title)}.</b> ${esc(fig.caption)} (files: figures/${esc(fig.name)}.svg, .png)</figcaption></figure>`;
 }
 
-function estimateRow(e: EscapeEstimate, eta: number): string {
+function estimateRow(e: ExitEstimate, eta: number): string {
   const name: Record<string, string> = {
     sgd: "SGD (Monte Carlo)",
     sde: "SDE (Monte Carlo)",
+    sde2: "order-2 SDE (Monte Carlo)",
+    "noisy-sgd": "Noisy SGD (Monte Carlo)",
+    gd: "gradient descent",
     pde: "PDE generator (grid)",
     exact: "exact 1-D formula",
     kramers: "Eyring–Kramers",
-    bounds: "rigorous bounds",
+    bounds: "bounds",
     "path-1d": "1-D along the transition path",
   };
-  if (!e.applicable) {
-    const val = e.time !== null && e.time !== undefined ? `${f(e.time)} (not used: ` : "not available";
-    const why = e.uncertainty.startsWith("not applicable") ? ` ${esc(e.uncertainty)}.` : "";
-    return `<tr class="na"><td>${name[e.method]}</td><td colspan="4">${val}${val.endsWith("(not used: ") ? "not applicable)" : ""}</td><td>${esc(e.how)}.${why}</td></tr>`;
+  if (!hasValue(e)) {
+    const label =
+      e.status === "infinite"
+        ? "infinite"
+        : e.status === "failed"
+          ? "failed"
+          : e.time !== null
+            ? `${f(e.time)} (not used: not applicable)`
+            : "not available";
+    return `<tr class="na"><td>${name[e.method]}</td><td colspan="4">${label}</td><td>${esc(e.how)}.${e.reason ? ` ${esc(e.reason)}.` : ""}</td></tr>`;
   }
+  const lb = e.status === "lower-bound" ? "≥ " : "";
   const iv = e.interval ? `[${f(e.interval[0])}, ${f(e.interval[1])}]` : "—";
-  const time = e.method === "bounds" ? "—" : `${e.lowerBound ? "≥ " : ""}${f(e.time)}`;
+  const time = e.status === "bracket" ? "—" : `${lb}${f(e.time)}`;
   const it =
-    e.method === "bounds" && e.interval
+    e.status === "bracket" && e.interval
       ? `[${f(e.interval[0] / eta)}, ${f(e.interval[1] / eta)}]`
-      : `${e.lowerBound ? "≥ " : ""}${f(e.iterations)}`;
+      : `${lb}${f(e.iterations)}`;
+  const d = e.detail;
   const extra =
-    e.particles !== undefined
-      ? ` ${e.exited}/${e.particles} runs exited; median ${f(e.median)}; exponential-fit mean ${f(e.exponentialMean)}${e.exponentiality ? `; exponentiality: ${esc(e.exponentiality.verdict)} (p = ${f(e.exponentiality.pValue, 2)})` : ""}.`
-      : "";
+    d?.kind === "monte-carlo"
+      ? ` ${d.exited}/${d.particles} runs exited; median ${f(d.median.time)}; exponential-fit mean ${f(d.exponentialFit.time)}${d.exponentiality ? `; exponentiality: ${esc(d.exponentiality.verdict)} (p = ${f(d.exponentiality.pValue, 2)})` : ""}.`
+      : e.reason
+        ? ` ${e.reason}.`
+        : "";
   return `<tr><td>${name[e.method]}</td><td class="num">${time}</td><td class="num">${it}</td><td class="num">${iv}</td><td>${esc(e.uncertainty)}</td><td>${esc(e.how)}.${esc(extra)}</td></tr>`;
 }
 

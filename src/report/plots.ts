@@ -3,7 +3,9 @@
  * self-contained (inline data), so it renders to SVG/PNG in Node and can be embedded in a browser
  * later. Axes carry units: parameters in the problem's coordinates, time in SDE time t (= η·iterations).
  */
+
 import type { AnalysisResult } from "../analyze/index.js";
+import { hasValue, survivalOf } from "./estimates.js";
 
 export interface Figure {
   /** File stem, e.g. "landscape". */
@@ -458,14 +460,15 @@ export function survivalFigure(r: AnalysisResult, k: number): Figure | null {
   const e = r.escapes[k];
   const rows: Record<string, unknown>[] = [];
   for (const est of e.estimates) {
-    if (!est.survival || !est.applicable) continue;
+    const sv = hasValue(est) ? survivalOf(est) : null;
+    if (!sv || est.detail?.kind !== "monte-carlo") continue;
     const lab = est.method === "sgd" ? "SGD" : "SDE";
-    est.survival.t.forEach((t, i) => {
-      const s = est.survival!.s[i];
+    sv.t.forEach((t, i) => {
+      const s = sv.s[i];
       if (s > 0 && fin(t)) rows.push({ t: r4(t), S: r4(s), curve: `${lab}: empirical` });
     });
-    const mu = est.exponentialMean;
-    const T = est.horizon ?? 0;
+    const mu = est.detail.exponentialFit.time;
+    const T = est.detail.horizon;
     if (mu && fin(mu) && mu > 0) {
       for (let i = 0; i <= 40; i++) {
         const t = (T * i) / 40;
@@ -505,7 +508,7 @@ export function methodsFigure(r: AnalysisResult, k: number): Figure | null {
   const e = r.escapes[k];
   const rows: Record<string, unknown>[] = [];
   for (const est of e.estimates) {
-    if (!est.applicable) continue;
+    if (!hasValue(est)) continue;
     const lo = est.interval?.[0];
     const hi = est.interval?.[1];
     const t = est.time ?? (lo !== undefined && hi !== undefined ? Math.sqrt(lo * hi) : null);
@@ -516,7 +519,11 @@ export function methodsFigure(r: AnalysisResult, k: number): Figure | null {
       lo: lo !== undefined && fin(lo) && lo > 0 ? r4(lo) : r4(t),
       hi: hi !== undefined && fin(hi) ? r4(hi) : r4(t * 3),
       kind:
-        est.method === "bounds" ? "interval only" : est.lowerBound ? "lower bound (censored)" : "estimate",
+        est.status === "bracket"
+          ? "interval only"
+          : est.status === "lower-bound"
+            ? "lower bound (censored)"
+            : "estimate",
     });
   }
   if (!rows.length) return null;

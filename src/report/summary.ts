@@ -5,8 +5,9 @@
  */
 import type { AnalysisResult } from "../analyze/index.js";
 import { VERSION } from "../version.js";
+import { estimateSummary } from "./estimates.js";
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface SummaryMeta {
   command: string;
@@ -46,7 +47,7 @@ function clean(v: unknown): unknown {
 
 /** The summary object (JSON-ready). */
 export function buildSummary(r: AnalysisResult, meta: SummaryMeta): Record<string, unknown> {
-  const { fields: _f, ...rest } = r;
+  const { fields: _f, escapes, ...rest } = r;
   return clean({
     schema_version: SCHEMA_VERSION,
     sgdscope_version: VERSION,
@@ -55,6 +56,7 @@ export function buildSummary(r: AnalysisResult, meta: SummaryMeta): Record<strin
     problem_text: meta.problemText,
     units: UNITS,
     ...rest,
+    escapes: escapes.map((e) => ({ ...e, estimates: e.estimates.map(estimateSummary) })),
     files: meta.files ?? [],
   }) as Record<string, unknown>;
 }

@@ -2,9 +2,11 @@
  * Writes a full report folder for an `AnalysisResult`, every file atomically:
  *   report.html (self-contained), summary.json, figures/*.svg + *.png, data/*.csv + *.arrow.
  */
+
 import { join } from "node:path";
 import type { AnalysisResult } from "../analyze/index.js";
 import { writeArrow, writeCsv, writeFileAtomic } from "../io/write.js";
+import { survivalOf } from "./estimates.js";
 import { buildHtml } from "./html.js";
 import { reportFigures } from "./plots.js";
 import { renderSvg, svgToPng } from "./render.js";
@@ -51,24 +53,25 @@ function dataFiles(r: AnalysisResult, dir: string): string[] {
   r.escapes.forEach((e, k) => {
     const rows = e.estimates.map((x) => [
       x.method,
-      x.applicable,
+      x.status,
       x.time ?? "",
       x.iterations ?? "",
       x.interval?.[0] ?? "",
       x.interval?.[1] ?? "",
-      x.lowerBound ?? "",
+      x.intervalKind ?? "",
       x.uncertainty,
       x.how,
+      x.reason ?? "",
     ]);
     writeCsv(
       join(dir, `data/exit-times-${k}.csv`),
-      ["method", "applicable", "time", "iterations", "lo", "hi", "lower_bound", "uncertainty", "how"],
+      ["method", "status", "time", "iterations", "lo", "hi", "interval_kind", "uncertainty", "how", "reason"],
       rows,
     );
     files.push(`data/exit-times-${k}.csv`);
     const surv: unknown[][] = [];
     for (const x of e.estimates) {
-      const sv = x.survival;
+      const sv = survivalOf(x);
       if (!sv) continue;
       for (let i = 0; i < sv.t.length; i++) surv.push([x.method, sv.t[i], sv.t[i] / r.problem.lr, sv.s[i]]);
     }

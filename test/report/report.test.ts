@@ -34,7 +34,7 @@ let html: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "sgdscope-report-"));
-  r = analyze(problemFromSpec(spec), { quick: true, seed: 3 });
+  r = await analyze(problemFromSpec(spec), { quick: true, seed: 3 });
   const w = await writeReport(r, {
     outDir: dir,
     command: "sgdscope analyze ou.json --quick",
@@ -114,10 +114,10 @@ describe("analyze report on an OU problem (not in the gallery)", () => {
     expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(3);
   });
 
-  it("a double well at another noise level (ε = 0.25, not in the gallery) matches the reference table", () => {
+  it("a double well at another noise level (ε = 0.25, not in the gallery) matches the reference table", async () => {
     const ref = loadReference("double-well-met.json");
     const row = ref.rows.find((q: { eps: number }) => q.eps === 0.25);
-    const q = analyze(
+    const q = await analyze(
       problemFromSpec({
         name: "dw eps 0.25",
         loss: "x^4/4 - x^2/2",

@@ -4,12 +4,20 @@
  * PDE generator and the landscape side by side, written as report.html + summary.json + figures + data.
  * stdout: a short plain-language answer and the report path; with --json exactly one JSON object (the summary).
  */
-import { basename, extname, join, relative } from "node:path";
+import { basename, dirname, extname, join, relative } from "node:path";
 import type { Command } from "commander";
 import { analyze } from "../../analyze/index.js";
 import { loadProblem } from "../../io/load-problem.js";
 import { checkOutDir } from "../../io/write.js";
-import { checkEnsembleSize, parsePositiveInt, parseSeed, requireDomain } from "../common.js";
+import { threadRunner } from "../../parallel/ensemble.js";
+import {
+  checkEnsembleSize,
+  defaultThreads,
+  Progress,
+  parsePositiveInt,
+  parseSeed,
+  requireDomain,
+} from "../common.js";
 
 interface Opts {
   out?: string;
@@ -18,6 +26,7 @@ interface Opts {
   seed: string;
   particles?: string;
   grid?: string;
+  threads?: string;
   png: boolean;
 }
 
@@ -37,6 +46,7 @@ export function registerAnalyze(program: Command): void {
     .option("--seed <S>", "random seed", "1")
     .option("--particles <M>", "Monte Carlo runs per escape method (default 200 with --quick, else 2000)")
     .option("--grid <N>", "PDE grid points per axis (default: chosen from the problem)")
+    .option("--threads <N>", "worker threads for the escape Monte Carlo (results do not depend on it)")
     .option("--no-png", "skip the PNG copies of the figures")
     .action(async (file: string, o: Opts) => {
       await analyzeCommand(file, o);
@@ -63,17 +73,32 @@ export async function analyzeCommand(file: string, o: Opts): Promise<void> {
   if (o.json) args.push("--json");
   if (!o.png) args.push("--no-png");
   const command = args.map(quote).join(" ");
+  const threads = o.threads !== undefined ? parsePositiveInt(o.threads, "--threads") : defaultThreads();
   const chatty = !o.json && process.stderr.isTTY === true;
   const t0 = Date.now();
-  const r = analyze(lp.problem, {
+  let bar: { label: string; p: Progress } | null = null;
+  const r = await analyze(lp.problem, {
     quick: o.quick,
     seed,
     particles,
     grid,
+    runner: threadRunner(lp.spec, dirname(lp.path), threads),
     onStage: chatty
-      ? (s) => process.stderr.write(`analyze: ${s} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`)
+      ? (s) => {
+          bar?.p.stop();
+          bar = null;
+          process.stderr.write(`analyze: ${s} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+        }
       : undefined,
+    onProgress: (label, done, total) => {
+      if (bar?.label !== label) {
+        bar?.p.stop();
+        bar = { label, p: new Progress(`analyze: ${label}`, total, !chatty) };
+      }
+      bar.p.update(done);
+    },
   });
+  (bar as { p: Progress } | null)?.p.stop();
   if (chatty)
     process.stderr.write(`analyze: writing the report (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
   // loaded here, not at start-up: the report's plotting libraries take ~1 s to import, which every

@@ -1,17 +1,29 @@
 /**
  * `sgdscope exit-time <problem> --from POINT --to REGION [--method sgd,sde,...]`
- * Mean exit time from POINT into REGION by several methods side by side (SDE time and iterations).
+ * Mean exit time from POINT into REGION by several methods side by side (SDE time and iterations), through the
+ * core's one exit-time engine (src/exit). This file only parses flags, shows progress and formats.
  */
+
+import { join } from "node:path";
 import type { Command } from "commander";
 import { formatWithCi } from "../../analysis/index.js";
-import { DYNAMICS, type DynamicsKind } from "../../dynamics/simulate.js";
 import { UserError } from "../../errors.js";
+import {
+  EXIT_METHOD_SPECS,
+  EXIT_METHODS,
+  type ExitEstimate,
+  type ExitMethodName,
+  type ExitTimeResult,
+  isParticleMethod,
+  type MonteCarloDetail,
+  exitTime as runExitTime,
+} from "../../exit/index.js";
+import { defaultSdeStep } from "../../exit/policy.js";
 import { loadProblem } from "../../io/load-problem.js";
-import { toJson } from "../../io/write.js";
-import { compileRegion } from "../../problem/index.js";
+import { checkOutDir, ensureDir, toJson, writeArrow, writeCsv, writeJson } from "../../io/write.js";
+import { threadRunner } from "../../parallel/ensemble.js";
 import {
   checkEnsembleSize,
-  checkInDomain,
   defaultThreads,
   fmt,
   interruptFlag,
@@ -23,22 +35,26 @@ import {
   startPoint,
   stepsFor,
 } from "../common.js";
-import { EXTRA_METHODS } from "../methods.js";
-import { type DtCheck, dtCheck, particleEstimate } from "../particle-estimate.js";
+import { estimateJson } from "../exit-json.js";
 
 interface Opts {
   from?: string;
   to?: string;
   method: string;
   particles: string;
-  maxTime: string;
+  maxTime?: string;
   dt?: string;
   seed: string;
   threads?: string;
   grid?: string;
   json?: boolean;
   dtCheck: boolean;
+  out?: string;
+  timings?: boolean;
 }
+
+/** Exit code of a run cut short by Ctrl-C (what finished is printed). */
+export const EXIT_INTERRUPTED = 130;
 
 export function registerExitTime(program: Command): void {
   program
@@ -49,11 +65,15 @@ export function registerExitTime(program: Command): void {
     .option("--to <region>", 'target region, a condition such as "x > 0" (default: the problem\'s target)')
     .option(
       "--method <list>",
-      `comma-separated methods: ${[...DYNAMICS, ...Object.keys(EXTRA_METHODS)].join(", ")}`,
+      `comma-separated methods:\n${EXIT_METHODS.map((m) => `  ${m.padEnd(10)} ${EXIT_METHOD_SPECS[m].summary}`).join("\n")}\n`,
       "sgd,sde",
     )
     .option("--particles <M>", "particles per Monte Carlo method", "2000")
-    .option("--max-time <T>", "horizon in SDE time; particles still out by then are censored", "1000")
+    .option(
+      "--max-time <T>",
+      "Monte Carlo horizon in SDE time; particles still out by then are censored (default: 16× the first " +
+        "prediction of exact, pde or kramers when one of them is asked for, else 1000)",
+    )
     .option(
       "--dt <dt>",
       "SDE step for sde/sde2 (default η/10); the time-step bias is checked by a second run at 2·dt (dt_check)",
@@ -62,13 +82,24 @@ export function registerExitTime(program: Command): void {
     .option("--seed <S>", "random seed", "1")
     .option("--threads <N>", "worker threads (results do not depend on it)")
     .option("--grid <N>", "grid points per axis for grid methods")
+    .option(
+      "--out <dir>",
+      "also write per-particle exit times (exit-times.csv, exit-times.arrow) and exit-time.json",
+    )
+    .option("--timings", "include each method's wall time (seconds) in the output")
     .option("--json", "print exactly one JSON object on stdout")
+    .addHelpText(
+      "after",
+      `\nExit codes: 0 done, 2 bad input, 3 numerical failure, ${EXIT_INTERRUPTED} interrupted (Ctrl-C; what finished is printed).`,
+    )
     .action(async (file: string, o: Opts) => {
-      await exitTime(file, o);
+      const interrupted = await exitTimeCommand(file, o);
+      if (interrupted) process.exitCode = EXIT_INTERRUPTED;
     });
 }
 
-async function exitTime(file: string, o: Opts): Promise<void> {
+/** Runs the command; returns true when interrupted. */
+async function exitTimeCommand(file: string, o: Opts): Promise<boolean> {
   const lp = loadProblem(file);
   const p = lp.problem;
   const from = startPoint(p, o.from);
@@ -78,156 +109,210 @@ async function exitTime(file: string, o: Opts): Promise<void> {
       where: "--to",
       hint: 'a condition such as "x > 0", or target: in the problem file',
     });
-  const inside = compileRegion(to, p.varNames, "--to");
-  if (inside(Float64Array.from(from))) {
-    throw new UserError(`the start point (${from.join(", ")}) is already inside the target region "${to}"`, {
-      where: "--from",
-      hint: "a start point outside the region",
-    });
-  }
   const methods = o.method
     .split(",")
     .map((s) => s.trim())
-    .filter(Boolean);
-  const valid = [...DYNAMICS, ...Object.keys(EXTRA_METHODS)];
-  for (const m of methods) {
-    if (!valid.includes(m))
-      throw new UserError(`unknown method '${m}'`, { where: "--method", hint: valid.join(", ") });
-  }
-  if (methods.length === 0)
-    throw new UserError("no method given", { where: "--method", hint: valid.join(", ") });
-  const twice = methods.find((m, i) => methods.indexOf(m) !== i);
-  if (twice) throw new UserError(`'${twice}' is listed twice`, { where: "--method", hint: valid.join(", ") });
+    .filter(Boolean) as ExitMethodName[];
   const particles = parsePositiveInt(o.particles, "--particles");
   checkEnsembleSize(particles, p.dim);
-  const maxTime = parsePositive(o.maxTime, "--max-time");
+  const maxTime = o.maxTime !== undefined ? parsePositive(o.maxTime, "--max-time") : undefined;
   const dt = o.dt !== undefined ? parsePositive(o.dt, "--dt") : undefined;
-  const sdes = methods.filter((m) => m === "sde" || m === "sde2");
-  if (dt !== undefined && sdes.length === 0) {
+  if (dt !== undefined && !methods.some((m) => m === "sde" || m === "sde2")) {
     throw new UserError("applies only to the methods sde and sde2, and none of them is asked for", {
       where: "--dt",
       hint: "--method sde,sde2 with --dt, or no --dt",
     });
   }
   for (const m of methods) {
-    if ((DYNAMICS as readonly string[]).includes(m))
-      stepsFor(maxTime, m === "sde" || m === "sde2" ? (dt ?? p.lr / 10) : p.lr, "--max-time");
+    if ((EXIT_METHODS as readonly string[]).includes(m) && isParticleMethod(m) && maxTime !== undefined)
+      stepsFor(maxTime, m === "sde" || m === "sde2" ? (dt ?? defaultSdeStep(p.lr)) : p.lr, "--max-time");
   }
-  if (methods.some((m) => m === "pde" || m === "exact" || m === "bounds")) {
+  if (methods.some((m) => m === "pde" || m === "exact" || m === "bounds") && p.dim <= 3)
     requireDomain(p, file, "the grid methods pde, exact and bounds");
-    checkInDomain(p, from, "--from");
-  }
   const seed = parseSeed(o.seed);
   const threads = o.threads !== undefined ? parsePositiveInt(o.threads, "--threads") : defaultThreads();
   const grid = o.grid !== undefined ? parsePositiveInt(o.grid, "--grid", 3) : undefined;
-  const estimates: Record<string, unknown>[] = [];
+  if (o.out !== undefined) checkOutDir(o.out);
   const intr = interruptFlag();
+  let bar: { label: string; p: Progress } | null = null;
+  let result: ExitTimeResult;
   try {
-    for (const m of methods) {
-      if (intr.stopped()) break;
-      if ((DYNAMICS as readonly string[]).includes(m)) {
-        const isSde = m === "sde" || m === "sde2";
-        /** One Monte Carlo estimate of method m at step `h` (sde/sde2) with its own progress bar. */
-        const run = async (label: string, h: number | undefined, s: number) => {
-          const bar = new Progress(label, particles, o.json === true);
-          const est = await particleEstimate(lp, {
-            dynamics: m as DynamicsKind,
-            from,
-            to,
-            particles,
-            maxTime,
-            dt: h,
-            seed: s,
-            threads,
-            onProgress: (n) => bar.update(n),
-            shouldStop: intr.stopped,
-          });
-          bar.stop();
-          return est;
-        };
-        const est = await run(`${m} particles`, isSde ? (dt ?? p.lr / 10) : undefined, seed);
-        const { stats: _s, ...row } = est;
-        if (isSde && o.dtCheck && !est.stopped && !intr.stopped()) {
-          // the same estimate at 2·dt with an independent seed: T(dt) − T(2dt) estimates the O(dt) bias
-          const coarse = await run(`${m} particles at 2·dt (time-step check)`, 2 * est.dt, seed + 1);
-          estimates.push({ ...row, dt_check: dtCheck(est, coarse) });
-        } else estimates.push(row);
-      } else {
-        estimates.push(await EXTRA_METHODS[m](lp, { from, to, grid, json: o.json === true }));
-      }
-    }
+    result = await runExitTime(
+      p,
+      { from, to },
+      {
+        methods,
+        particles: {
+          particles,
+          seed,
+          horizon: maxTime ?? "auto",
+          fallbackHorizon: 1000,
+          dt,
+          dtCheck: o.dtCheck,
+        },
+        gridMethods: { grid },
+        runner: threadRunner(lp.spec, lp.path.replace(/[/\\][^/\\]*$/, ""), threads),
+        shouldStop: intr.stopped,
+        onProgress: (label, done, total) => {
+          if (bar?.label !== label) {
+            bar?.p.stop();
+            bar = { label, p: new Progress(label, total, o.json === true) };
+          }
+          bar.p.update(done);
+        },
+      },
+    );
+  } catch (e) {
+    throw mapWhere(e);
   } finally {
+    (bar as { p: Progress } | null)?.p.stop();
     intr.dispose();
   }
-  const out = { problem: p.name, from, to, lr: p.lr, batch: p.batch, estimates };
-  if (o.json) {
-    process.stdout.write(`${toJson(out)}\n`);
-    return;
-  }
-  process.stdout.write(`${describe(out)}\n`);
+  const out = {
+    problem: result.problem,
+    from: result.from,
+    to: result.to,
+    lr: result.lr,
+    batch: result.batch,
+    interrupted: result.interrupted,
+    estimates: result.estimates.map((e) => {
+      const j = estimateJson(e);
+      if (!o.timings) delete j.seconds;
+      return j;
+    }),
+  };
+  if (o.out !== undefined) writeExitTimes(o.out, result, out);
+  if (o.json) process.stdout.write(`${toJson(out)}\n`);
+  else process.stdout.write(`${describe(result, o.timings === true)}\n`);
+  return result.interrupted;
+}
+
+/** The engine names parameters; the CLI user knows flags. */
+const FLAG_OF: Record<string, string> = {
+  from: "--from",
+  to: "--to",
+  methods: "--method",
+  particles: "--particles",
+  horizon: "--max-time",
+  dt: "--dt",
+};
+function mapWhere(e: unknown): unknown {
+  if (!(e instanceof UserError) || e.where === undefined) return e;
+  const [head, ...rest] = e.where.split(":");
+  const flag = FLAG_OF[head];
+  if (!flag) return e;
+  const msg = e.message.slice(e.where.length + 2).replace(/ \(valid: .*\)$/, "");
+  return new UserError(msg, { where: [flag, ...rest].join(":"), hint: e.hint });
+}
+
+/** Per-particle exit times of every Monte Carlo method, and the JSON, into `dir`. */
+function writeExitTimes(dir: string, r: ExitTimeResult, json: unknown): void {
+  ensureDir(dir);
+  const rows: unknown[][] = [];
+  const method: number[] = [];
+  const particle: number[] = [];
+  const time: number[] = [];
+  const status: number[] = [];
+  const mc = r.estimates.filter((e) => e.detail?.kind === "monte-carlo");
+  mc.forEach((e, k) => {
+    const d = e.detail as MonteCarloDetail;
+    d.exitTimes.forEach((t, i) => {
+      const s = Number.isNaN(t) ? 2 : t === Number.POSITIVE_INFINITY ? 1 : 0;
+      rows.push([e.method, i, Number.isFinite(t) ? t : "", s === 1 ? 1 : 0, s === 2 ? 1 : 0]);
+      method.push(k);
+      particle.push(i);
+      time.push(t);
+      status.push(s);
+    });
+  });
+  writeCsv(join(dir, "exit-times.csv"), ["method", "particle", "time", "censored", "diverged"], rows);
+  writeArrow(join(dir, "exit-times.arrow"), {
+    method: Int32Array.from(method),
+    particle: Int32Array.from(particle),
+    time: Float64Array.from(time),
+    status: Int32Array.from(status),
+  });
+  writeJson(join(dir, "exit-time.json"), {
+    ...(json as object),
+    files: {
+      "exit-times.csv":
+        "one row per particle: method, particle index, exit time (SDE time; empty when censored or diverged), censored (1 = still outside at the horizon), diverged (1)",
+      "exit-times.arrow": `columns method (index into [${mc.map((e) => e.method).join(", ")}]), particle, time (SDE time; +Inf censored, NaN diverged), status (0 exited, 1 censored, 2 diverged)`,
+    },
+  });
 }
 
 /** Human-readable table of estimates. */
-function describe(out: {
-  problem: string;
-  from: number[];
-  to: string;
-  lr: number;
-  batch: number;
-  estimates: Record<string, unknown>[];
-}): string {
+function describe(r: ExitTimeResult, timings: boolean): string {
   const lines = [
-    `${out.problem}: mean exit time from (${out.from.join(", ")}) into {${out.to}}  (η = ${out.lr}, B = ${out.batch}; SDE time t, iterations t/η)`,
+    `${r.problem}: mean exit time from (${r.from.join(", ")}) into {${r.to}}  (η = ${r.lr}, B = ${r.batch}; SDE time t, iterations t/η)`,
   ];
-  for (const e of out.estimates) {
-    const m = String(e.method).padEnd(8);
-    const finite = (v: unknown) => typeof v === "number" && Number.isFinite(v);
-    if (e.applicable === false && !finite(e.time) && !finite(e.lower)) {
-      lines.push(`  ${m} not applicable: ${e.why}`);
-    } else if (e.infinite) {
-      lines.push(`  ${m} infinite: ${e.why ?? "the process cannot reach the region"}`);
-    } else if (e.lower !== undefined) {
-      lines.push(`  ${m} ${fmt(e.lower as number)} ≤ t ≤ ${fmt(e.upper as number)}`);
-    } else if (Array.isArray(e.ci95)) {
-      const ci = e.ci95 as [number, number];
-      const it = e.iterations_ci95 as [number, number];
-      const tag = e.censored ? `≥ ` : "";
-      lines.push(
-        `  ${m} t ${tag}${formatWithCi(e.time as number, ci)} = ${tag}${formatWithCi(e.iterations as number, it)} iterations` +
-          `  [${e.exited}/${e.particles} exited by t = ${fmt(e.horizon as number)}${e.censored ? ", censored: a lower bound" : ""}` +
-          `${(e.diverged as number) > 0 ? `, ${e.diverged} diverged` : ""}, dt = ${fmt(e.dt as number)}, 95% CI]`,
-      );
-      if ((e.diverged as number) > 0)
-        lines.push(
-          `           ${e.diverged} of ${e.particles} particles diverged before reaching the region: the statistics ` +
-            "are over the others, i.e. the mean exit time given no divergence",
-        );
-      if (e.exponentiality)
-        lines.push(`           exponentiality: ${(e.exponentiality as { verdict: string }).verdict}`);
-      if (e.dt_check) {
-        const c = e.dt_check as DtCheck;
-        const rel = (v: number) => `${v >= 0 ? "+" : ""}${fmt((100 * v) / (e.time as number), 2)}%`;
-        lines.push(
-          c.not_assessable
-            ? `           time-step check at dt = ${fmt(c.dt)}: not assessable (${c.not_assessable})`
-            : c.significant
-              ? `           time-step bias: at dt = ${fmt(c.dt)} t = ${formatWithCi(c.time, c.ci95)}; estimated bias of the value above ` +
-                `${formatWithCi(c.bias_estimate, c.bias_ci95)} (${rel(c.bias_estimate)} of it), beyond the Monte Carlo error — ` +
-                `extrapolated to dt → 0: ${formatWithCi(c.extrapolated, c.extrapolated_ci95)}; a smaller --dt is advised`
-              : `           time-step check: at dt = ${fmt(c.dt)} t = ${formatWithCi(c.time, c.ci95)}; no bias detectable ` +
-                `beyond the Monte Carlo error (difference ${formatWithCi(c.bias_estimate, c.bias_ci95)})`,
-        );
-      }
-      if (e.stopped) lines.push("           interrupted: statistics of the particles that finished");
-    } else {
-      const extra =
-        e.applicable === false
-          ? `  (not applicable: ${e.why})`
-          : e.error_estimate !== undefined
-            ? `  (± ${fmt(e.error_estimate as number, 2)} ${e.method === "exact" ? "quadrature" : "grid"} error${Array.isArray(e.grid) ? `, grid ${(e.grid as number[]).join("×")}` : ""})`
-            : "";
-      lines.push(`  ${m} t = ${fmt(e.time as number)} = ${fmt(e.iterations as number)} iterations${extra}`);
+  for (const e of r.estimates) lines.push(...describeEstimate(e, r.lr, timings));
+  if (r.interrupted) lines.push("interrupted: the values above are what finished (exit code 130)");
+  return lines.join("\n");
+}
+
+function describeEstimate(e: ExitEstimate, lr: number, timings: boolean): string[] {
+  const m = e.method.padEnd(8);
+  const secs = timings ? `  (${fmt(e.seconds, 3)} s)` : "";
+  const pad = "           ";
+  switch (e.status) {
+    case "not-applicable":
+      return [`  ${m} not applicable: ${e.reason}`];
+    case "failed":
+      return [`  ${m} failed: ${e.reason}`];
+    case "skipped":
+      return [`  ${m} not run: ${e.reason}`];
+    case "infinite":
+      return [`  ${m} infinite: ${e.reason ?? "the process cannot reach the region"}${secs}`];
+    case "bracket": {
+      const [lo, hi] = e.interval as [number, number];
+      return [
+        `  ${m} ${fmt(lo)} ≤ t ≤ ${fmt(hi)} = ${fmt(lo / lr)}…${fmt(hi / lr)} iterations  (${e.how})${secs}`,
+        ...(e.reason ? [`${pad}${e.reason}`] : []),
+      ];
     }
   }
-  return lines.join("\n");
+  const d = e.detail;
+  if (d?.kind === "monte-carlo") {
+    const it: [number, number] = d.iterationsCi95;
+    const tag = e.status === "lower-bound" ? "≥ " : "";
+    const lines = [
+      `  ${m} t ${tag}${formatWithCi(e.time as number, d.ci95)} = ${tag}${formatWithCi(e.iterations as number, it)} iterations` +
+        `  [${d.exited}/${d.particles} exited by t = ${fmt(d.horizon)} (${d.horizonWhy})${d.censored ? ", censored: a lower bound" : ""}` +
+        `${d.diverged > 0 ? `, ${d.diverged} diverged` : ""}, dt = ${fmt(d.dt)}, 95% CI]${secs}`,
+    ];
+    if (d.diverged > 0)
+      lines.push(
+        `${pad}${d.diverged} of ${d.particles} particles diverged before reaching the region: the statistics ` +
+          "are over the others, i.e. the mean exit time given no divergence",
+      );
+    if (d.exponentiality) lines.push(`${pad}exponentiality: ${d.exponentiality.verdict}`);
+    const c = d.dtCheck;
+    if (c) {
+      const rel = (v: number) => `${v >= 0 ? "+" : ""}${fmt((100 * v) / (e.time as number), 2)}%`;
+      lines.push(
+        c.notAssessable
+          ? `${pad}time-step check at dt = ${fmt(c.dt)}: not assessable (${c.notAssessable})`
+          : c.significant
+            ? `${pad}time-step bias: at dt = ${fmt(c.dt)} t = ${formatWithCi(c.time, c.ci95)}; estimated bias of the value above ` +
+              `${formatWithCi(c.biasEstimate, c.biasCi95)} (${rel(c.biasEstimate)} of it), beyond the Monte Carlo error — ` +
+              `extrapolated to dt → 0: ${formatWithCi(c.extrapolated, c.extrapolatedCi95)}; a smaller --dt is advised`
+            : `${pad}time-step check: at dt = ${fmt(c.dt)} t = ${formatWithCi(c.time, c.ci95)}; no bias detectable ` +
+              `beyond the Monte Carlo error (difference ${formatWithCi(c.biasEstimate, c.biasCi95)})`,
+      );
+    }
+    if (d.stopped) lines.push(`${pad}interrupted: statistics of the particles that finished`);
+    return lines;
+  }
+  const err =
+    e.intervalKind === "error-estimate" && e.interval && e.time !== null
+      ? `  (± ${fmt(e.interval[1] - e.time, 2)} ${e.method === "exact" ? "quadrature" : "grid"} error${d?.kind === "pde" ? `, grid ${d.grid.join("×")}` : ""})`
+      : e.intervalKind === "asymptotic-band"
+        ? "  (asymptotic formula)"
+        : "";
+  return [
+    `  ${m} t = ${fmt(e.time as number)} = ${fmt(e.iterations as number)} iterations${err}${secs}`,
+    ...(e.reason ? [`${pad}${e.reason}`] : []),
+  ];
 }

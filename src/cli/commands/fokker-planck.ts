@@ -15,14 +15,12 @@ import {
   axisCoords,
   buildGenerator,
   entropyDecay,
-  exactExitTimeEstimate,
   fokkerPlanck,
   gridBasins,
   type InitialLaw,
   initialDistribution,
   makeGrid,
   type NamedRegion,
-  pdeExitTimeEstimate,
   stationary,
 } from "../../pde/index.js";
 import { compileRegion } from "../../problem/index.js";
@@ -36,25 +34,6 @@ import {
   parsePositiveInt,
   requireDomain,
 } from "../common.js";
-import { EXTRA_METHODS } from "../methods.js";
-
-EXTRA_METHODS.pde = (lp, ctx) => {
-  const e = pdeExitTimeEstimate(lp.problem, ctx.from, ctx.to, { grid: ctx.grid });
-  return { ...e, why: e.reason };
-};
-EXTRA_METHODS.exact = (lp, ctx) => {
-  if (lp.problem.dim !== 1) {
-    return {
-      method: "exact",
-      applicable: false,
-      why: "the exact quadrature formula is 1-D only",
-      time: null,
-    };
-  }
-  const e = exactExitTimeEstimate(lp.problem, ctx.from, ctx.to);
-  return { ...e, why: e.reason };
-};
-
 /** Grid shape from --grid or automatic. */
 export function gridShape(p: Problem, grid: string | undefined): { shape: number[]; reason: string } {
   if (grid !== undefined) {

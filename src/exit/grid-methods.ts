@@ -1,0 +1,105 @@
+/**
+ * The grid methods of the engine: `pde` (the discrete generator Q on a grid, with its error estimate from
+ * refinement) and `exact` (the 1-D double-integral formula by quadrature). Both need a bounded domain.
+ */
+import { exactExitTimeEstimate, pdeExitTimeEstimate } from "../pde/estimates.js";
+import type { Problem } from "../problem/types.js";
+import type { ExactDetail, ExitEstimate, ExitQuery, GridSettings, PdeDetail } from "./types.js";
+
+const fmt = (v: number, p = 4) => (Number.isFinite(v) ? Number(v.toPrecision(p)).toString() : String(v));
+
+/** snake_case keys → camelCase (one level). */
+function camel(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) out[k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = v;
+  return out;
+}
+
+export function pdeExitTime(p: Problem, q: ExitQuery, g: GridSettings = {}): ExitEstimate {
+  const t0 = Date.now();
+  const e = pdeExitTimeEstimate(p, q.from, q.to, { grid: g.grid });
+  const { method: _m, time, iterations, reason, ...rest } = e as unknown as Record<string, unknown>;
+  const detail = { kind: "pde", ...camel(rest) } as PdeDetail;
+  const t = time as number | null;
+  const err = detail.errorEstimate;
+  const how = `discrete generator on a ${detail.grid.join("×")} grid (${String(detail.scheme)}); solver ${String(detail.solver)}, residual ${fmt(detail.relativeResidual as number, 2)}; grid: ${String(detail.gridReason)}`;
+  if (e.infinite)
+    return {
+      method: "pde",
+      status: "infinite",
+      time: null,
+      iterations: null,
+      interval: null,
+      intervalKind: null,
+      uncertainty: "—",
+      how,
+      reason: (reason as string | undefined) ?? "the target is unreachable",
+      seconds: (Date.now() - t0) / 1000,
+      detail,
+    };
+  return {
+    method: "pde",
+    status: "estimate",
+    time: t,
+    iterations: iterations as number | null,
+    interval: t !== null && err !== null ? [t - err, t + err] : null,
+    intervalKind: err !== null ? "error-estimate" : null,
+    uncertainty:
+      err !== null
+        ? `± grid-error estimate from refinement (${detail.observedOrder !== null ? `observed order ${fmt(detail.observedOrder, 2)}` : "no clean convergence order"})`
+        : "no error estimate (the coarse grids failed)",
+    how,
+    reason:
+      err === null
+        ? "no error estimate: the value's accuracy is not known"
+        : ((reason as string | undefined) ?? null),
+    seconds: (Date.now() - t0) / 1000,
+    detail,
+  };
+}
+
+export function exactExitTime(p: Problem, q: ExitQuery): ExitEstimate {
+  const t0 = Date.now();
+  const e = exactExitTimeEstimate(p, q.from, q.to);
+  const detail: ExactDetail = {
+    kind: "exact",
+    errorEstimate: e.error_estimate,
+    interval: e.interval,
+    ends: [...e.ends],
+  };
+  const how = `exact 1-D double integral E τ = ∫ s ∫ m (scale/speed densities of A(x) = ηΣ_B(x)${p.delta > 0 ? " + 2δ" : ""}) on [${e.interval.map((v) => fmt(v)).join(", ")}] (${e.ends.join(", ")})`;
+  const base = { method: "exact" as const, how, seconds: (Date.now() - t0) / 1000, detail };
+  if (e.infinite)
+    return {
+      ...base,
+      status: "infinite",
+      time: null,
+      iterations: null,
+      interval: null,
+      intervalKind: null,
+      uncertainty: "—",
+      reason: e.reason ?? "the speed measure is not integrable: the process never reaches the target",
+    };
+  if (e.applicable === false || e.time === null)
+    return {
+      ...base,
+      status: "not-applicable",
+      time: null,
+      iterations: null,
+      interval: null,
+      intervalKind: null,
+      uncertainty: "—",
+      reason: e.reason ?? "the formula does not apply",
+    };
+  const err = Math.max(e.error_estimate ?? 0, 1e-9 * e.time);
+  return {
+    ...base,
+    status: "estimate",
+    time: e.time,
+    iterations: e.time / p.lr,
+    interval: [e.time - err, e.time + err],
+    intervalKind: "error-estimate",
+    uncertainty: "± Richardson estimate of the quadrature error",
+    reason: e.reason ?? null,
+  };
+}
