@@ -377,9 +377,13 @@ function describeLimit(classes: StationaryClass[], transient: number, eta: numbe
       ? `a point mass at x* = ${pt(c.centre)} with mass fraction ${c.mass.toPrecision(4)} (${c.why})`
       : `a density around ${pt(c.centre)} on [${c.support.lo.map((v, q) => `${v.toPrecision(3)}…${c.support.hi[q].toPrecision(3)}`).join("]×[")}] with probability ${c.mass.toPrecision(4)}`;
   const leaky = classes.filter((c) => c.leak > 0);
-  const weak = leaky.length
-    ? `; ${leaky.length === classes.length ? "the classes are" : `${leaky.length} of them ${leaky.length > 1 ? "are" : "is"}`} closed only up to jump rates ≤ 1e-12 of the fastest rate: the chain leaves ${leaky.length > 1 ? "each" : "it"} only after a mean time ≥ ${Math.min(...leaky.map((c) => c.minLifetime)).toPrecision(3)} (SDE time; ${(Math.min(...leaky.map((c) => c.minLifetime)) / eta).toPrecision(3)} iterations) — on any shorter horizon they behave as separate closed classes`
-    : "";
+  const life = Math.min(...leaky.map((c) => c.minLifetime));
+  const when = `after a mean time ≥ ${life.toPrecision(3)} (SDE time; ${(life / eta).toPrecision(3)} iterations)`;
+  const weak = !leaky.length
+    ? ""
+    : classes.length === 1
+      ? `; the class is closed only up to jump rates ≤ 1e-12 of the fastest rate: mass leaks out of it only ${when}, and comes back`
+      : `; ${leaky.length === classes.length ? "the classes are" : `${leaky.length} of them ${leaky.length > 1 ? "are" : "is"}`} closed only up to jump rates ≤ 1e-12 of the fastest rate: the chain leaves ${leaky.length > 1 ? "each" : "it"} only ${when} — on any shorter horizon they behave as separate closed classes`;
   const tr = transient > 0 ? `; ${transient} transient nodes (mass there moves on)` : "";
   if (classes.length === 1) {
     const c = classes[0];

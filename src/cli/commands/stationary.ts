@@ -17,12 +17,15 @@ import {
   type ClassSpectrum,
   classSpectrum,
   gridBasins,
+  type InitialLaw,
   initialDistribution,
   makeGrid,
   nearestNode,
+  type StationaryResult,
   stationary,
   transientDecayRate,
 } from "../../pde/index.js";
+import type { Problem } from "../../problem/types.js";
 import { fmt, parsePositiveInt, requireDomain } from "../common.js";
 import { gridShape, parseGridInit } from "./fokker-planck.js";
 
@@ -61,6 +64,56 @@ export function registerStationary(program: Command): void {
     });
 }
 
+/**
+ * The same class structure on a grid with half the points per axis: class count, and the largest change of the
+ * probability of ending in a class (classes matched by kind and nearest centre). The probabilities carry the
+ * scheme's error — O(h) where the noise is degenerate (numerical diffusion across separatrices) — and this is
+ * how that error shows.
+ */
+function gridCheck(p: Problem, shape: number[], law: InitialLaw, st: StationaryResult) {
+  const coarse = shape.map((n) => Math.max(3, Math.floor((n - 1) / 2) + 1));
+  if (coarse.every((n, k) => n === shape[k])) return null;
+  const g = makeGrid(p.domain, coarse);
+  let c: StationaryResult;
+  try {
+    c = stationary(p, buildGenerator(p, g), { init: initialDistribution(g, law) });
+  } catch (e) {
+    if (!(e instanceof NumericalError)) throw e;
+    return {
+      coarse_grid: coarse,
+      classes: null,
+      max_probability_change: null,
+      summary: `not done (${e.message})`,
+    };
+  }
+  const dist = (a: number[], b: number[]) => Math.hypot(...a.map((v, k) => v - b[k]));
+  let change: number | null = null;
+  if (c.classes.length === st.classes.length) {
+    change = 0;
+    const used = new Set<number>();
+    for (const f of st.classes) {
+      let best = -1;
+      c.classes.forEach((q, k) => {
+        if (used.has(k) || q.kind !== f.kind) return;
+        if (best < 0 || dist(q.centre, f.centre) < dist(c.classes[best].centre, f.centre)) best = k;
+      });
+      if (best < 0) {
+        change = null;
+        break;
+      }
+      used.add(best);
+      change = Math.max(change, Math.abs(c.classes[best].mass - f.mass));
+    }
+  }
+  const summary =
+    c.classes.length !== st.classes.length
+      ? `the ${coarse.join("×")} grid finds ${c.classes.length} closed classes instead of ${st.classes.length}: the structure depends on the resolution`
+      : change === null
+        ? `the ${coarse.join("×")} grid finds classes of other kinds: the structure depends on the resolution`
+        : `on the ${coarse.join("×")} grid the same ${c.classes.length} class${c.classes.length > 1 ? "es" : ""}; probabilities of ending in each change by at most ${fmt(change, 2)}`;
+  return { coarse_grid: coarse, classes: c.classes.length, max_probability_change: change, summary };
+}
+
 /** Large values in exponent notation (fmt prints all digits below 1e21). */
 const big = (v: number) => (Math.abs(v) >= 1e6 && Number.isFinite(v) ? v.toExponential(2) : fmt(v, 3));
 
@@ -74,11 +127,13 @@ function stationaryCommand(file: string, o: Opts): void {
   const { shape, reason } = gridShape(p, o.grid);
   const grid = makeGrid(p.domain, shape);
   const gen = buildGenerator(p, grid);
-  const init =
+  const law: InitialLaw =
     o.from === undefined && o.init === undefined
-      ? initialDistribution(grid, { kind: "uniform" })
-      : initialDistribution(grid, parseGridInit(p, o.from, o.init, baseDir));
+      ? { kind: "uniform" }
+      : parseGridInit(p, o.from, o.init, baseDir);
+  const init = initialDistribution(grid, law);
   const st = stationary(p, gen, { init });
+  const check = gridCheck(p, shape, law, st);
   // spectral gap within each density class (up to 8, most likely first)
   const spectra: (ClassSpectrum | { error: string } | null)[] = st.classes.map((c, q) => {
     if (c.kind !== "density" || q >= 8) return null;
@@ -188,6 +243,7 @@ function stationaryCommand(file: string, o: Opts): void {
     zero_eigenvalues: st.classes.length,
     spectral_error: classes.find((c) => c.spectral_note?.startsWith("not computed"))?.spectral_note,
     weak_rate: st.weakRate,
+    grid_check: check,
     absorption: st.absorption,
     basins: basinRows,
     solver: st.solve?.method ?? null,
@@ -241,6 +297,7 @@ function stationaryCommand(file: string, o: Opts): void {
     if (q < 12) lines.push(`  class ${q} (probability ${fmt(c.probability)}): ${where}${gap}${basin}${leak}`);
   });
   if (classes.length > 12) lines.push(`  … ${classes.length - 12} more classes (see --json)`);
+  if (check) lines.push(`  grid check: ${check.summary}`);
   if (st.transientNodes > 0) {
     lines.push(
       `  ${st.transientNodes} transient nodes` +
