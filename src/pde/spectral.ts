@@ -1,8 +1,14 @@
 /**
  * Spectrum of the discrete generator near 0 (shift-invert Arnoldi from src/linalg/eigs.ts):
- * - `spectralGap`: the few eigenvalues of −Q nearest 0 (1/SDE time). λ₀ = 0 for a conservative chain; the gap is
- *   the smallest non-zero Re λ — the asymptotic exponential rate of convergence to the stationary law — and the
- *   relaxation times are 1/Re λ (SDE time; iterations = t/η).
+ * - `spectralGap`: the few eigenvalues of −Q nearest 0 (1/SDE time) for the whole generator. −Q has one zero
+ *   eigenvalue per closed class (classes.ts), so with several classes "the" gap of the whole Q mixes classes.
+ * - `classSpectrum`: the eigenvalues of −Q restricted to one closed class (conservative restriction): exactly
+ *   eigenvalues of −Q (Q is block-triangular over closed classes and transient nodes; for a class closed only
+ *   up to weak jumps, up to those jumps); the smallest non-zero
+ *   Re λ is the spectral gap within the class — the asymptotic rate at which a law on the class approaches the
+ *   class's stationary law; 1/gap is the relaxation time (SDE time; iterations = t/η).
+ * - `transientDecayRate`: the principal eigenvalue of −Q_TT on the transient nodes: the rate at which mass
+ *   leaves them for the closed classes.
  * - `quasiStationary`: on a generator with an absorbing set, the principal eigenpair of −Q_D: the exit rate λ₀
  *   (1/λ₀ ≈ mean exit time from inside a metastable basin) and the quasi-stationary law ν (left eigenvector,
  *   node probabilities) — exactly E_ν τ = 1/λ₀ for the discrete chain.
