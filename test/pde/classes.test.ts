@@ -77,6 +77,14 @@ describe("communicating classes of a generator", () => {
       expect(ab.fromInit[0] + ab.fromInit[1]).toBeCloseTo(1, 12);
       expect(ab.sumCheck!).toBeLessThan(1e-10);
     }
+    // many-class path (one transposed solve for every class, h_C only for the most likely): same probabilities
+    const init = new Float64Array(n).fill(1 / n);
+    const per = absorption(Q, s, init, { birthDeath: false });
+    const all = absorption(Q, s, init, { birthDeath: false, maxSolves: 1 });
+    expect(all.fromInit[0]).toBeCloseTo(per.fromInit[0], 12);
+    expect(all.fromInit[1]).toBeCloseTo(per.fromInit[1], 12);
+    expect(all.sumCheck).toBeNull();
+    expect(all.basinSize.filter((b) => b < 0).length).toBe(1);
     // each closed block is conservative on its own: rows of the restriction sum to 0
     const R = restrictToClass(Q, s.closed[1]);
     for (let i = 0; i < R.n; i++) {
