@@ -172,13 +172,16 @@ function verdictCore(inp: VerdictInput): Verdict {
   // δ > 0: elliptic.
   if (delta > 0 || (interp.length === 0 && (inp.nondegenerate ?? false))) {
     const rate = densityRate();
-    const onlyAtMinima = delta === 0 && (inp.noiseCheckedAtMinimaOnly ?? false);
+    const byClasses = inp.closedClasses?.length === 1;
+    const onlyAtMinima = delta === 0 && (inp.noiseCheckedAtMinimaOnly ?? false) && !byClasses;
     const why =
       delta > 0
         ? `Noisy SGD with δ = ${fmt(delta)} makes A ≥ 2δI elliptic`
-        : onlyAtMinima
-          ? "the noise is non-degenerate at every minimum; between the minima its rank was not checked, and where it degenerates there can be several closed classes (the PDE generator's class structure settles it)"
-          : "the noise is non-degenerate";
+        : byClasses
+          ? "the PDE generator has a single closed class"
+          : onlyAtMinima
+            ? "the noise is non-degenerate at every minimum; between the minima its rank was not checked — where it degenerates there can be several closed classes, which the PDE generator's class structure would show"
+            : "the noise is non-degenerate";
     return {
       converges: confining ? true : "unknown",
       unique: confining && !onlyAtMinima ? true : "unknown",
