@@ -170,11 +170,12 @@ export function communicatingClasses(Q: Csr, opts: ClassOptions = {}): ClassStru
 /**
  * The generator of the chain restricted to a closed class C: Q_CC with its diagonal reset to minus the
  * off-diagonal row sums (jumps that leave C — only weak ones, for a class found with a threshold — are dropped),
- * so the result is conservative. Rows of cut nodes are zero. Returns the matrix and its node list.
+ * so the result is conservative. Rows of cut nodes are zero. Local index r is node nodes[r].
  */
-export function restrictToClass(Q: Csr, nodes: Int32Array, cut?: Uint8Array): Csr {
+export function restrictToClass(Q: Csr, nodes: Int32Array, cut?: Uint8Array, scratch?: Int32Array): Csr {
   const m = nodes.length;
-  const local = new Int32Array(Q.n).fill(-1);
+  // node → local index; a caller restricting to many classes passes one scratch array (all −1, restored here)
+  const local = scratch ?? new Int32Array(Q.n).fill(-1);
   for (let r = 0; r < m; r++) local[nodes[r]] = r;
   const rp = new Int32Array(m + 1);
   let nnz = 0;
@@ -217,5 +218,6 @@ export function restrictToClass(Q: Csr, nodes: Int32Array, cut?: Uint8Array): Cs
     va[diagPos] = -sum;
   }
   rp[m] = q;
+  for (let r = 0; r < m; r++) local[nodes[r]] = -1;
   return { n: m, rowPtr: rp, colIdx: ci, values: va };
 }

@@ -215,6 +215,7 @@ export function stationary(
   const ab = absorption(Q, s, init, { birthDeath: d === 1, tol: opts.tol });
   // one stationary law per class
   const x = new Float64Array(d);
+  const scratch = new Int32Array(n).fill(-1);
   let info: SolveInfo | null = null;
   const raw = s.closed.map((members, k): StationaryClass => {
     const lo = new Array(d).fill(Number.POSITIVE_INFINITY);
@@ -250,7 +251,7 @@ export function stationary(
         probabilities: null,
       };
     }
-    const r = classLaw(Q, members, cut, d === 1, gen.loss, opts.tol ?? 1e-10);
+    const r = classLaw(Q, members, cut, scratch, d === 1, gen.loss, opts.tol ?? 1e-10);
     if (r.info) info = r.info;
     const centre = new Array(d).fill(0);
     for (let q = 0; q < members.length; q++) {
@@ -330,11 +331,12 @@ function classLaw(
   Q: Csr,
   members: Int32Array,
   cut: Uint8Array,
+  scratch: Int32Array,
   birthDeath: boolean,
   loss: Float64Array,
   tol: number,
 ): { pi: Float64Array; info: SolveInfo | null } {
-  const Qc = restrictToClass(Q, members, cut);
+  const Qc = restrictToClass(Q, members, cut, scratch);
   const m = Qc.n;
   let pi: Float64Array;
   let info: SolveInfo;
