@@ -227,6 +227,8 @@ function stationaryCommand(file: string, o: Opts): void {
     grid: shape,
     grid_reason: reason,
     unique: st.unique,
+    // the paper's dichotomy: the parameters converge (a.s., to a point) exactly on the mass that ends in point masses
+    parameters_converge_probability: 1 - st.diffuseFraction,
     normalisable: st.normalisable,
     message: st.message,
     classes,
@@ -275,6 +277,14 @@ function stationaryCommand(file: string, o: Opts): void {
     return;
   }
   const lines = [`${p.name}: long-time law on a ${shape.join("×")} grid (${reason})`, `  ${st.message}`];
+  const pc = 1 - st.diffuseFraction;
+  lines.push(
+    pc >= 1 - 1e-9
+      ? `  do the parameters converge? yes: all the mass${st.unique ? "" : " of the initial law"} ends in point masses`
+      : pc <= 1e-9
+        ? `  do the parameters converge? no: the law converges${st.unique ? "" : " (from the initial law)"} to stationary densities, the parameters keep fluctuating`
+        : `  do the parameters converge? with probability ${fmt(pc)} (the mass that ends in point masses); otherwise they keep fluctuating in a stationary density`,
+  );
   if (mean) lines.push(`  mean of the limit law (${mean.map((v) => fmt(v)).join(", ")})`);
   classes.forEach((c, q) => {
     const where =
