@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchExit } from "./exit.js";
 import { benchParticles } from "./particles.js";
+import { benchStartup } from "./startup.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 mkdirSync(join(here, "results"), { recursive: true });
@@ -43,6 +44,16 @@ if (want("exit")) {
       `${r.ratio_generated_vs_numpy_median.toFixed(2)}× NumPy, general loop ${r.ratio_general_vs_numpy_median.toFixed(2)}× NumPy ` +
       `(median); last round MET sgdscope ${last.generated.mean.toFixed(2)} ${ci(last.generated.ci95)}, ` +
       `NumPy ${last.numpy.mean.toFixed(2)} ${ci(last.numpy.ci95)} (SDE time)`,
+  );
+}
+if (want("startup")) {
+  const load = loadavg()[0];
+  const r = benchStartup();
+  const out = { ...r, node: process.version, date: new Date().toISOString(), load_average_1min: load };
+  writeFileSync(join(here, "results", "startup.json"), `${JSON.stringify(out, null, 2)}\n`);
+  console.log(
+    `CLI start-up (median of ${r.rounds}): bare node ${r.bare_node_s.toFixed(3)} s, sgdscope --help ${r.help_s.toFixed(3)} s ` +
+      `(${r.help_ratio.toFixed(2)}×; target ≤ 3), exit-time --help ${r.exit_time_help_s.toFixed(3)} s (${r.exit_time_help_ratio.toFixed(2)}×)`,
   );
 }
 for (const [name, script] of [

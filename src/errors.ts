@@ -1,11 +1,14 @@
 /**
  * An error caused by the user's input (problem file, CLI flag, region, start point, ...).
  * The CLI prints `message` alone (no stack trace) and exits with code 2.
- * `where` names the place in the input (e.g. "problem.yaml: noise.matrix[0][1]" or "--particles").
+ * `where` names the place in the input: a problem-file path ("problem.yaml: noise.matrix[0][1]") or, in the
+ * library, a parameter ("dt", "particles"); the CLI renames parameters to its flags ("--dt").
  */
 export class UserError extends Error {
   readonly where?: string;
   readonly hint?: string;
+  /** The message alone, without `where` and `hint` (for callers that name the place differently). */
+  readonly detail: string;
   constructor(message: string, opts: { where?: string; hint?: string } = {}) {
     const full =
       (opts.where ? `${opts.where}: ` : "") + message + (opts.hint ? ` (valid: ${opts.hint})` : "");
@@ -13,6 +16,7 @@ export class UserError extends Error {
     this.name = "UserError";
     this.where = opts.where;
     this.hint = opts.hint;
+    this.detail = message;
   }
 }
 

@@ -16,7 +16,7 @@
  * delta-method interval on the log scale using the sample third and fourth moments.
  */
 
-import { Rng } from "../dynamics/rng.js";
+import { Rng } from "../random/rng.js";
 import { type Interval, normalQuantile } from "./intervals.js";
 
 export interface ExponentialityOptions {

@@ -12,6 +12,7 @@
 
 import type { InitialLaw as ParticleLaw } from "../dynamics/initial.js";
 import { simulate } from "../dynamics/simulate.js";
+import { UserError } from "../errors.js";
 import { defaultSdeStep, type EnsembleRunner } from "../exit/index.js";
 import {
   type CriticalPoint,
@@ -219,6 +220,11 @@ function ballExpr(vars: readonly string[], c: readonly number[], r: number): str
 
 export async function analyze(problem: Problem, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
   const p = problem;
+  if (p.momentum > 0)
+    throw new UserError(
+      "analyze compares particles with the grid and landscape methods, which model plain SGD; heavy-ball momentum is supported by the particle methods only",
+      { where: "momentum", hint: "momentum 0, or `simulate` / `exit-time --method sgd,sde`" },
+    );
   const d = p.dim;
   const eta = p.lr;
   const quick = options.quick ?? false;

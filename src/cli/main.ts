@@ -5,14 +5,13 @@
 import { Command, CommanderError } from "commander";
 import { NumericalError, UserError } from "../errors.js";
 import { VERSION } from "../version.js";
-import { registerAnalyze } from "./commands/analyze.js";
-import { registerExitTime } from "./commands/exit-time.js";
-import { registerFokkerPlanck } from "./commands/fokker-planck.js";
-import { registerLandscape } from "./commands/landscape.js";
-import { registerSimulate } from "./commands/simulate.js";
-import { registerStationary } from "./commands/stationary.js";
+import { COMMANDS, flagOf } from "./command-list.js";
 
-export function buildProgram(): Command {
+/**
+ * The program with the command `name` fully defined (its module loaded) and every other command listed by its
+ * description only: that is all `--help`, `--version` and an unknown command need.
+ */
+export async function buildProgram(name?: string): Promise<Command> {
   const program = new Command();
   program
     .name("sgdscope")
@@ -22,17 +21,17 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  registerAnalyze(program);
-  registerSimulate(program);
-  registerExitTime(program);
-  registerFokkerPlanck(program);
-  registerStationary(program);
-  registerLandscape(program);
+  for (const [cmd, entry] of Object.entries(COMMANDS)) {
+    if (cmd === name) (await entry.load())(program);
+    else program.command(cmd).description(entry.description);
+  }
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  // the command being run (also for `help <command>`): the first word that names one
+  const name = argv.find((a) => Object.hasOwn(COMMANDS, a));
+  const program = await buildProgram(name);
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;
@@ -41,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof UserError) {
-      process.stderr.write(`sgdscope: error: ${e.message}\n`);
+      process.stderr.write(`sgdscope: error: ${cliMessage(e, name)}\n`);
       return 2;
     }
     if (e instanceof NumericalError) {
@@ -51,4 +50,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`sgdscope: internal error (please report): ${(e as Error).stack ?? e}\n`);
     return 1;
   }
+}
+
+/** A library error as the CLI user reads it: the parameter it names becomes the flag that sets it. */
+function cliMessage(e: UserError, command: string | undefined): string {
+  if (e.where === undefined) return e.message;
+  const [head, ...rest] = e.where.split(":");
+  const flag = flagOf(command, head.trim());
+  if (!flag) return e.message;
+  return new UserError(e.detail, { where: [flag, ...rest].join(":"), hint: e.hint }).message;
 }

@@ -13,9 +13,9 @@
  */
 import { CODE_HELPERS, type Region, type RegionCode } from "../problem/expr/index.js";
 import type { Loss, NoiseModel } from "../problem/types.js";
+import { type Rng, ZIGGURAT_F, ZIGGURAT_K, ZIGGURAT_R, ZIGGURAT_W, ZIGGURAT_WS } from "../random/rng.js";
 import { BRIDGE_NEGLIGIBLE_EXPONENT } from "./bridge.js";
 import { drawInitial, type InitialLaw } from "./initial.js";
-import { type Rng, ZIGGURAT_F, ZIGGURAT_K, ZIGGURAT_R, ZIGGURAT_W, ZIGGURAT_WS } from "./rng.js";
 
 export interface FastKernelArgs {
   loss: Loss;

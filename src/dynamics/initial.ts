@@ -3,7 +3,7 @@
  * before any step, so the whole path of particle p is a function of (seed, p) alone.
  */
 import { UserError } from "../errors.js";
-import type { Rng } from "./rng.js";
+import type { Rng } from "../random/rng.js";
 
 export type InitialLaw =
   | { kind: "point"; point: readonly number[] }

@@ -11,6 +11,10 @@
  * - "gd": x ← x − η∇L(x).
  * - "sde": Euler–Maruyama for dX = −∇L dt + (ηΣ_B(X) + 2δI)^{1/2} dW (order-1 modified equation).
  * - "sde2": the order-2 modified equation, drift −∇L − (η/4)∇|∇L|² = −(I + (η/2)∇²L)∇L.
+ * - Heavy-ball momentum β > 0 (problem key `momentum`): discrete dynamics keep a velocity, v ← βv + s,
+ *   x ← x + v, where s is the plain step above (gradient, minibatch or Gaussian noise, and δ noise); the SDEs
+ *   become the momentum SDE of Li, Tai & E (2019), whose drift and noise are those above divided by 1 − β
+ *   (an order-1 weak approximation for fixed β as η → 0). β = 0 runs exactly the plain code.
  *
  * Particles are independent: particle p's whole path (initial draw, batches, noise, bridge tests) is
  * drawn from the stream (seed, p), so results do not depend on how particles are split across threads.
@@ -27,13 +31,13 @@
 import { UserError } from "../errors.js";
 import { compileLevel, compileRegion, compileRegionCode } from "../problem/expr/index.js";
 import type { Problem } from "../problem/types.js";
+import { Rng } from "../random/rng.js";
 import { BRIDGE_NEGLIGIBLE_EXPONENT } from "./bridge.js";
 import { fastKernelAvailable, runFastKernel } from "./fast-kernel.js";
 import { checkInitialLaw, drawInitial, type InitialLaw } from "./initial.js";
-import { Rng } from "./rng.js";
+import { DYNAMICS, type DynamicsKind } from "./kinds.js";
 
-export type DynamicsKind = "sgd" | "gd" | "sde" | "sde2" | "noisy-sgd";
-export const DYNAMICS: readonly DynamicsKind[] = ["sgd", "sde", "sde2", "noisy-sgd", "gd"];
+export { DYNAMICS, type DynamicsKind } from "./kinds.js";
 
 export interface SimulateOptions {
   /** Force the general loop even where the fast kernel applies (for tests of their equivalence). */
@@ -117,31 +121,31 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
   const eta = problem.lr;
   const kind = opts.dynamics;
   if (!DYNAMICS.includes(kind)) {
-    throw new UserError(`unknown dynamics '${kind}'`, { where: "--dynamics", hint: DYNAMICS.join(", ") });
+    throw new UserError(`unknown dynamics '${kind}'`, { where: "dynamics", hint: DYNAMICS.join(", ") });
   }
   const isSde = kind === "sde" || kind === "sde2";
   if (opts.dt !== undefined && !isSde && Math.abs(opts.dt - eta) > 1e-15 * eta) {
     throw new UserError(`a step dt only applies to sde and sde2; ${kind} always steps by η = ${eta}`, {
-      where: "--dt",
+      where: "dt",
     });
   }
   const h = isSde ? (opts.dt ?? eta) : eta;
-  if (!(h > 0) || !Number.isFinite(h)) throw new UserError("must be a positive number", { where: "--dt" });
+  if (!(h > 0) || !Number.isFinite(h)) throw new UserError("must be a positive number", { where: "dt" });
   const M = opts.particles;
   if (!Number.isInteger(M) || M < 1) {
-    throw new UserError(`must be a whole number ≥ 1, got ${M}`, { where: "--particles" });
+    throw new UserError(`must be a whole number ≥ 1, got ${M}`, { where: "particles" });
   }
   const K = opts.steps;
   if (!Number.isInteger(K) || K < 0)
-    throw new UserError(`must be a whole number ≥ 0, got ${K}`, { where: "--steps" });
+    throw new UserError(`must be a whole number ≥ 0, got ${K}`, { where: "steps" });
   checkInitialLaw(opts.init, d);
   const [from, to] = opts.range ?? [0, M];
   const m = to - from;
   const delta = opts.delta ?? problem.delta;
-  if (!(delta >= 0)) throw new UserError("must be ≥ 0", { where: "--delta" });
+  if (!(delta >= 0)) throw new UserError("must be ≥ 0", { where: "delta" });
   if (kind === "noisy-sgd" && !(delta > 0)) {
     throw new UserError("noisy-sgd needs an added noise δ > 0", {
-      where: "--delta",
+      where: "delta",
       hint: "set delta in the problem file or pass --delta",
     });
   }
@@ -157,6 +161,7 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
   const bridgeOn = isSde && inside !== undefined && (opts.bridge ?? true);
   const level = bridgeOn && opts.target ? compileLevel(opts.target, problem.varNames) : undefined;
 
+  const beta = problem.momentum;
   const fs = problem.loss.finiteSum;
   const realBatches = (kind === "sgd" || kind === "noisy-sgd") && fs !== undefined;
   const useNoiseModel = !realBatches && kind !== "gd" && problem.noise.rank > 0 && problem.batchScale > 0;
@@ -170,6 +175,7 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
 
   const x = new Float64Array(d);
   const xPrev = new Float64Array(d);
+  const vel = new Float64Array(beta > 0 ? d : 0);
   const g = new Float64Array(d);
   const gl = new Float64Array(d);
   const hess = kind === "sde2" ? new Float64Array(d * d) : new Float64Array(0);
@@ -225,6 +231,7 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
     fastKernelAvailable(problem.loss) &&
     !realBatches &&
     kind !== "sde2" &&
+    beta === 0 &&
     (!useNoiseModel || constDiag !== undefined || problem.noise.diagonalCode !== undefined);
   if (fast) {
     const r = runFastKernel({
@@ -273,6 +280,7 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
       rng.reseed(opts.seed, p);
       drawInitial(opts.init, p, rng, x, d);
       if (perm.length > 0) for (let i = 0; i < perm.length; i++) perm[i] = i;
+      vel.fill(0);
       let si = 0;
       let k = 0;
       let done = false;
@@ -295,7 +303,7 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
           }
           g.set(gl);
         }
-        if (bridgeOn) xPrev.set(x);
+        if (bridgeOn || beta > 0) xPrev.set(x);
         // noise (evaluated at the current point, before the update)
         let an = 0; // nᵀ(ηΣ_B)n·… computed below only for the bridge
         if (useNoiseModel) {
@@ -314,6 +322,17 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
           for (let i = 0; i < d; i++) x[i] -= h * g[i];
         }
         if (deltaMul > 0) for (let i = 0; i < d; i++) x[i] += deltaMul * rng.normal();
+        if (beta > 0) {
+          // the plain step s = x − xPrev: heavy ball v ← βv + s (discrete), or s/(1 − β) (momentum SDE)
+          for (let i = 0; i < d; i++) {
+            const step = x[i] - xPrev[i];
+            if (isSde) x[i] = xPrev[i] + step / (1 - beta);
+            else {
+              vel[i] = beta * vel[i] + step;
+              x[i] = xPrev[i] + vel[i];
+            }
+          }
+        }
         k++;
         // divergence
         let ok = true;
@@ -357,6 +376,7 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
                   }
                 }
               }
+              if (beta > 0) an /= (1 - beta) * (1 - beta); // the momentum SDE's noise is scaled by 1/(1 − β)
               const e = an > 0 ? (2 * d0 * d1) / (an * h) : Number.POSITIVE_INFINITY;
               if (e < BRIDGE_NEGLIGIBLE_EXPONENT) {
                 if (rng.uniform() < Math.exp(-e)) {

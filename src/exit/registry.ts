@@ -2,7 +2,7 @@
  * The typed registry of exit-time methods: what each needs (checked before any work starts) and how it runs.
  * Adding a method = one entry here plus the file that computes it.
  */
-import { DYNAMICS, type DynamicsKind } from "../dynamics/simulate.js";
+import { DYNAMICS, DYNAMICS_SUMMARY, type DynamicsKind } from "../dynamics/kinds.js";
 import type { Problem } from "../problem/types.js";
 import { boundsExitTime } from "./bounds.js";
 import { exactExitTime, pdeExitTime } from "./grid-methods.js";
@@ -34,6 +34,12 @@ export interface ExitMethodSpec {
   run?: (p: Problem, q: ExitQuery, inputs: MethodInputs) => ExitEstimate;
 }
 
+/** The grid and landscape methods model plain SGD's SDE; with momentum only the particles do (honestly refused). */
+const plainOnly = (p: Problem): string | null =>
+  p.momentum > 0
+    ? `not implemented for heavy-ball momentum (β = ${p.momentum}): its SDE has drift and noise scaled by 1/(1 − β); use the particle methods sgd, sde`
+    : null;
+
 const bounded = (p: Problem) => p.domain.every(([lo, hi]) => Number.isFinite(lo) && Number.isFinite(hi));
 const needsDomain = (what: string) => (p: Problem) =>
   bounded(p) ? null : `${what} needs a bounded box: give \`domain\` in the problem file`;
@@ -47,19 +53,20 @@ const particleSpec = (k: DynamicsKind, summary: string): ExitMethodSpec => ({
 });
 
 export const EXIT_METHOD_SPECS: Record<ExitMethodName, ExitMethodSpec> = {
-  sgd: particleSpec("sgd", "real minibatch SGD (Monte Carlo, 95% interval)"),
-  sde: particleSpec("sde", "order-1 SDE by Euler–Maruyama with the Brownian-bridge exit correction"),
-  sde2: particleSpec("sde2", "order-2 stochastic modified equation (Euler–Maruyama)"),
-  "noisy-sgd": particleSpec("noisy-sgd", "SGD with added Gaussian noise N(0, 2δη I) per step"),
-  gd: particleSpec("gd", "plain gradient descent (exits only if the flow leads there)"),
+  // one Monte Carlo method per particle dynamics
+  ...(Object.fromEntries(DYNAMICS.map((k) => [k, particleSpec(k, DYNAMICS_SUMMARY[k])])) as Record<
+    DynamicsKind,
+    ExitMethodSpec
+  >),
   pde: {
     name: "pde",
     kind: "deterministic",
     summary: "the discrete generator on a grid, with an error estimate from refinement (d ≤ 3)",
     cannotRun: (p) =>
-      p.dim > 3
+      plainOnly(p) ??
+      (p.dim > 3
         ? `grid methods need d ≤ 3 (this problem has d = ${p.dim}); use particles or kramers`
-        : needsDomain("the pde method")(p),
+        : needsDomain("the pde method")(p)),
     run: (p, q, i) => pdeExitTime(p, q, i.grid),
   },
   exact: {
@@ -67,16 +74,17 @@ export const EXIT_METHOD_SPECS: Record<ExitMethodName, ExitMethodSpec> = {
     kind: "deterministic",
     summary: "the exact 1-D double-integral formula by quadrature",
     cannotRun: (p) =>
-      p.dim !== 1
+      plainOnly(p) ??
+      (p.dim !== 1
         ? `the exact formula is 1-D only (this problem has d = ${p.dim})`
-        : needsDomain("the exact formula")(p),
+        : needsDomain("the exact formula")(p)),
     run: (p, q) => exactExitTime(p, q),
   },
   kramers: {
     name: "kramers",
     kind: "deterministic",
     summary: "Eyring–Kramers over the saddles into the target (asymptotic, small noise)",
-    cannotRun: () => null,
+    cannotRun: plainOnly,
     run: (p, q, i) => kramersExitTime(p, q, i.landscape()),
   },
   bounds: {
@@ -84,14 +92,15 @@ export const EXIT_METHOD_SPECS: Record<ExitMethodName, ExitMethodSpec> = {
     kind: "deterministic",
     summary: "two-sided bracket: rigorous in 1-D; the discrete generator's certified bracket in 2-D/3-D",
     cannotRun: (p) =>
-      p.dim > 3 ? `bounds need d ≤ 3 (this problem has d = ${p.dim})` : needsDomain("the bounds method")(p),
+      plainOnly(p) ??
+      (p.dim > 3 ? `bounds need d ≤ 3 (this problem has d = ${p.dim})` : needsDomain("the bounds method")(p)),
     run: (p, q, i) => boundsExitTime(p, q, i.grid),
   },
   "path-1d": {
     name: "path-1d",
     kind: "deterministic",
     summary: "the 1-D formula along the minimum-energy path (reduced model)",
-    cannotRun: () => null,
+    cannotRun: plainOnly,
     run: (p, q, i) => pathExitTime(p, q, i.path === undefined ? i.landscape() : null, i.path),
   },
 };

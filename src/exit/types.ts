@@ -6,23 +6,13 @@
  * Units: every time is SDE time t (one SGD iteration = η of SDE time); `iterations` = t/η.
  */
 import type { ExitTimeStats } from "../analysis/exit-stats.js";
-import type { DynamicsKind, SimulateOptions, SimulateResult } from "../dynamics/simulate.js";
+import { DYNAMICS, type DynamicsKind } from "../dynamics/kinds.js";
+import type { SimulateOptions, SimulateResult } from "../dynamics/simulate.js";
 import type { Problem } from "../problem/types.js";
 import type { LandscapeContext } from "./landscape-context.js";
 
-/** Every exit-time method, in the order a report lists them. */
-export const EXIT_METHODS = [
-  "sgd",
-  "sde",
-  "sde2",
-  "noisy-sgd",
-  "gd",
-  "pde",
-  "exact",
-  "kramers",
-  "bounds",
-  "path-1d",
-] as const;
+/** Every exit-time method, in the order a report lists them: each particle dynamics, then the deterministic ones. */
+export const EXIT_METHODS = [...DYNAMICS, "pde", "exact", "kramers", "bounds", "path-1d"] as const;
 export type ExitMethodName = (typeof EXIT_METHODS)[number];
 
 /**

@@ -4,6 +4,7 @@
  * and the long-time verdict. Plain JSON-ready result (typed arrays only in `basins.labels`).
  * Times in SDE time and iterations (t/η), DESIGN.md §1.
  */
+import { UserError } from "../errors.js";
 import { type BasinGrid, labelGrid } from "./basins.js";
 import {
   type CriticalPoint,
@@ -54,6 +55,11 @@ export interface LandscapeReport {
 }
 
 export function analyseLandscape(p: LandscapeProblem, opts: LandscapeOptions = {}): LandscapeReport {
+  if ((p.momentum ?? 0) > 0)
+    throw new UserError(
+      "the landscape asymptotics (Kramers, OU spreads, verdict) model plain SGD; heavy-ball momentum is not implemented there",
+      { where: "momentum", hint: "momentum 0, or the particle methods" },
+    );
   const log: string[] = [];
   const mr = findMinima(p, opts.minima);
   log.push(
@@ -76,7 +82,7 @@ export function analyseLandscape(p: LandscapeProblem, opts: LandscapeOptions = {
   });
   return {
     dim: p.dim,
-    eta: p.lr ?? 1,
+    eta: p.lr,
     batchScale: p.batchScale ?? 1,
     delta: p.delta ?? 0,
     minima: mr.minima,

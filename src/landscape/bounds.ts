@@ -255,7 +255,7 @@ function view1d(p: LandscapeProblem, mirror: boolean): Fn1d {
   const h = new Float64Array(1);
   const cov = new Float64Array(1);
   const s = mirror ? -1 : 1;
-  const c = (p.lr ?? 1) * (p.batchScale ?? 1);
+  const c = p.lr * (p.batchScale ?? 1);
   const twoDelta = 2 * (p.delta ?? 0);
   return {
     d: 0,
@@ -284,7 +284,7 @@ function view1d(p: LandscapeProblem, mirror: boolean): Fn1d {
  * Refines the grid (doubling) until the relative gap ≤ targetGap (default 1e-2) or maxCells.
  */
 export function exitTimeBounds(p: LandscapeProblem, opts: BoundsOptions): ExitTimeBounds {
-  const eta = p.lr ?? 1;
+  const eta = p.lr;
   if (p.dim !== 1) {
     return {
       method: "bounds",

@@ -3,16 +3,16 @@
  * Armijo line search) polished by Newton's method, deduplicated, grouped into symmetry classes,
  * with the Hessian spectrum and the gradient noise Σ at each point (DESIGN.md §1).
  */
+
 import { NumericalError, UserError } from "../errors.js";
+import { Rng } from "../random/rng.js";
 import {
   boxScale,
   dist,
   hessianMatrix,
   type LandscapeProblem,
-  makeRng,
   noiseAt,
   norm,
-  normal,
   type PointNoise,
   pointsScale,
   type Spectrum,
@@ -314,7 +314,7 @@ export function addUnique(list: CriticalPoint[], pt: CriticalPoint, tol: number)
  */
 export function findMinima(p: LandscapeProblem, opts: FindMinimaOptions = {}): MinimaResult {
   const d = p.dim;
-  const rng = makeRng(opts.seed ?? 1);
+  const rng = new Rng(opts.seed ?? 1);
   const starts: Float64Array[] = [];
   let around = opts.around ?? [];
   let spread = opts.spread ?? 0.1;
@@ -334,7 +334,7 @@ export function findMinima(p: LandscapeProblem, opts: FindMinimaOptions = {}): M
   for (const c of around) {
     for (let k = 0; k < nAround; k++) {
       const x = Float64Array.from(c);
-      if (k > 0) for (let i = 0; i < d; i++) x[i] += spread * normal(rng);
+      if (k > 0) for (let i = 0; i < d; i++) x[i] += spread * rng.normal();
       starts.push(x);
     }
   }
@@ -344,7 +344,7 @@ export function findMinima(p: LandscapeProblem, opts: FindMinimaOptions = {}): M
       const x = new Float64Array(d);
       for (let i = 0; i < d; i++) {
         const [lo, hi] = p.domain[i];
-        x[i] = lo + (hi - lo) * rng();
+        x[i] = lo + (hi - lo) * rng.uniform();
       }
       starts.push(x);
     }

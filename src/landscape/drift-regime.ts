@@ -71,7 +71,7 @@ export function driftRegime(
   opts: DriftRegimeOptions,
 ): DriftRegime {
   const d = p.dim;
-  const eta = p.lr ?? 1;
+  const eta = p.lr;
   const fraction = opts.fraction ?? 0.05;
   const count = Math.floor(samples.length / d);
   const centres = minima.map((m) => m.x);

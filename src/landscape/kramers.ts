@@ -145,7 +145,7 @@ export function eyringKramers(
   opts: KramersOptions = {},
 ): KramersPrediction {
   const d = p.dim;
-  const eta = p.lr ?? 1;
+  const eta = p.lr;
   const tol = opts.tol ?? 1e-8;
   const minExp = opts.minExponent ?? 1;
   const barrier = z.value - m.value;
@@ -349,7 +349,7 @@ export function exitTimeFromMinimum(
     .filter(({ s }) => s.connects.includes(mi) && s.connects[0] !== s.connects[1])
     .map(({ si, s }) => ({ si, k: eyringKramers(p, minima[mi], s, opts) }));
   if (preds.length === 0) {
-    const eta = p.lr ?? 1;
+    const eta = p.lr;
     return {
       method: "kramers",
       time: Number.NaN,
@@ -371,7 +371,7 @@ export function exitTimeFromMinimum(
   const time = preds.every((q) => Number.isFinite(q.k.time) || q.k.time === Infinity)
     ? 1 / rate
     : lowest.time;
-  const eta = p.lr ?? 1;
+  const eta = p.lr;
   return {
     ...lowest,
     time,

@@ -35,7 +35,7 @@ export interface OuCovariance {
 /** Solves both Lyapunov equations at x* (a minimum from findMinima, or a raw point). */
 export function ouCovariance(p: LandscapeProblem, at: CriticalPoint | ArrayLike<number>): OuCovariance {
   const d = p.dim;
-  const eta = p.lr ?? 1;
+  const eta = p.lr;
   const xs = Float64Array.from(
     "x" in at && !(at instanceof Float64Array) ? (at as CriticalPoint).x : (at as ArrayLike<number>),
   );

@@ -5,6 +5,8 @@
  * unstable half-branches flow into; the minimum energy path (MEP) is the union of those two
  * steepest-descent curves, recorded as a polyline with its loss profile.
  */
+
+import { Rng } from "../random/rng.js";
 import {
   type CriticalPoint,
   describePoint,
@@ -13,7 +15,7 @@ import {
   symmetryClasses,
 } from "./critical-points.js";
 import { captureRadii, gradientFlow } from "./flow.js";
-import { boxScale, dist, type LandscapeProblem, makeRng, normal, pointsScale } from "./util.js";
+import { boxScale, dist, type LandscapeProblem, pointsScale } from "./util.js";
 
 export interface NebOptions {
   /** Number of images including the two end points (default 17). */
@@ -302,7 +304,7 @@ export function findSaddles(
       if (!pairs.some((q) => q[0] === pr[0] && q[1] === pr[1])) pairs.push(pr);
     }
   }
-  const rng = makeRng(opts.seed ?? 1);
+  const rng = new Rng(opts.seed ?? 1);
   const bent = opts.bentBands ?? "auto";
   const tryBand = (i: number, j: number, via: Float64Array | undefined, tag: string): boolean => {
     // bent retries get a smaller iteration budget (they are rescues, not the main search)
@@ -344,7 +346,7 @@ export function findSaddles(
     const ab = a.map((v, k) => b[k] - v);
     const len = Math.hypot(...ab);
     const u = new Float64Array(d);
-    for (let k = 0; k < d; k++) u[k] = d === 2 ? (k === 0 ? -ab[1] : ab[0]) : normal(rng);
+    for (let k = 0; k < d; k++) u[k] = d === 2 ? (k === 0 ? -ab[1] : ab[0]) : rng.normal();
     let c = 0;
     for (let k = 0; k < d; k++) c += (u[k] * ab[k]) / (len * len);
     for (let k = 0; k < d; k++) u[k] -= c * ab[k];

@@ -15,33 +15,16 @@ export interface LandscapeProblem {
   readonly loss: Loss;
   readonly noise?: NoiseModel;
   readonly domain?: Box;
-  /** η (default 1 when absent). */
-  readonly lr?: number;
+  /** η: the SDE's diffusion is A = η·batchScale·Σ + 2δI, and iterations = SDE time/η. */
+  readonly lr: number;
   /** Σ_B = batchScale · Σ (default 1). */
   readonly batchScale?: number;
   /** Noisy-SGD δ (default 0). */
   readonly delta?: number;
   /** Default start point (used to seed searches when the domain is unbounded). */
   readonly start?: readonly number[];
-}
-
-/** splitmix64-like 32-bit generator (mulberry32): deterministic in the seed. Returns u ∈ [0,1). */
-export function makeRng(seed: number): () => number {
-  let a = (seed >>> 0) ^ 0x9e3779b9;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Standard normal from a uniform generator (Box–Muller, one draw per call). */
-export function normal(rng: () => number): number {
-  let u = rng();
-  while (u <= 0) u = rng();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
+  /** Heavy-ball momentum β (the landscape asymptotics model plain SGD: refused when > 0). */
+  readonly momentum?: number;
 }
 
 export function norm(v: ArrayLike<number>, n = v.length): number {
@@ -147,7 +130,7 @@ export function covarianceAt(noise: NoiseModel, x: Float64Array, d: number): Flo
 export function diffusionAt(p: LandscapeProblem, x: Float64Array): Float64Array {
   const d = p.dim;
   const A = p.noise ? covarianceAt(p.noise, x, d) : new Float64Array(d * d);
-  const c = (p.lr ?? 1) * (p.batchScale ?? 1);
+  const c = p.lr * (p.batchScale ?? 1);
   for (let i = 0; i < d * d; i++) A[i] *= c;
   const delta = p.delta ?? 0;
   for (let i = 0; i < d; i++) A[i * d + i] += 2 * delta;
@@ -169,7 +152,7 @@ export function noiseAt(
   const ev = p.noise.kind === "none" ? new Array(d).fill(0) : Array.from(symmetricEigen(S, d).values);
   const top = Math.max(...ev.map(Math.abs), 0);
   const rank = top <= 1e-300 ? 0 : ev.filter((v) => v > 1e-10 * top).length;
-  const c = (p.lr ?? 1) * (p.batchScale ?? 1);
+  const c = p.lr * (p.batchScale ?? 1);
   const interpolating = Math.abs(tr) <= interpolationTol * (1 + Math.abs(lossValue) + hessNorm);
   return {
     traceSigma: tr,

@@ -397,7 +397,7 @@ export function verdictFromLandscape(
   const nondegenerate = facts.every((f) => f.interpolating || f.noiseRank === p.dim);
   const v = longTimeVerdict({
     dim: p.dim,
-    eta: p.lr ?? 1,
+    eta: p.lr,
     delta: p.delta ?? 0,
     minima: facts,
     nondegenerate,

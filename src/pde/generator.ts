@@ -24,6 +24,7 @@
  * Exact detailed balance: for A = 2εI constant, a_k = ε and rate(i→j)/rate(j→i) = e^{−(L_j−L_i)/ε}, so the
  * discrete stationary law is exactly π_i ∝ volume_i · e^{−L_i/ε} (density ∝ e^{−L/ε} at every node).
  */
+import { UserError } from "../errors.js";
 import type { Csr } from "../linalg/csr.js";
 import type { Problem } from "../problem/types.js";
 import { type Grid, nodeCoords, type RegionFn } from "./grid.js";
@@ -68,6 +69,14 @@ export function sgRate(a: number, s: number): number {
 
 /** Builds Q for `problem` on `grid` (see the module comment for the scheme). */
 export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOptions = {}): DiscreteGenerator {
+  if (problem.momentum > 0)
+    throw new UserError(
+      "the grid generator models plain SGD's SDE; heavy-ball momentum is not implemented there",
+      {
+        where: "momentum",
+        hint: "momentum 0, or the particle methods (simulate, exit-time --method sgd,sde)",
+      },
+    );
   const d = grid.dim;
   const n = grid.size;
   const order2 = opts.order2 ?? false;

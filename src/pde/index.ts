@@ -56,6 +56,16 @@ export {
   nodeCoords,
   type RegionFn,
 } from "./grid.js";
+export {
+  type FokkerPlanckLaw,
+  type FokkerPlanckLawOptions,
+  fokkerPlanckLaw,
+  type GridChoice,
+  problemGrid,
+  type StationaryLaw,
+  type StationaryLawOptions,
+  stationaryLaw,
+} from "./law.js";
 export { canReach, infiniteExitNodes, type SlowExit, slowExitNodes } from "./reach.js";
 export { selling } from "./selling.js";
 export {

@@ -308,6 +308,7 @@ export function problemFromSpec(raw: unknown, ctx: ProblemContext = {}): Problem
     replacement,
     batchScale,
     delta: spec.delta ?? 0,
+    momentum: spec.momentum ?? 0,
     domain:
       spec.domain ??
       Array.from({ length: d }, () => [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY] as const),

@@ -50,6 +50,9 @@ export const problemSchema = z
     }),
     replacement: z.boolean().optional(),
     delta: finite.refine((v) => v >= 0, { message: "the Noisy-SGD noise δ must be ≥ 0" }).optional(),
+    momentum: finite
+      .refine((v) => v >= 0 && v < 1, { message: "the heavy-ball momentum β must be in [0, 1)" })
+      .optional(),
     domain: z.array(interval).min(1).optional(),
     start: z.array(finite).min(1).optional(),
     target: z.string().min(1).optional(),

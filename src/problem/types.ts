@@ -107,6 +107,11 @@ export interface Problem {
   readonly batchScale: number;
   /** Noisy-SGD added noise δ ≥ 0: each step adds N(0, 2δη I); diffusion ηΣ_B + 2δI. */
   readonly delta: number;
+  /**
+   * Heavy-ball momentum β ∈ [0, 1) (0: plain SGD): v ← βv − η·(gradient step), x ← x + v. Its SDE (Li–Tai–E) is
+   * the order-1 SDE with drift and noise scaled by 1/(1 − β), valid for fixed β as η → 0.
+   */
+  readonly momentum: number;
   /** Box used by grid methods and as the default divergence bound. */
   readonly domain: Box;
   /** Optional default start point and target region from the problem file. */

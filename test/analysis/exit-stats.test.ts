@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { exitTimeStats, formatExitTimeStats } from "../../src/analysis/exit-stats.js";
 import { wilsonInterval } from "../../src/analysis/intervals.js";
-import { Rng } from "../../src/dynamics/rng.js";
 import { UserError } from "../../src/errors.js";
+import { Rng } from "../../src/random/rng.js";
 
 function expSample(rng: Rng, n: number, mean: number): Float64Array {
   const x = new Float64Array(n);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { exitTimeStats } from "../../src/analysis/exit-stats.js";
 import { exponentialityTest, ksExponentialStatistic } from "../../src/analysis/exponentiality.js";
 import { quantileRankInterval, wilsonInterval } from "../../src/analysis/intervals.js";
-import { Rng } from "../../src/dynamics/rng.js";
+import { Rng } from "../../src/random/rng.js";
 
 function sortedExp(rng: Rng, n: number, mean: number): Float64Array {
   const x = new Float64Array(n);

@@ -6,8 +6,8 @@ import {
   snapshotStats,
   snapshotStatsOverTime,
 } from "../../src/analysis/moments.js";
-import { Rng } from "../../src/dynamics/rng.js";
 import { UserError } from "../../src/errors.js";
+import { Rng } from "../../src/random/rng.js";
 
 /** M samples of N(mu, C) in 2-D by Cholesky, SoA. */
 function gaussian2(

@@ -3,7 +3,8 @@ import { basinOf, labelGrid, labelSamples } from "../../src/landscape/basins.js"
 import { findMinima } from "../../src/landscape/critical-points.js";
 import { captureRadii, gradientFlow } from "../../src/landscape/flow.js";
 import { findSaddles } from "../../src/landscape/saddles.js";
-import { dist, makeRng } from "../../src/landscape/util.js";
+import { dist } from "../../src/landscape/util.js";
+import { Rng } from "../../src/random/rng.js";
 import { doubleWell1d, doubleWellND, makeProblem, mullerBrown } from "./fixtures.js";
 
 /** Independent labelling: explicit Euler with step h, displacement capped at h, then nearest minimum. */
@@ -84,12 +85,12 @@ describe("basins", () => {
     const d = 5;
     const p = makeProblem(doubleWellND(d), { domain: Array(d).fill([-2, 2]) });
     const mins = findMinima(p, { seed: 1, starts: 10 }).minima;
-    const rng = makeRng(9);
+    const rng = new Rng(9);
     const n = 300;
     const xs = new Float64Array(n * d);
     let pos = 0;
     for (let j = 0; j < n; j++) {
-      for (let i = 0; i < d; i++) xs[j * d + i] = 0.3 + 2 * (rng() - 0.5) * (i === 0 ? 1.5 : 1);
+      for (let i = 0; i < d; i++) xs[j * d + i] = 0.3 + 2 * (rng.uniform() - 0.5) * (i === 0 ? 1.5 : 1);
       if (xs[j * d] > 0) pos++;
     }
     const r = labelSamples(p, xs, mins);

@@ -3,8 +3,8 @@ import { simulate } from "../../src/dynamics/simulate.js";
 import { findMinima } from "../../src/landscape/critical-points.js";
 import { basinCovariance, driftRegime, massByBasin } from "../../src/landscape/drift-regime.js";
 import { ouCovariance } from "../../src/landscape/ou.js";
-import { makeRng } from "../../src/landscape/util.js";
 import { problemFromSpec } from "../../src/problem/index.js";
+import { Rng } from "../../src/random/rng.js";
 import { doubleWell1d, isotropic, makeProblem } from "./fixtures.js";
 
 describe("drift regime", () => {
@@ -13,10 +13,10 @@ describe("drift regime", () => {
     // t = ½ ln((1/x0² − 1)/(1/(1−r)² − 1)) for 0 < |x0| < 1 − r (and symmetric above 1 + r).
     const p = makeProblem(doubleWell1d, { noise: isotropic(1, 1), lr: 0.05, domain: [[-2, 2]] });
     const mins = findMinima(p, { seed: 1, starts: 10 }).minima;
-    const rng = makeRng(5);
+    const rng = new Rng(5);
     const n = 400;
     const xs = new Float64Array(n);
-    for (let i = 0; i < n; i++) xs[i] = -0.6 + 1.4 * rng(); // in (−0.6, 0.8): inside |x| < 1 − r
+    for (let i = 0; i < n; i++) xs[i] = -0.6 + 1.4 * rng.uniform(); // in (−0.6, 0.8): inside |x| < 1 − r
     const r = 0.05;
     const delta = 0.1;
     const res = driftRegime(p, xs, mins, { radius: r, fraction: delta });

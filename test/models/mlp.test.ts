@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../src/dynamics/rng.js";
 import { teacherData, twoMoons } from "../../src/problem/models/data.js";
 import { type Activation, MlpLoss, mlpLayout, type OutputLoss } from "../../src/problem/models/mlp.js";
+import { Rng } from "../../src/random/rng.js";
 import { fdHessianFromValue, fdRichardson, meanSampleGradient, relErr } from "./helpers.js";
 
 interface Case {

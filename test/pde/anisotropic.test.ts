@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../src/dynamics/rng.js";
 import { exactExitTimeEstimate } from "../../src/pde/exact-1d.js";
 import { exitTime } from "../../src/pde/exit-time.js";
 import { buildGenerator, checkGenerator } from "../../src/pde/generator.js";
 import { interpolate, makeGrid } from "../../src/pde/grid.js";
+import { Rng } from "../../src/random/rng.js";
 import { isotropic, makeProblem, noiseFrom, region } from "./fixtures.js";
 
 /**

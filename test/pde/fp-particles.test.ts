@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../src/dynamics/rng.js";
 import { fokkerPlanck, initialDistribution } from "../../src/pde/fokker-planck.js";
 import { buildGenerator } from "../../src/pde/generator.js";
 import { makeGrid } from "../../src/pde/grid.js";
+import { Rng } from "../../src/random/rng.js";
 import { makeProblem, noiseFrom, region } from "./fixtures.js";
 
 /**

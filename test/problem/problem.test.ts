@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../src/dynamics/rng.js";
 import { UserError } from "../../src/errors.js";
 import { diffusionMatrix, problemFromSpec } from "../../src/problem/index.js";
+import { Rng } from "../../src/random/rng.js";
 
 const DW = {
   name: "dw",

@@ -10,6 +10,7 @@ import { analyze } from "../../analyze/index.js";
 import { loadProblem } from "../../io/load-problem.js";
 import { checkOutDir } from "../../io/write.js";
 import { threadRunner } from "../../parallel/ensemble.js";
+import { COMMANDS } from "../command-list.js";
 import {
   checkEnsembleSize,
   defaultThreads,
@@ -33,9 +34,7 @@ interface Opts {
 export function registerAnalyze(program: Command): void {
   program
     .command("analyze")
-    .description(
-      "answer the three questions (first stage, escape from bad minima, convergence) with a self-contained HTML report",
-    )
+    .description(COMMANDS["analyze"].description)
     .argument("<problem>", "problem file (YAML or JSON)")
     .option(
       "--out <dir>",

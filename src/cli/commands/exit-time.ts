@@ -22,6 +22,7 @@ import { defaultSdeStep } from "../../exit/policy.js";
 import { loadProblem } from "../../io/load-problem.js";
 import { checkOutDir, ensureDir, toJson, writeArrow, writeCsv, writeJson } from "../../io/write.js";
 import { threadRunner } from "../../parallel/ensemble.js";
+import { COMMANDS } from "../command-list.js";
 import {
   checkEnsembleSize,
   defaultThreads,
@@ -59,7 +60,7 @@ export const EXIT_INTERRUPTED = 130;
 export function registerExitTime(program: Command): void {
   program
     .command("exit-time")
-    .description("mean exit time from a point into a region, by particles (sgd, sde, ...) and other methods")
+    .description(COMMANDS["exit-time"].description)
     .argument("<problem>", "problem file (YAML or JSON)")
     .option("--from <point>", "start point, comma-separated (default: the problem's start)")
     .option("--to <region>", 'target region, a condition such as "x > 0" (default: the problem\'s target)')
@@ -162,8 +163,6 @@ async function exitTimeCommand(file: string, o: Opts): Promise<boolean> {
         },
       },
     );
-  } catch (e) {
-    throw mapWhere(e);
   } finally {
     (bar as { p: Progress } | null)?.p.stop();
     intr.dispose();
@@ -185,24 +184,6 @@ async function exitTimeCommand(file: string, o: Opts): Promise<boolean> {
   if (o.json) process.stdout.write(`${toJson(out)}\n`);
   else process.stdout.write(`${describe(result, o.timings === true)}\n`);
   return result.interrupted;
-}
-
-/** The engine names parameters; the CLI user knows flags. */
-const FLAG_OF: Record<string, string> = {
-  from: "--from",
-  to: "--to",
-  methods: "--method",
-  particles: "--particles",
-  horizon: "--max-time",
-  dt: "--dt",
-};
-function mapWhere(e: unknown): unknown {
-  if (!(e instanceof UserError) || e.where === undefined) return e;
-  const [head, ...rest] = e.where.split(":");
-  const flag = FLAG_OF[head];
-  if (!flag) return e;
-  const msg = e.message.slice(e.where.length + 2).replace(/ \(valid: .*\)$/, "");
-  return new UserError(msg, { where: [flag, ...rest].join(":"), hint: e.hint });
 }
 
 /** Per-particle exit times of every Monte Carlo method, and the JSON, into `dir`. */

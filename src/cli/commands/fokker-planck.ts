@@ -25,6 +25,7 @@ import {
 } from "../../pde/index.js";
 import { compileRegion } from "../../problem/index.js";
 import type { Problem } from "../../problem/types.js";
+import { COMMANDS } from "../command-list.js";
 import {
   checkStart,
   fmt,
@@ -153,7 +154,7 @@ interface Opts {
 export function registerFokkerPlanck(program: Command): void {
   program
     .command("fokker-planck")
-    .description("evolve the law of the SDE on a grid (Fokker–Planck) and report snapshots")
+    .description(COMMANDS["fokker-planck"].description)
     .argument("<problem>", "problem file (YAML or JSON)")
     .option("--from <point>", "initial point mass (spread to the surrounding grid nodes)")
     .option("--init <law>", "initial law: point:X,Y | gaussian:MEAN:STD | uniform | samples:FILE.csv")

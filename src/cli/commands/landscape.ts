@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { loadProblem } from "../../io/load-problem.js";
 import { toJson } from "../../io/write.js";
 import { analyseLandscape, type LandscapeReport } from "../../landscape/index.js";
+import { COMMANDS } from "../command-list.js";
 import { fmt, parsePositiveInt, parseSeed, requireDomain } from "../common.js";
 
 interface Opts {
@@ -21,9 +22,7 @@ interface Opts {
 export function registerLandscape(program: Command): void {
   program
     .command("landscape")
-    .description(
-      "critical points, saddles, paths, barriers, basins, noise, Kramers times and the long-time verdict",
-    )
+    .description(COMMANDS["landscape"].description)
     .argument("<problem>", "problem file (YAML or JSON)")
     .option("--starts <N>", "multi-start descents over the domain (default min(400, 20·d + 20))")
     .option("--seed <S>", "random seed for the starts", "1")

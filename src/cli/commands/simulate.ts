@@ -14,6 +14,7 @@ import { checkOutDir, toJson, writeArrow, writeCsv, writeJson } from "../../io/w
 import { runEnsemble } from "../../parallel/ensemble.js";
 import { compileRegion } from "../../problem/index.js";
 import type { Problem } from "../../problem/types.js";
+import { COMMANDS } from "../command-list.js";
 import {
   checkEnsembleSize,
   checkStart,
@@ -48,7 +49,7 @@ interface Opts {
 export function registerSimulate(program: Command): void {
   program
     .command("simulate")
-    .description("simulate an ensemble of particles and summarise the law over time")
+    .description(COMMANDS["simulate"].description)
     .argument("<problem>", "problem file (YAML or JSON)")
     .option("--dynamics <kind>", DYNAMICS.join(" | "), "sgd")
     .option("--particles <M>", "ensemble size", "1000")

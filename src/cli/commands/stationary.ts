@@ -26,6 +26,7 @@ import {
   transientDecayRate,
 } from "../../pde/index.js";
 import type { Problem } from "../../problem/types.js";
+import { COMMANDS } from "../command-list.js";
 import { fmt, parsePositiveInt, requireDomain } from "../common.js";
 import { gridShape, parseGridInit } from "./fokker-planck.js";
 
@@ -42,9 +43,7 @@ interface Opts {
 export function registerStationary(program: Command): void {
   program
     .command("stationary")
-    .description(
-      "long-time law on a grid: closed classes (densities or point masses), where the mass ends, spectral gap within each class",
-    )
+    .description(COMMANDS["stationary"].description)
     .argument("<problem>", "problem file (YAML or JSON)")
     .option("--grid <N>", "grid points per axis (default: chosen from the noise scale and the landscape)")
     .option(

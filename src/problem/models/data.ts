@@ -5,8 +5,9 @@
  * A `Dataset` holds n samples of p features (row-major `X`, n×p) and one target per sample:
  * a real number (regression, `classes = 0`) or a class index 0..classes−1 stored as a float.
  */
-import { Rng } from "../../dynamics/rng.js";
+
 import { UserError } from "../../errors.js";
+import { Rng } from "../../random/rng.js";
 import { IRIS_CLASSES, IRIS_FEATURES, IRIS_LABELS, IRIS_X } from "./iris.js";
 
 export interface Dataset {

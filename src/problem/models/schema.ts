@@ -3,8 +3,8 @@
  * a finite-sum `Loss` with per-sample gradients (DESIGN.md §1: L = (1/N) Σ_i ℓ_i).
  */
 import { z } from "zod";
-import { Rng } from "../../dynamics/rng.js";
 import { UserError } from "../../errors.js";
+import { Rng } from "../../random/rng.js";
 import type { Loss } from "../types.js";
 import {
   type Dataset,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../src/dynamics/rng.js";
+import { Rng } from "../../src/random/rng.js";
 
 /** Φ via the Numerical Recipes erfc approximation (|relative error| < 1.2e-7). */
 function normCdf(x: number): number {
