@@ -30,7 +30,8 @@ export const COMMANDS: Record<string, CommandEntry> = {
     load: async () => (await import("./commands/fokker-planck.js")).registerFokkerPlanck,
   },
   stationary: {
-    description: "long-time law on a grid: density or point masses, spectral gap, relaxation time",
+    description:
+      "long-time law on a grid: closed classes (densities or point masses), where the mass ends, spectral gap within each class",
     load: async () => (await import("./commands/stationary.js")).registerStationary,
   },
   landscape: {

@@ -1,12 +1,16 @@
 /**
  * `bounds`: a two-sided bracket of the mean exit time. 1-D: rigorous bounds on the continuum MET (absorbing at
- * the nearest target boundary, reflecting at the domain edge; landscape/bounds.ts). d = 2, 3: the certified
- * bracket of the discrete generator's value on the pde grid (comparison principle, landscape/generator-bounds.ts).
+ * the nearest target boundary, reflecting at the domain edge; landscape/bounds.ts) — intervalKind "bracket".
+ * d = 2, 3: the certified bracket of the DISCRETE generator's value on the pde method's final grid (comparison
+ * principle, landscape/generator-bounds.ts; kept as `detail.discreteCertificate`), widened by the pde method's
+ * estimated grid error e: [T_h/c⁺ − e, T_h/c⁻ + e]. That brackets the MET only as far as the error estimate
+ * covers the grid error, so it is an estimate, not a proof: intervalKind "error-estimate", `detail.rigorous`
+ * false. Without an error estimate there is no useful bound, and the entry says so ([0, ∞] is never returned as
+ * a bracket).
  */
 import { comparisonConstants } from "../landscape/generator-bounds.js";
 import { exitTimeBounds } from "../landscape/index.js";
-import { pdeExitTimeAt } from "../pde/estimates.js";
-import { autoGridShape } from "../pde/grid.js";
+import { pdeExitTimeAt, pdeExitTimeEstimate } from "../pde/estimates.js";
 import { compileRegion } from "../problem/expr/index.js";
 import { firstEntry1d } from "../problem/region-1d.js";
 import type { Problem } from "../problem/types.js";
@@ -23,15 +27,16 @@ function result(
   lr: number,
 ): ExitEstimate {
   const ok = status === "bracket" && detail !== null;
+  const proven = ok && detail.rigorous !== false;
   return {
     method: "bounds",
     status,
     time: null,
     iterations: null,
     interval: ok ? [detail.lower, detail.upper] : null,
-    intervalKind: ok ? "bracket" : null,
+    intervalKind: ok ? (proven ? "bracket" : "error-estimate") : null,
     uncertainty: ok
-      ? `bracket [${fmt(detail.lower)}, ${fmt(detail.upper)}] = [${fmt(detail.lower / lr)}, ${fmt(detail.upper / lr)}] iterations`
+      ? `${proven ? "rigorous bracket" : "bracket from the discrete certificate ± the estimated grid error (not a proof)"} [${fmt(detail.lower)}, ${fmt(detail.upper)}] = [${fmt(detail.lower / lr)}, ${fmt(detail.upper / lr)}] iterations`
       : "—",
     how,
     reason,
@@ -92,35 +97,56 @@ export function boundsExitTime(p: Problem, q: ExitQuery, g: GridSettings = {}): 
       null,
       p.lr,
     );
-  const shape = g.grid !== undefined ? new Array(p.dim).fill(g.grid) : autoGridShape(p).shape;
+  const est = pdeExitTimeEstimate(p, q.from, inside, { grid: g.grid });
+  if (est.infinite)
+    return result(
+      t0,
+      "infinite",
+      "discrete generator",
+      `the PDE exit time is infinite: ${est.reason ?? "traps or unreachable target"}`,
+      null,
+      p.lr,
+    );
+  const shape = est.grid;
   const r = pdeExitTimeAt(p, q.from, inside, shape);
-  if (!Number.isFinite(r.t))
-    return {
-      ...result(
-        t0,
-        "infinite",
-        "discrete generator",
-        "the PDE exit time is infinite (traps or unreachable target)",
-        null,
-        p.lr,
-      ),
-    };
   const c = comparisonConstants(r.gen.Q, r.gen.absorbing as Uint8Array, r.res.u);
-  if (!(c.cMin > 0 && c.cMax > 0))
+  if (!(c.cMin > 0 && c.cMax > 0 && Number.isFinite(r.t)))
     return result(
       t0,
       "failed",
       "discrete generator",
-      "the comparison constants are not positive (solver did not converge?)",
+      "no useful bound: the comparison constants of the discrete certificate are not positive (the linear solve is not accurate enough)",
       null,
       p.lr,
     );
-  const detail: BoundsDetail = { kind: "bounds", lower: r.t / c.cMax, upper: r.t / c.cMin, grid: shape };
+  const certificate = { lower: r.t / c.cMax, upper: r.t / c.cMin, grid: shape };
+  const e = est.error_estimate;
+  if (e === null || !Number.isFinite(e))
+    return result(
+      t0,
+      "not-applicable",
+      `discrete certificate [${fmt(certificate.lower, 6)}, ${fmt(certificate.upper, 6)}] on grid ${shape.join("×")}`,
+      "no useful bound: the PDE's grid error is not estimated, so the discrete certificate says nothing about the MET itself",
+      null,
+      p.lr,
+    );
+  const lower = Math.max(0, certificate.lower - e);
+  const upper = certificate.upper + e;
+  const detail: BoundsDetail = {
+    kind: "bounds",
+    lower,
+    upper,
+    rigorous: false,
+    grid: shape,
+    discreteCertificate: certificate,
+    errorEstimate: e,
+    observedOrder: est.observed_order,
+  };
   return result(
     t0,
     "bracket",
-    `certified bracket of the discrete generator's exit time on grid ${shape.join("×")} (comparison principle)`,
-    "the grid error is not included: compare with the pde method's error estimate",
+    `certified bracket [${fmt(certificate.lower, 6)}, ${fmt(certificate.upper, 6)}] of the discrete generator's exit time on grid ${shape.join("×")} (comparison principle), widened by the pde method's estimated grid error ±${fmt(e, 3)} (${est.observed_order !== null ? `Richardson, observed order ${fmt(est.observed_order, 3)}` : "grids not yet converging: twice the last difference"})`,
+    `a bracket of the MET only as far as the grid error estimate holds — not a proof${lower === 0 ? "; its lower side is trivial" : ""}`,
     detail,
     p.lr,
   );

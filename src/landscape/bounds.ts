@@ -35,7 +35,7 @@ import type { LandscapeProblem } from "./util.js";
 
 export interface ExitTimeBounds {
   method: "bounds";
-  /** Rigorous lower and upper bounds on E_{x₀}τ (SDE time). */
+  /** Rigorous lower and upper bounds on E_{x₀}τ (SDE time); NaN with `applicable: false` when no useful bound. */
   lower: number;
   upper: number;
   /** The same in SGD iterations (t/η). */
@@ -235,7 +235,17 @@ function bracketRight(fn: Fn1d, alpha: number, x0: number, beta: number, n: numb
     lower += h * Math.exp(psiLo[j] - shift) * Flo[j];
     upper += h * Math.exp(psiHi[j] - shift) * Fhi[j + 1];
   }
-  return { lower, upper, cells: N, a0, dLeft: D[0] };
+  let aMin = Number.POSITIVE_INFINITY;
+  let aMax = 0;
+  let aMinAt = xs[0];
+  for (let j = 0; j < N; j++) {
+    if (aLo[j] < aMin) {
+      aMin = aLo[j];
+      aMinAt = 0.5 * (xs[j] + xs[j + 1]);
+    }
+    aMax = Math.max(aMax, aHi[j]);
+  }
+  return { lower, upper, cells: N, a0, dLeft: D[0], aMin, aMax, aMinAt };
 }
 
 /** 1-D view of a problem, mirrored (x → −x) when `mirror`. */
@@ -361,6 +371,27 @@ export function exitTimeBounds(p: LandscapeProblem, opts: BoundsOptions): ExitTi
         "exitTimeBounds: reflection at infinity needs L convex and confining beyond the grid; give a finite reflect point",
       );
     assumptions.push(`L convex on the far tail beyond ${s * r.a0} (checked at 40 points)`);
+  }
+  if (!(r.upper < Number.POSITIVE_INFINITY) || !(r.lower > 0)) {
+    // [0, ∞] (or an overflowed side) is no enclosure: say why instead
+    const cause =
+      r.aMin <= 1e-8 * r.aMax
+        ? `A nearly vanishes near x = ${(s * r.aMinAt).toPrecision(4)} (min/max of A on the cells ${(r.aMin / r.aMax).toExponential(1)}): the cell enclosures of the speed measure 2/(A·e^ψ) are unbounded there`
+        : "the enclosure of e^{±ψ} overflowed (a barrier too high for the noise in double precision)";
+    return {
+      method: "bounds",
+      lower: Number.NaN,
+      upper: Number.NaN,
+      iterations: { lower: Number.NaN, upper: Number.NaN },
+      applicable: false,
+      why: `no useful bound: ${cause}; the bracket would be [${r.lower.toPrecision(3)}, ${r.upper.toPrecision(3)}]`,
+      reflect: alpha,
+      absorb: beta,
+      start: x0,
+      cells: r.cells,
+      relativeGap: Number.NaN,
+      assumptions,
+    };
   }
   const gap = (r.upper - r.lower) / r.lower;
   return {

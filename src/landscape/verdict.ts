@@ -17,6 +17,10 @@
  *   non-interpolating minimum cannot be left (infinite exit time).
  * - δ = 0, no interpolating minimum, Σ non-degenerate: a stationary density (∝ exp(−L/ε) when
  *   Σ = σ²I); rank-deficient Σ can give a singular stationary law.
+ * - When the closed classes of the PDE generator are given (`closedClasses`, from pde/stationary.ts) they
+ *   decide uniqueness: with several closed classes the verdict never says "unique" or "converges to a
+ *   density"; it says where the mass ends from the start (probability per class) and gives a rate only as
+ *   a spectral gap within a class.
  */
 import type { CriticalPoint } from "./critical-points.js";
 import type { LandscapeProblem } from "./util.js";
@@ -36,6 +40,22 @@ export interface MinimumFacts {
   mass?: number;
 }
 
+/** One closed class of the PDE generator (pde/stationary.ts `classes`). */
+export interface ClosedClassFacts {
+  kind: "density" | "point-mass";
+  /** Probability of ending in this class from the start / initial law of interest (0…1). */
+  mass: number;
+  /** Mean of the class's stationary law (a point mass: its location). */
+  centre?: number[];
+  /** Spectral gap within the class (1/SDE time); null when not resolved, undefined when not computed. */
+  gap?: number | null;
+  /**
+   * Lower bound (SDE time) on the mean time to leave the class when it is closed only up to jump rates below the
+   * numerical resolution; Infinity (or undefined) when it is closed exactly.
+   */
+  minLifetime?: number;
+}
+
 export interface VerdictInput {
   dim: number;
   /** η (for iterations and SGD stability). */
@@ -49,14 +69,32 @@ export interface VerdictInput {
   confining?: boolean;
   /** Spectral gap of −𝓛 from the PDE (1/SDE time). */
   spectralGap?: number;
-  /** Fitted exponential decay rate of H(ρ_t|ρ_∞) (1/SDE time). */
+  /**
+   * Fitted exponential decay rate of H(ρ_t|ρ_∞) (1/SDE time). H ≈ ½χ² decays at twice the rate of the law
+   * itself (OU: H ∝ e^{−2t} for gap 1), so the verdict's rate is entropyRate/2.
+   */
   entropyRate?: number;
+  /**
+   * Closed classes of the PDE generator with the probability of ending in each from the start. When given they
+   * decide uniqueness (one class) and the rate (the spectral gap within the classes that receive mass).
+   */
+  closedClasses?: ClosedClassFacts[];
   /** Time horizon of interest (SDE time); defines "metastable mixture". */
   horizon?: number;
+  /** `nondegenerate` was judged from the rank of Σ at the minima only (no uniqueness claim from it). */
+  noiseCheckedAtMinimaOnly?: boolean;
 }
 
 export interface Verdict {
+  /** The law converges (to the limit below, which may depend on the start). */
   converges: boolean | "unknown";
+  /**
+   * One stationary law whatever the start: true for one closed class of the PDE generator (or an elliptic,
+   * confining problem when no classes are given), false for several closed classes, "unknown" otherwise.
+   */
+  unique: boolean | "unknown";
+  /** Closed classes the verdict was built on (from `closedClasses`), with the probability of ending in each. */
+  classes?: { count: number; kinds: ("density" | "point-mass")[]; masses: number[] };
   limit: "density" | "point-masses" | "mixture" | "singular" | "unknown";
   /** Indices of the minima carrying point masses in the limit. */
   atoms: number[];
@@ -82,7 +120,13 @@ const fmt = (v: number) => (Number.isFinite(v) ? v.toPrecision(3) : String(v));
  * minima: discrete SGD is linearly unstable there and cannot settle, whatever the SDE does.
  */
 export function longTimeVerdict(inp: VerdictInput): Verdict {
-  const v = verdictCore(inp);
+  const cls = inp.closedClasses;
+  const v =
+    cls && cls.length > 1
+      ? severalClasses(inp, cls)
+      : cls && cls.length === 1
+        ? oneClass(inp, cls[0])
+        : verdictCore(inp);
   const unstable = inp.minima.map((m, i) => (inp.eta * m.lambdaMax >= 2 ? i : -1)).filter((i) => i >= 0);
   v.sgdUnstable = unstable;
   if (unstable.length === inp.minima.length && unstable.length > 0) {
@@ -104,7 +148,7 @@ function verdictCore(inp: VerdictInput): Verdict {
     inp.spectralGap !== undefined
       ? { value: inp.spectralGap, source: "spectral-gap" as const }
       : inp.entropyRate !== undefined
-        ? { value: inp.entropyRate, source: "entropy-fit" as const }
+        ? { value: inp.entropyRate / 2, source: "entropy-fit" as const }
         : undefined;
   const exitMax = Math.max(...minima.map((m) => m.exitTime ?? Number.NaN).filter((t) => !Number.isNaN(t)), 0);
   const densityRate = (): Verdict["rate"] => {
@@ -128,16 +172,25 @@ function verdictCore(inp: VerdictInput): Verdict {
   // δ > 0: elliptic.
   if (delta > 0 || (interp.length === 0 && (inp.nondegenerate ?? false))) {
     const rate = densityRate();
+    const byClasses = inp.closedClasses?.length === 1;
+    const onlyAtMinima = delta === 0 && (inp.noiseCheckedAtMinimaOnly ?? false) && !byClasses;
     const why =
-      delta > 0 ? `Noisy SGD with δ = ${fmt(delta)} makes A ≥ 2δI elliptic` : "the noise is non-degenerate";
+      delta > 0
+        ? `Noisy SGD with δ = ${fmt(delta)} makes A ≥ 2δI elliptic`
+        : byClasses
+          ? "the PDE generator has a single closed class"
+          : onlyAtMinima
+            ? "the noise is non-degenerate at every minimum; between the minima its rank was not checked — where it degenerates there can be several closed classes, which the PDE generator's class structure would show"
+            : "the noise is non-degenerate";
     return {
       converges: confining ? true : "unknown",
+      unique: confining && !onlyAtMinima ? true : "unknown",
       limit: confining ? "density" : "unknown",
       atoms: [],
       rate,
       noisySgd,
       sentence: confining
-        ? `Converges to a unique stationary density (${why}); ${
+        ? `Converges to ${onlyAtMinima ? "a" : "a unique"} stationary density (${why}); ${
             Number.isFinite(rate.value)
               ? `asymptotic rate ${fmt(rate.value)} per unit SDE time (${rate.source})`
               : "asymptotic rate not estimated (no spectral gap, Kramers time or single non-degenerate minimum to base it on)"
@@ -151,6 +204,7 @@ function verdictCore(inp: VerdictInput): Verdict {
     const ranks = minima.map((m) => m.noiseRank);
     return {
       converges: "unknown",
+      unique: "unknown",
       limit: "singular",
       atoms: [],
       rate,
@@ -186,6 +240,7 @@ function verdictCore(inp: VerdictInput): Verdict {
   if (stuck.length > 0) {
     return {
       converges: true,
+      unique: false,
       limit: "mixture",
       atoms: stable,
       rate: pdeRate ?? contraction,
@@ -198,6 +253,7 @@ function verdictCore(inp: VerdictInput): Verdict {
     const within = inp.horizon !== undefined && leakTime > inp.horizon;
     return {
       converges: true,
+      unique: stable.length === 1,
       limit: within ? "mixture" : "point-masses",
       atoms: stable,
       rate: leakTime > 0 ? { value: 1 / leakTime, source: "kramers" } : (pdeRate ?? contraction),
@@ -213,12 +269,106 @@ function verdictCore(inp: VerdictInput): Verdict {
   }
   return {
     converges: stable.length > 0,
+    unique: stable.length === 1,
     limit: "point-masses",
     atoms: stable,
     rate: pdeRate ?? contraction,
     noisySgd,
     sentence: `Every minimum is interpolating (Σ = 0 there): the parameters converge to one of the minima ${stable.join(", ")} (point masses, weights set by the initial law's basins), linearly at rate ${fmt(contraction.value)} per unit SDE time.`,
     assumptions,
+  };
+}
+
+const where = (c: ClosedClassFacts) =>
+  c.centre ? ` ${c.kind === "point-mass" ? "at" : "around"} (${c.centre.map((v) => fmt(v)).join(", ")})` : "";
+
+/** Ellipticity claimed by the landscape facts (δ > 0, or non-degenerate noise known everywhere). */
+const elliptic = (inp: VerdictInput) =>
+  inp.delta > 0 ||
+  ((inp.nondegenerate ?? false) &&
+    !inp.noiseCheckedAtMinimaOnly &&
+    inp.minima.every((m) => !m.interpolating));
+
+/** One closed class: the limit is unique; its kind and its gap decide the rest. */
+function oneClass(inp: VerdictInput, c: ClosedClassFacts): Verdict {
+  const gap = c.gap ?? undefined;
+  const v = verdictCore({ ...inp, spectralGap: gap ?? inp.spectralGap });
+  v.unique = true;
+  v.classes = { count: 1, kinds: [c.kind], masses: [1] };
+  if (c.kind === "density" && v.limit !== "density" && v.limit !== "unknown") {
+    v.assumptions.push(
+      `the PDE generator has a single closed class carrying a density${where(c)}, while the landscape facts suggest "${v.limit}": the grid may not resolve where the noise vanishes`,
+    );
+  } else if (c.kind === "point-mass" && v.limit === "density") {
+    v.limit = "point-masses";
+    v.converges = true;
+    v.rate = { value: Number.NaN, source: "none" };
+    v.sentence = `Converges to a single point mass${where(c)}: the PDE generator has one closed class, a point where no jump leaves (the noise and the drift vanish there).`;
+  }
+  if (c.kind === "density" && c.gap === null)
+    v.assumptions.push(
+      "the spectral gap within the class is below the eigenvalue solver's resolution: the class is itself metastable",
+    );
+  return v;
+}
+
+/** Several closed classes: no unique limit; report where the mass ends from the start and the within-class rates. */
+function severalClasses(inp: VerdictInput, cls: ClosedClassFacts[]): Verdict {
+  const core = verdictCore(inp);
+  const tiny = 1e-9;
+  const reached = cls.filter((c) => c.mass > tiny);
+  const got = reached.length ? reached : cls;
+  const dens = got.filter((c) => c.kind === "density");
+  const limit: Verdict["limit"] =
+    dens.length === got.length ? "density" : dens.length === 0 ? "point-masses" : "mixture";
+  const gaps = dens.map((c) => c.gap);
+  let rate: Verdict["rate"];
+  if (dens.length === 0)
+    rate = core.rate.source === "sgd-contraction" ? core.rate : { value: Number.NaN, source: "none" };
+  else if (gaps.every((g) => typeof g === "number" && g > 0))
+    rate = { value: Math.min(...(gaps as number[])), source: "spectral-gap" };
+  else rate = { value: Number.NaN, source: "none" };
+  const lifetimes = cls.map((c) => c.minLifetime ?? Number.POSITIVE_INFINITY);
+  const finiteLife = lifetimes.filter((t) => Number.isFinite(t));
+  const metastableTime = finiteLife.length ? Math.min(...finiteLife) : undefined;
+  const order = [...got].sort((a, b) => b.mass - a.mass);
+  const list = order
+    .slice(0, 6)
+    .map(
+      (c) =>
+        `${fmt(c.mass)} ${c.kind === "point-mass" ? "in a point mass" : "in a stationary density"}${where(c)}`,
+    );
+  if (order.length > 6)
+    list.push(`${fmt(order.slice(6).reduce((a, c) => a + c.mass, 0))} in ${order.length - 6} more`);
+  const kinds = `${cls.length} closed classes (${cls.filter((c) => c.kind === "density").length} densities, ${cls.filter((c) => c.kind === "point-mass").length} point masses)`;
+  const rateText =
+    rate.source === "spectral-gap"
+      ? ` Within each class the law relaxes at least at rate ${fmt(rate.value)} per unit SDE time (the smallest spectral gap within the classes reached).`
+      : dens.length > 0
+        ? " The relaxation rate within the classes is not resolved (a spectral gap below the solver's resolution, or not computed)."
+        : "";
+  const assumptions = [...core.assumptions];
+  let caveat = "";
+  if (elliptic(inp)) {
+    caveat =
+      metastableTime !== undefined
+        ? ` (The continuum diffusion is elliptic, so strictly its stationary law is unique; the grid classes exchange mass only through jump rates below the numerical resolution, after a mean time ≥ ${fmt(metastableTime)} (${fmt(metastableTime / inp.eta)} iterations): on any shorter horizon they are separate.)`
+        : " (The continuum diffusion is elliptic, yet the grid generator is reducible: rates that underflowed to 0 — refine the grid.)";
+    assumptions.push("grid classes override the ellipticity argument for uniqueness on practical horizons");
+  } else if (metastableTime !== undefined) {
+    caveat = ` Some classes are closed only up to jump rates below the numerical resolution: they exchange mass after a mean time ≥ ${fmt(metastableTime)} (${fmt(metastableTime / inp.eta)} iterations) at the earliest.`;
+  }
+  return {
+    converges: true,
+    unique: false,
+    limit,
+    atoms: limit === "density" ? [] : core.atoms,
+    rate,
+    metastableTime,
+    noisySgd: core.noisySgd,
+    sentence: `No unique stationary law: the PDE generator has ${kinds}, so where the law ends depends on the start. From the start: ${list.join("; ")}.${rateText}${caveat}`,
+    assumptions,
+    classes: { count: cls.length, kinds: cls.map((c) => c.kind), masses: cls.map((c) => c.mass) },
   };
 }
 
@@ -232,7 +382,7 @@ export function verdictFromLandscape(
   minima: CriticalPoint[],
   extra: { exitTimes?: number[]; masses?: number[] } & Pick<
     VerdictInput,
-    "spectralGap" | "entropyRate" | "horizon" | "confining"
+    "spectralGap" | "entropyRate" | "horizon" | "confining" | "closedClasses"
   > = {},
 ): Verdict {
   const facts: MinimumFacts[] = minima.map((m, i) => ({
@@ -255,7 +405,14 @@ export function verdictFromLandscape(
     spectralGap: extra.spectralGap,
     entropyRate: extra.entropyRate,
     horizon: extra.horizon,
+    closedClasses: extra.closedClasses,
+    // a constant Σ has the same rank everywhere; otherwise only the minima were looked at
+    noiseCheckedAtMinimaOnly: !(p.noise === undefined || p.noise.constant),
   });
-  v.assumptions.push("non-degeneracy judged from the rank of Σ at the minima only");
+  v.assumptions.push(
+    p.noise === undefined || p.noise.constant
+      ? "constant noise: its rank at the minima is its rank everywhere"
+      : "non-degeneracy judged from the rank of Σ at the minima only",
+  );
   return v;
 }

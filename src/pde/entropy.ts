@@ -4,7 +4,11 @@
  *   entropy production (discrete Fisher information) 𝓘(p) = ½ Σ_{i≠j} π_i Q_ij (f_j − f_i)(log f_j − log f_i),
  *   f = p/π — equal to −dH/dt for a reversible chain; for A = 2εI it approximates ε·∫ρ|∇log(ρ/ρ_∞)|², so
  *   `fisher` = 𝓘/ε is reported when the noise is isotropic and constant;
- *   fitted exponential rate r from least squares of log H over the second half of the positive H values;
+ *   fitted exponential rate r of H from least squares of log H over the late half of the fit window — the
+ *   snapshots where H is well above its round-off floor (H > max(1e-12·H(0), 1e-13): H is a sum of p·log(p/π)
+ *   whose rounding leaves ≈ 1e-15) and still strictly decreasing (H decreases for every Markov chain, so a
+ *   value that does not is round-off). Asymptotically H ≈ ½χ² decays at 2λ (λ the spectral gap within the
+ *   class) when the initial law excites the slowest mode;
  *   the Bakry–Émery rate 2λ when A = 2εI and ∇²L ≥ λI > 0 on the grid (H(t) ≤ e^{−2λt}H(0)).
  */
 import type { Csr } from "../linalg/csr.js";
@@ -37,7 +41,14 @@ export interface EntropyReport {
   production: number[];
   /** production/ε when A = 2εI constant, else null entries. */
   fisher: (number | null)[];
+  /** Exponential decay rate of H (1/SDE time) fitted over `fitWindow`; ≈ 2× the law's rate (H ≈ ½χ²). */
   fittedRate: number | null;
+  /** Snapshots used by the fit: times [from, to] (SDE time) and how many. */
+  fitWindow: { from: number; to: number; points: number } | null;
+  /** H values at or below this were not used (round-off floor). */
+  floor: number;
+  /** Where the fit window ends and why, or why there is no fit. */
+  fitNote: string;
   /** 2λ with λ = min eigenvalue of ∇²L over the grid (only when isotropic constant noise and λ > 0). */
   bakryEmeryRate: number | null;
   lambdaMin: number;
@@ -55,25 +66,88 @@ export function entropyDecay(
   const production = snapshots.map((s) => entropyProduction(Q, s.p, pi));
   const eps = isotropicEps(problem);
   const fisher = production.map((v) => (eps ? v / eps : null));
-  // fit log H = a − r t on the later half of positive values
-  const pts = t.map((tt, k) => [tt, H[k]] as const).filter(([, h]) => h > 1e-300 && Number.isFinite(h));
-  let fittedRate: number | null = null;
-  const tail = pts.slice(Math.floor(pts.length / 2));
-  if (tail.length >= 2) {
-    const m = tail.length;
-    const mt = tail.reduce((a, [x]) => a + x, 0) / m;
-    const my = tail.reduce((a, [, y]) => a + Math.log(y), 0) / m;
-    let sxy = 0;
-    let sxx = 0;
-    for (const [x, y] of tail) {
-      sxy += (x - mt) * (Math.log(y) - my);
-      sxx += (x - mt) * (x - mt);
-    }
-    if (sxx > 0) fittedRate = -sxy / sxx;
-  }
+  const fit = fitEntropyRate(t, H);
   const lambdaMin = minHessianEig(problem, grid);
   const bakryEmeryRate = eps && lambdaMin > 0 ? 2 * lambdaMin : null;
-  return { t, H, production, fisher, fittedRate, bakryEmeryRate, lambdaMin };
+  return {
+    t,
+    H,
+    production,
+    fisher,
+    fittedRate: fit.rate,
+    fitWindow: fit.window,
+    floor: fit.floor,
+    fitNote: fit.note,
+    bakryEmeryRate,
+    lambdaMin,
+  };
+}
+
+/** Relative H(t) above the round-off floor: 1e-12 of H(0), and never below 1e-13 (absolute, nats). */
+export const ENTROPY_FLOOR = { relative: 1e-12, absolute: 1e-13 };
+
+/**
+ * Fits log H = a − r·t on the late half (at least 2 points) of the window of snapshots where H is above the
+ * round-off floor and strictly decreasing. Returns the rate r (1/SDE time), the window and a note.
+ */
+export function fitEntropyRate(
+  t: readonly number[],
+  H: readonly number[],
+): {
+  rate: number | null;
+  window: { from: number; to: number; points: number } | null;
+  floor: number;
+  note: string;
+} {
+  let first = -1;
+  for (let k = 0; k < H.length; k++) {
+    if (Number.isFinite(H[k]) && H[k] > 0) {
+      first = k;
+      break;
+    }
+  }
+  if (first < 0) return { rate: null, window: null, floor: Number.NaN, note: "no finite positive H(t)" };
+  const floor = Math.max(ENTROPY_FLOOR.relative * H[first], ENTROPY_FLOOR.absolute);
+  let last = first;
+  let note = "the last snapshot";
+  for (let k = first + 1; k < H.length; k++) {
+    if (!(Number.isFinite(H[k]) && H[k] > floor)) {
+      note = `H(${t[k]}) = ${H[k].toExponential(2)} is at the round-off floor (≤ ${floor.toExponential(1)})`;
+      break;
+    }
+    if (!(H[k] < H[last])) {
+      note = `H stops decreasing at t = ${t[k]} (round-off)`;
+      break;
+    }
+    last = k;
+  }
+  const m = last - first + 1;
+  if (m < 2)
+    return { rate: null, window: null, floor, note: `fewer than two snapshots above the floor: ${note}` };
+  const from = m >= 4 ? first + Math.floor(m / 2) : first;
+  let n = 0;
+  let mt = 0;
+  let my = 0;
+  for (let k = from; k <= last; k++) {
+    n++;
+    mt += t[k];
+    my += Math.log(H[k]);
+  }
+  mt /= n;
+  my /= n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let k = from; k <= last; k++) {
+    sxy += (t[k] - mt) * (Math.log(H[k]) - my);
+    sxx += (t[k] - mt) * (t[k] - mt);
+  }
+  if (!(sxx > 0)) return { rate: null, window: null, floor, note: "the fit window has no time extent" };
+  return {
+    rate: -sxy / sxx,
+    window: { from: t[from], to: t[last], points: n },
+    floor,
+    note: `window ends at ${note}`,
+  };
 }
 
 /** ε when A = ηΣ_B + 2δI is 2εI and constant, else null. */

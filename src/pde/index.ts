@@ -4,8 +4,15 @@
  * 1-D exit-time quadrature. Isomorphic: no I/O. Times are SDE time (iterations = t/η).
  */
 
+export { type Absorption, absorption } from "./absorption.js";
 export { type Basins, gridBasins } from "./basins.js";
 export { solveBirthDeath } from "./birth-death.js";
+export {
+  type ClassStructure,
+  communicatingClasses,
+  generatorNorm,
+  restrictToClass,
+} from "./classes.js";
 export {
   type EntropyReport,
   entropyDecay,
@@ -59,13 +66,25 @@ export {
   type StationaryLawOptions,
   stationaryLaw,
 } from "./law.js";
-export { canReach, infiniteExitNodes } from "./reach.js";
+export { canReach, infiniteExitNodes, type SlowExit, slowExitNodes } from "./reach.js";
 export { selling } from "./selling.js";
 export {
   basinQuasiStationary,
+  type ClassSpectrum,
+  classSpectrum,
+  generatorSpectrum,
   type QuasiStationaryResult,
   quasiStationary,
   type SpectralResult,
   spectralGap,
+  transientDecayRate,
+  ZERO_EIGENVALUE,
 } from "./spectral.js";
-export { findTraps, type PointMass, type StationaryResult, stationary } from "./stationary.js";
+export {
+  findTraps,
+  type PointMass,
+  type StationaryClass,
+  type StationaryResult,
+  stationary,
+  WEAK_RATE,
+} from "./stationary.js";

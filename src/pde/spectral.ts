@@ -1,8 +1,14 @@
 /**
  * Spectrum of the discrete generator near 0 (shift-invert Arnoldi from src/linalg/eigs.ts):
- * - `spectralGap`: the few eigenvalues of −Q nearest 0 (1/SDE time). λ₀ = 0 for a conservative chain; the gap is
- *   the smallest non-zero Re λ — the asymptotic exponential rate of convergence to the stationary law — and the
- *   relaxation times are 1/Re λ (SDE time; iterations = t/η).
+ * - `spectralGap`: the few eigenvalues of −Q nearest 0 (1/SDE time) for the whole generator. −Q has one zero
+ *   eigenvalue per closed class (classes.ts), so with several classes "the" gap of the whole Q mixes classes.
+ * - `classSpectrum`: the eigenvalues of −Q restricted to one closed class (conservative restriction): exactly
+ *   eigenvalues of −Q (Q is block-triangular over closed classes and transient nodes; for a class closed only
+ *   up to weak jumps, up to those jumps); the smallest non-zero
+ *   Re λ is the spectral gap within the class — the asymptotic rate at which a law on the class approaches the
+ *   class's stationary law; 1/gap is the relaxation time (SDE time; iterations = t/η).
+ * - `transientDecayRate`: the principal eigenvalue of −Q_TT on the transient nodes: the rate at which mass
+ *   leaves them for the closed classes.
  * - `quasiStationary`: on a generator with an absorbing set, the principal eigenpair of −Q_D: the exit rate λ₀
  *   (1/λ₀ ≈ mean exit time from inside a metastable basin) and the quasi-stationary law ν (left eigenvector,
  *   node probabilities) — exactly E_ν τ = 1/λ₀ for the discrete chain.
@@ -12,6 +18,7 @@ import { type Csr, csrSubmatrix, csrTranspose } from "../linalg/csr.js";
 import { eigsNearShift } from "../linalg/eigs.js";
 import type { Problem } from "../problem/types.js";
 import type { Basins } from "./basins.js";
+import { generatorNorm, restrictToClass } from "./classes.js";
 import { buildGenerator, type DiscreteGenerator } from "./generator.js";
 import type { Grid } from "./grid.js";
 import { infiniteExitNodes } from "./reach.js";
@@ -34,20 +41,23 @@ function negate(A: Csr): Csr {
   return { n: A.n, rowPtr: A.rowPtr, colIdx: A.colIdx, values: A.values.map((v) => -v) };
 }
 
-/** The k eigenvalues of −Q nearest 0 (k ≥ 2). */
+/** The k eigenvalues of −Q nearest 0 (k ≥ 2) for the whole generator (all classes: one zero per closed class). */
 export function spectralGap(gen: DiscreteGenerator, opts: { k?: number; tol?: number } = {}): SpectralResult {
-  const k = Math.min(opts.k ?? 4, gen.Q.n);
-  const A = negate(gen.Q);
-  let norm = 0;
-  for (let i = 0; i < A.n; i++) {
-    let s = 0;
-    for (let p = A.rowPtr[i]; p < A.rowPtr[i + 1]; p++) s += Math.abs(A.values[p]);
-    norm = Math.max(norm, s);
-  }
+  return generatorSpectrum(gen.Q, opts);
+}
+
+/**
+ * Eigenvalues of −Q nearest 0 for a conservative generator Q. Eigenvalues with |λ| ≤ 1e-9·‖Q‖∞ count as zero
+ * (the resolution of the shift-invert solve); the gap is the smallest non-zero Re λ.
+ */
+export function generatorSpectrum(Q: Csr, opts: { k?: number; tol?: number } = {}): SpectralResult {
+  const k = Math.min(opts.k ?? 4, Q.n);
+  const A = negate(Q);
+  const norm = generatorNorm(A);
   const r = eigsNearShift(A, k, { tol: opts.tol ?? 1e-10 });
   const re = Array.from(r.re);
   const im = Array.from(r.im);
-  const zeroTol = 1e-9 * norm;
+  const zeroTol = ZERO_EIGENVALUE * norm;
   let zeros = 0;
   const nz: number[] = [];
   for (let q = 0; q < re.length; q++) {
@@ -64,6 +74,95 @@ export function spectralGap(gen: DiscreteGenerator, opts: { k?: number; tol?: nu
     converged: r.converged,
     residuals: Array.from(r.residuals),
   };
+}
+
+/** Eigenvalues below ZERO_EIGENVALUE·‖Q‖∞ are not distinguished from 0. */
+export const ZERO_EIGENVALUE = 1e-9;
+
+export interface ClassSpectrum {
+  /** Eigenvalues of −Q_C nearest 0 (Q_C: Q restricted to the class, diagonal made conservative). */
+  re: number[];
+  im: number[];
+  /**
+   * Spectral gap within the class (1/SDE time): the smallest non-zero Re λ, i.e. the exponential rate at which a
+   * law on the class approaches the class's stationary law. null when a second eigenvalue is below the
+   * resolution (the class is itself metastable: `resolution` bounds the gap from above) or none was found.
+   */
+  gap: number | null;
+  /** 1/gap (SDE time), or null. */
+  relaxationTime: number | null;
+  /** Eigenvalues counted as zero (one expected). */
+  zeroEigenvalues: number;
+  /** ZERO_EIGENVALUE·‖Q_C‖∞: eigenvalues below it are not resolved (1/SDE time). */
+  resolution: number;
+  converged: boolean;
+  note: string;
+}
+
+/**
+ * Spectral gap within one closed class (nodes from `stationary(...).classes[k].members`): the eigenvalues of −Q
+ * restricted to the class. Q is block-triangular over (closed classes, transient nodes), so these are exactly
+ * eigenvalues of −Q, and the class's own zero is the only one it contributes.
+ */
+export function classSpectrum(
+  Q: Csr,
+  members: Int32Array,
+  opts: { k?: number; tol?: number; cut?: Uint8Array } = {},
+): ClassSpectrum {
+  const Qc = restrictToClass(Q, members, opts.cut);
+  const resolution = ZERO_EIGENVALUE * generatorNorm(Qc);
+  if (Qc.n < 2) {
+    return {
+      re: [0],
+      im: [0],
+      gap: null,
+      relaxationTime: null,
+      zeroEigenvalues: 1,
+      resolution,
+      converged: true,
+      note: "a point mass: no relaxation within the class",
+    };
+  }
+  const s = generatorSpectrum(Qc, { k: Math.max(2, Math.min(opts.k ?? 4, Qc.n)), tol: opts.tol });
+  let gap = s.gap;
+  let note = "";
+  if (s.zeroEigenvalues > 1) {
+    gap = null;
+    note = `${s.zeroEigenvalues} eigenvalues below the resolution ${resolution.toExponential(2)}: the class is metastable, its relaxation is slower than ${(1 / resolution).toExponential(2)} (SDE time)`;
+  } else if (s.zeroEigenvalues === 0) {
+    note = "no eigenvalue at 0 was resolved (solver trouble): the gap is not reliable";
+    gap = null;
+  } else if (gap === null) {
+    note = "no non-zero eigenvalue found";
+  }
+  return {
+    re: s.re,
+    im: s.im,
+    gap,
+    relaxationTime: gap ? 1 / gap : null,
+    zeroEigenvalues: s.zeroEigenvalues,
+    resolution,
+    converged: s.converged,
+    note,
+  };
+}
+
+/**
+ * Exponential rate (1/SDE time) at which mass leaves the transient nodes (principal eigenvalue of −Q_TT), or null
+ * when there is no transient node.
+ */
+export function transientDecayRate(Q: Csr, classOf: Int32Array): { rate: number; converged: boolean } | null {
+  const keep = new Uint8Array(Q.n);
+  let m = 0;
+  for (let i = 0; i < Q.n; i++)
+    if (classOf[i] < 0) {
+      keep[i] = 1;
+      m++;
+    }
+  if (m === 0) return null;
+  const sub = csrSubmatrix(Q, keep).matrix;
+  const r = eigsNearShift(negate(sub), 1, { shift: 0 });
+  return { rate: r.re[0], converged: r.converged };
 }
 
 export interface QuasiStationaryResult {

@@ -1,37 +1,93 @@
 /**
- * The long-time law of the discrete generator: the normalised null vector of Qᵀ, or — when the diffusion
- * vanishes at a minimum x* (interpolating minimum, DESIGN.md §1) — the statement that the law converges to
- * point masses, with the fraction of mass each one captures from a given initial law.
+ * The long-time law of the discrete generator Q, from its class structure (classes.ts): every closed class
+ * carries its own stationary law — a density (the null vector of Qᵀ restricted to the class) or a point mass
+ * (a class of one node, or of nodes within one grid cell) — and mass on transient nodes ends in each class with
+ * its absorption probability (absorption.ts). "Unique" only when there is exactly one closed class.
+ *
+ * Two kinds of numerical structure are treated explicitly:
+ * - Forced traps: minima where the noise vanishes (tr A(x*) ≈ 0, interpolating minima, DESIGN.md §1) absorb in the
+ *   continuum although the nearest node may keep small positive rates; their outgoing jumps are cut (`findTraps`).
+ * - Weak jumps: rates ≤ 1e-12·‖Q‖∞ are not edges of the class graph. A class closed only up to such jumps is
+ *   listed as closed with its `leak` rate: the chain leaves it, but no sooner than after a mean time 1/leak
+ *   (rigorous for the chain; classes.ts). Without this, the tiny rates of a relaxed stencil or an upwind rate
+ *   e^{−Pe} would make the chain formally irreducible while its second eigenvalue is numerically zero.
  */
 import { NumericalError, UserError } from "../errors.js";
 import { type Csr, csrSubmatrix, csrTranspose } from "../linalg/csr.js";
 import type { Problem } from "../problem/types.js";
-import { solveBirthDeath } from "./birth-death.js";
+import { absorption } from "./absorption.js";
+import { type ClassStructure, communicatingClasses, generatorNorm, restrictToClass } from "./classes.js";
 import type { DiscreteGenerator } from "./generator.js";
 import { type Grid, nearestNode, nodeCoords } from "./grid.js";
-import { canReach } from "./reach.js";
 import { type SolveInfo, sparseSolve } from "./solve.js";
 
+/** Jumps with Q_ij ≤ WEAK_RATE·‖Q‖∞ do not connect classes (see the module comment). */
+export const WEAK_RATE = 1e-12;
+
 export interface PointMass {
-  /** Location (the polished minimum x*, or the trap node). */
+  /** Location (the polished minimum x*, or the class's node / mean). */
   x: number[];
   node: number;
   /** Fraction of the initial law's mass that ends there. */
   fraction: number;
 }
 
+/** One closed class of the generator and its stationary law. */
+export interface StationaryClass {
+  /** "point-mass": one node, or all nodes within one grid cell; otherwise "density". */
+  kind: "density" | "point-mass";
+  /** Why a point mass: a forced trap (noise vanishes at a minimum), a node no jump leaves, or a one-cell class. */
+  why: string;
+  /** Number of nodes. */
+  nodes: number;
+  /** Mean of the class's stationary law (for a trap: the polished minimum x*). */
+  centre: number[];
+  /** Bounding box of the class's nodes. */
+  support: { lo: number[]; hi: number[] };
+  /** Probability that the chain started from the initial law ends in this class. */
+  mass: number;
+  /** Nodes whose absorption probability into this class is ≥ 0.5 / ≥ 1 − 1e-9 (−1: not computed). */
+  basinNodes: number;
+  sureNodes: number;
+  /** Max rate (1/SDE time) at which the full chain leaves the class: 0 = closed exactly. */
+  leak: number;
+  /** 1/leak: lower bound on the mean time (SDE time) to leave the class; +∞ when closed exactly. */
+  minLifetime: number;
+  /** The class's own stationary law as node probabilities on the whole grid (null for point masses). */
+  probabilities: Float64Array | null;
+  /** Node list (ascending). */
+  members: Int32Array;
+}
+
 export interface StationaryResult {
-  /** True when the limit is a density on the grid (no point masses). */
+  /** True when the limit from the initial law is a density on the grid (no mass ends in a point mass). */
   normalisable: boolean;
-  /** Node probabilities (sum 1), when normalisable. */
+  /** Node probabilities of the limit from the initial law (Σ_c P_c π_c, sum 1), when normalisable. */
   probabilities: Float64Array | null;
   /** probabilities/volume (density per unit volume), when normalisable. */
   density: Float64Array | null;
   pointMasses: PointMass[];
-  /** Mass that does not end in a point mass (0 when all converges to points). */
+  /** Mass that ends in density classes (0 when all converges to points). */
   diffuseFraction: number;
   message: string;
   solve: SolveInfo | null;
+  /** Closed classes, ordered by mass from the initial law (largest first). */
+  classes: StationaryClass[];
+  /** Exactly one closed class: the stationary law is unique (whatever the start). */
+  unique: boolean;
+  transientNodes: number;
+  /** Basin label per node (index into `classes`; −1: no class reaches absorption probability ½). */
+  basin: Int32Array;
+  /** Class index (into `classes`) per node, −1 for transient nodes. */
+  classOf: Int32Array;
+  /** Absorption solve: method, worst relative residual, max |Σ_c h_c − 1| (null when not all were solved). */
+  absorption: { method: string; relativeResidual: number; sumCheck: number | null };
+  /** Threshold below which jumps did not connect classes (1/SDE time). */
+  weakRate: number;
+  /** The structure (class order of `structure.closed` differs from `classes`: use `classes[k].members`). */
+  structure: ClassStructure;
+  /** Forced-trap mask (outgoing jumps ignored). */
+  cut: Uint8Array;
 }
 
 /**
@@ -133,120 +189,219 @@ function solveSmall(H: Float64Array, g: Float64Array, d: number): Float64Array |
 }
 
 /**
- * Stationary law of the generator (built WITHOUT absorbing set). `init` (node probabilities, default uniform
- * in volume) decides the mass fractions when the limit is made of point masses.
+ * Long-time law of the generator (built WITHOUT absorbing set) from its closed classes. `init` (node
+ * probabilities, default uniform in volume) decides the probability of ending in each class.
  */
 export function stationary(
   problem: Problem,
   gen: DiscreteGenerator,
-  opts: { init?: Float64Array; tol?: number } = {},
+  opts: { init?: Float64Array; tol?: number; weakRate?: number } = {},
 ): StationaryResult {
   const { Q, grid } = gen;
   const n = Q.n;
+  const d = grid.dim;
   if (gen.absorbing) throw new UserError("stationary law needs a generator without absorbing set");
+  const vtot = sumOf(grid.volume);
+  const init = opts.init ?? Float64Array.from(grid.volume, (v) => v / vtot);
   const traps = findTraps(problem, gen);
-  if (traps.length > 0) {
-    const vtot = sumOf(grid.volume);
-    const init = opts.init ?? Float64Array.from(grid.volume, (v) => v / vtot);
-    const trapMask = new Uint8Array(n);
-    for (const t of traps) trapMask[t.node] = 1;
-    // absorption probabilities into each trap: −Q_D h_k = (rate into trap k)
-    const canHit = canReach(Q, trapMask);
-    const keep = new Uint8Array(n);
-    for (let i = 0; i < n; i++) keep[i] = !trapMask[i] && canHit[i] ? 1 : 0;
-    const sub = csrSubmatrix(Q, keep);
-    const A = sub.matrix;
-    for (let k = 0; k < A.values.length; k++) A.values[k] = -A.values[k];
-    // Nodes that can hit a trap but also a non-hitting region: those are excluded from the solve (their rows
-    // lose mass to dropped columns, which is the correct "never absorbed" event).
-    const masses: PointMass[] = [];
-    let total = 0;
-    let info: SolveInfo | null = null;
-    for (const t of traps) {
-      const b = new Float64Array(A.n);
-      for (let r = 0; r < A.n; r++) {
-        const i = sub.keep[r];
-        for (let p = Q.rowPtr[i]; p < Q.rowPtr[i + 1]; p++) if (Q.colIdx[p] === t.node) b[r] += Q.values[p];
-      }
-      let frac = init[t.node];
-      if (grid.dim === 1) {
-        const fixed = new Uint8Array(n);
-        const f = new Float64Array(n);
-        for (let i = 0; i < n; i++) fixed[i] = trapMask[i] ? 1 : canHit[i] ? 0 : 2;
-        for (let r = 0; r < A.n; r++) f[sub.keep[r]] = b[r];
-        const h = solveBirthDeath(Q, fixed, f);
-        info = { method: "birth-death (GTH)", iterations: 1, relativeResidual: 0 };
-        for (let i = 0; i < n; i++) if (fixed[i] === 0) frac += init[i] * Math.min(1, Math.max(0, h[i]));
-      } else if (A.n > 0) {
-        const s = sparseSolve(A, b, 1e-10);
-        info = s.info;
-        for (let r = 0; r < A.n; r++) frac += init[sub.keep[r]] * Math.min(1, Math.max(0, s.x[r]));
-      }
-      masses.push({ x: t.x, node: t.node, fraction: frac });
-      total += frac;
-    }
-    const where = masses
-      .map(
-        (m) =>
-          `x* = (${m.x.map((v) => v.toPrecision(4)).join(", ")}) with mass fraction ${m.fraction.toPrecision(4)}`,
-      )
-      .join("; ");
-    const diffuse = Math.max(0, 1 - total);
-    const rest =
-      diffuse > 1e-9
-        ? `; the remaining mass fraction ${diffuse.toPrecision(4)} never reaches them: it stays in a part of the ` +
-          "domain the process cannot leave (e.g. bounded by a point or line where the noise vanishes and the drift " +
-          "points inward)"
-        : "";
-    return {
-      normalisable: false,
-      probabilities: null,
-      density: null,
-      pointMasses: masses,
-      diffuseFraction: diffuse,
-      message: `converges to a point mass at ${where} (the noise vanishes there)${rest}`,
-      solve: info,
-    };
+  const cut = new Uint8Array(n);
+  const trapAt = new Map<number, number[]>();
+  for (const t of traps) {
+    cut[t.node] = 1;
+    trapAt.set(t.node, t.x);
   }
-  // Irreducible case: fix the node of smallest L at 1 and solve −Q_Dᵀ π = Q_{k,·}.
-  let k = 0;
-  for (let i = 1; i < n; i++) if (gen.loss[i] < gen.loss[k]) k = i;
+  const weakRate = (opts.weakRate ?? WEAK_RATE) * generatorNorm(Q);
+  const s = communicatingClasses(Q, { cut, minRate: weakRate });
+  const ab = absorption(Q, s, init, { birthDeath: d === 1, tol: opts.tol });
+  // one stationary law per class
+  const x = new Float64Array(d);
+  const scratch = new Int32Array(n).fill(-1);
+  let info: SolveInfo | null = null;
+  const raw = s.closed.map((members, k): StationaryClass => {
+    const lo = new Array(d).fill(Number.POSITIVE_INFINITY);
+    const hi = new Array(d).fill(Number.NEGATIVE_INFINITY);
+    for (const i of members) {
+      nodeCoords(grid, i, x);
+      for (let q = 0; q < d; q++) {
+        lo[q] = Math.min(lo[q], x[q]);
+        hi[q] = Math.max(hi[q], x[q]);
+      }
+    }
+    const oneCell = lo.every((v, q) => hi[q] - v <= grid.h[q] * (1 + 1e-9));
+    const base = {
+      nodes: members.length,
+      support: { lo, hi },
+      mass: ab.fromInit[k],
+      basinNodes: ab.basinSize[k],
+      sureNodes: ab.sureSize[k],
+      leak: s.leak[k],
+      minLifetime: s.leak[k] > 0 ? 1 / s.leak[k] : Number.POSITIVE_INFINITY,
+      members,
+    };
+    if (members.length === 1) {
+      const i = members[0];
+      const xs = trapAt.get(i);
+      return {
+        ...base,
+        kind: "point-mass",
+        why: xs
+          ? "the noise vanishes at this minimum (tr A(x*) ≈ 0): it absorbs"
+          : "no jump leaves this node (drift and noise vanish there on the grid)",
+        centre: xs ?? Array.from(nodeCoords(grid, i, x)),
+        probabilities: null,
+      };
+    }
+    const r = classLaw(Q, members, cut, scratch, d === 1, gen.loss, opts.tol ?? 1e-10);
+    if (r.info) info = r.info;
+    const centre = new Array(d).fill(0);
+    for (let q = 0; q < members.length; q++) {
+      nodeCoords(grid, members[q], x);
+      for (let a = 0; a < d; a++) centre[a] += r.pi[q] * x[a];
+    }
+    let probabilities: Float64Array | null = null;
+    if (!oneCell) {
+      probabilities = new Float64Array(n);
+      for (let q = 0; q < members.length; q++) probabilities[members[q]] = r.pi[q];
+    }
+    return {
+      ...base,
+      kind: oneCell ? "point-mass" : "density",
+      why: oneCell ? `a closed class of ${members.length} nodes within one grid cell` : "",
+      centre,
+      probabilities,
+    };
+  });
+  // order by mass from the initial law (ties: by first node), relabel basins
+  const order = raw.map((_, k) => k).sort((a, b) => raw[b].mass - raw[a].mass || a - b);
+  const rank = new Int32Array(raw.length);
+  order.forEach((k, r) => {
+    rank[k] = r;
+  });
+  const classes = order.map((k) => raw[k]);
+  const basin = Int32Array.from(ab.basin, (c) => (c >= 0 ? rank[c] : -1));
+  const classOf = Int32Array.from(s.classOf, (c) => (c >= 0 ? rank[c] : -1));
+  const tiny = 1e-12;
+  const pointMasses: PointMass[] = classes
+    .filter((c) => c.kind === "point-mass")
+    .map((c) => ({
+      x: c.centre,
+      node: c.members.length === 1 ? c.members[0] : nearestNode(grid, c.centre),
+      fraction: c.mass,
+    }));
+  let diffuse = 0;
+  for (const c of classes) if (c.kind === "density") diffuse += c.mass;
+  const normalisable = classes.length > 0 && classes.every((c) => c.kind === "density" || c.mass <= tiny);
+  let probabilities: Float64Array | null = null;
+  let density: Float64Array | null = null;
+  if (normalisable) {
+    probabilities = new Float64Array(n);
+    let tot = 0;
+    for (const c of classes) {
+      if (!(c.mass > 0) || !c.probabilities) continue;
+      for (const i of c.members) probabilities[i] += c.mass * c.probabilities[i];
+      tot += c.mass;
+    }
+    if (tot > 0) for (let i = 0; i < n; i++) probabilities[i] /= tot;
+    else probabilities = classes[0].probabilities;
+    density = new Float64Array(n);
+    for (let i = 0; i < n; i++) density[i] = probabilities![i] / grid.volume[i];
+  }
+  return {
+    normalisable,
+    probabilities,
+    density,
+    pointMasses,
+    diffuseFraction: diffuse,
+    message: describeLimit(classes, s.transient, problem.lr),
+    solve: info,
+    classes,
+    unique: classes.length === 1,
+    transientNodes: s.transient,
+    basin,
+    classOf,
+    absorption: { method: ab.method, relativeResidual: ab.relativeResidual, sumCheck: ab.sumCheck },
+    weakRate,
+    structure: s,
+    cut,
+  };
+}
+
+/** Stationary law of one closed class (probabilities over its members, sum 1). */
+function classLaw(
+  Q: Csr,
+  members: Int32Array,
+  cut: Uint8Array,
+  scratch: Int32Array,
+  birthDeath: boolean,
+  loss: Float64Array,
+  tol: number,
+): { pi: Float64Array; info: SolveInfo | null } {
+  const Qc = restrictToClass(Q, members, cut, scratch);
+  const m = Qc.n;
   let pi: Float64Array;
   let info: SolveInfo;
-  if (grid.dim === 1) {
-    pi = stationary1d(Q);
+  if (birthDeath) {
+    pi = stationary1d(Qc);
     info = { method: "birth-death detailed balance (log-space)", iterations: 1, relativeResidual: 0 };
   } else {
-    const keep = new Uint8Array(n).fill(1);
+    // fix the node of smallest L at 1 and solve −Q_Dᵀ π = Q_{k,·}
+    let k = 0;
+    for (let q = 1; q < m; q++) if (loss[members[q]] < loss[members[k]]) k = q;
+    const keep = new Uint8Array(m).fill(1);
     keep[k] = 0;
-    const QT = csrTranspose(Q);
-    const sub = csrSubmatrix(QT, keep);
+    const sub = csrSubmatrix(csrTranspose(Qc), keep);
     const A = sub.matrix;
     for (let q = 0; q < A.values.length; q++) A.values[q] = -A.values[q];
     const b = new Float64Array(A.n);
-    for (let p = Q.rowPtr[k]; p < Q.rowPtr[k + 1]; p++) {
-      const j = Q.colIdx[p];
-      if (j !== k) b[sub.newIndex[j]] = Q.values[p];
+    for (let p = Qc.rowPtr[k]; p < Qc.rowPtr[k + 1]; p++) {
+      const j = Qc.colIdx[p];
+      if (j !== k) b[sub.newIndex[j]] = Qc.values[p];
     }
-    const s = sparseSolve(A, b, opts.tol ?? 1e-10);
+    const s = sparseSolve(A, b, tol);
     info = s.info;
-    pi = new Float64Array(n);
+    pi = new Float64Array(m);
     pi[k] = 1;
     for (let r = 0; r < A.n; r++) pi[sub.keep[r]] = Math.max(0, s.x[r]);
   }
   const tot = sumOf(pi);
-  for (let i = 0; i < n; i++) pi[i] /= tot;
-  const density = new Float64Array(n);
-  for (let i = 0; i < n; i++) density[i] = pi[i] / grid.volume[i];
-  return {
-    normalisable: true,
-    probabilities: pi,
-    density,
-    pointMasses: [],
-    diffuseFraction: 1,
-    message: "converges to a density (normalisable stationary law)",
-    solve: info,
-  };
+  if (!(tot > 0) || !Number.isFinite(tot))
+    throw new NumericalError("stationary: no positive stationary law on a closed class");
+  for (let q = 0; q < m; q++) pi[q] /= tot;
+  return { pi, info };
+}
+
+const pt = (x: readonly number[]) => `(${x.map((v) => v.toPrecision(4)).join(", ")})`;
+
+/** The sentence for the long-time law (SDE time; iterations = t/η). */
+function describeLimit(classes: StationaryClass[], transient: number, eta: number): string {
+  const one = (c: StationaryClass) =>
+    c.kind === "point-mass"
+      ? `a point mass at x* = ${pt(c.centre)} with mass fraction ${c.mass.toPrecision(4)} (${c.why})`
+      : `a density around ${pt(c.centre)} on [${c.support.lo.map((v, q) => `${v.toPrecision(3)}…${c.support.hi[q].toPrecision(3)}`).join("]×[")}] with probability ${c.mass.toPrecision(4)}`;
+  const leaky = classes.filter((c) => c.leak > 0);
+  const life = Math.min(...leaky.map((c) => c.minLifetime));
+  const when = `after a mean time ≥ ${life.toPrecision(3)} (SDE time; ${(life / eta).toPrecision(3)} iterations)`;
+  const weak = !leaky.length
+    ? ""
+    : classes.length === 1
+      ? `; the class is closed only up to jump rates ≤ 1e-12 of the fastest rate: mass leaks out of it only ${when}, and comes back`
+      : `; ${leaky.length === classes.length ? "the classes are" : `${leaky.length} of them ${leaky.length > 1 ? "are" : "is"}`} closed only up to jump rates ≤ 1e-12 of the fastest rate: the chain leaves ${leaky.length > 1 ? "each" : "it"} only ${when} — on any shorter horizon they behave as separate closed classes`;
+  const tr = transient > 0 ? `; ${transient} transient nodes (mass there moves on)` : "";
+  if (classes.length === 1) {
+    const c = classes[0];
+    if (c.kind === "point-mass") return `converges to ${one(c)}${tr}${weak}`;
+    return `converges to a unique stationary density (one closed class of ${c.nodes} nodes)${tr}${weak}`;
+  }
+  const shown = classes.slice(0, 6).map(one);
+  const rest = classes.slice(6);
+  const more = rest.length
+    ? `; and ${rest.length} more classes with total probability ${rest.reduce((a, c) => a + c.mass, 0).toPrecision(3)}`
+    : "";
+  const allPoints = classes.every((c) => c.kind === "point-mass");
+  const head = allPoints
+    ? `converges to point masses (${classes.length} closed classes, no unique limit: it depends on the start)`
+    : `no unique stationary law: ${classes.length} closed classes, the limit depends on the start`;
+  return `${head} — from the given initial law: ${shown.join("; ")}${more}${tr}${weak}`;
 }
 
 /** 1-D birth–death chain: π_{i+1}/π_i = r_i/l_{i+1}, in log space (no overflow). */

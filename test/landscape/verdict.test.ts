@@ -109,3 +109,70 @@ describe("SGD stability in the verdict", () => {
     expect(longTimeVerdict({ ...base, eta: 0.1, minima: [mk(5)] }).sgdUnstable).toEqual([]);
   });
 });
+
+describe("verdict and the closed classes of the PDE generator", () => {
+  const facts = (interpolating: boolean) => ({
+    value: 0,
+    interpolating,
+    noiseRank: interpolating ? 0 : 2,
+    lambdaMin: 1,
+    lambdaMax: 3,
+  });
+  it("state-dependent noise judged at the minima only: no uniqueness claim until one closed class is given", () => {
+    const base = { dim: 2, eta: 0.1, delta: 0, minima: [facts(false), facts(false)], nondegenerate: true };
+    const v = longTimeVerdict({ ...base, noiseCheckedAtMinimaOnly: true });
+    expect(v.unique).toBe("unknown");
+    expect(v.sentence).not.toMatch(/unique/);
+    const one = longTimeVerdict({
+      ...base,
+      noiseCheckedAtMinimaOnly: true,
+      closedClasses: [{ kind: "density", mass: 1, gap: 0.25 }],
+    });
+    expect(one.unique).toBe(true);
+    expect(one.rate).toEqual({ value: 0.25, source: "spectral-gap" });
+    expect(one.sentence).toMatch(/unique stationary density \(the PDE generator has a single closed class\)/);
+    // the fitted entropy rate is that of H ≈ ½χ²: the law's rate is half of it
+    expect(longTimeVerdict({ ...base, entropyRate: 0.5 }).rate).toEqual({
+      value: 0.25,
+      source: "entropy-fit",
+    });
+  });
+
+  it("several classes: not unique, probabilities from the start, the slowest gap among the classes reached", () => {
+    const v = longTimeVerdict({
+      dim: 2,
+      eta: 0.1,
+      delta: 0,
+      minima: [facts(true), facts(false)],
+      closedClasses: [
+        { kind: "point-mass", mass: 0.25, centre: [0, 0] },
+        { kind: "density", mass: 0.75, centre: [1, 1], gap: 0.5 },
+        { kind: "density", mass: 0, centre: [2, 2], gap: 0.01 },
+      ],
+    });
+    expect(v.unique).toBe(false);
+    expect(v.limit).toBe("mixture");
+    expect(v.rate).toEqual({ value: 0.5, source: "spectral-gap" }); // the unreached class's gap does not count
+    expect(v.classes).toEqual({
+      count: 3,
+      kinds: ["point-mass", "density", "density"],
+      masses: [0.25, 0.75, 0],
+    });
+    expect(v.sentence).toMatch(
+      /0\.750 in a stationary density around \(1\.00, 1\.00\); 0\.250 in a point mass at \(0\.00, 0\.00\)/,
+    );
+    const unresolved = longTimeVerdict({
+      dim: 1,
+      eta: 0.1,
+      delta: 0.01,
+      minima: [facts(false)],
+      closedClasses: [
+        { kind: "density", mass: 0.5, gap: null, minLifetime: 1e12 },
+        { kind: "density", mass: 0.5, gap: 2 },
+      ],
+    });
+    expect(unresolved.rate.source).toBe("none");
+    expect(unresolved.metastableTime).toBe(1e12);
+    expect(unresolved.sentence).toMatch(/elliptic, so strictly its stationary law is unique/);
+  });
+});
