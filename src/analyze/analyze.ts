@@ -159,18 +159,11 @@ export async function analyze(problem: Problem, options: AnalyzeOptions = {}): P
 
   stage("pde setup");
   let gs: GridStage | null = null;
-  let st: StationaryResult | null = null;
   if (gridOk) {
     gs = gridStage(p, pol, options.grid);
     notes.push(...gs.notes);
-    if (gs.generator) {
-      try {
-        st = stationaryOf(p, gs.generator, { init: initialDistribution(gs.grid, { kind: "uniform" }) });
-      } catch (e) {
-        notes.push(`stationary law failed: ${(e as Error).message}`);
-      }
-    }
   }
+  const st = gs?.stationary ?? null;
   timings.pdeSetup = now() - t0;
 
   stage("first stage");

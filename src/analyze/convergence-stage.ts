@@ -16,6 +16,16 @@ export interface ConvergenceStage {
     normalisable: boolean;
     message: string;
     pointMasses: { x: number[]; fraction: number }[];
+    /** One closed class: one long-time law whatever the start. */
+    unique: boolean;
+    /** The closed classes of the generator, with the probability of ending in each from the uniform law. */
+    classes: {
+      kind: "density" | "point-mass";
+      centre: number[];
+      mass: number;
+      gap: number | null;
+      minLifetime: number;
+    }[];
   } | null;
   spectral: {
     gap: number | null;
@@ -56,7 +66,17 @@ export function convergenceStage(
   }));
   const sp: SpectralResult | null = gs?.spectral ?? null;
   const whole = gs?.gapIsRelaxationRate ?? false;
+  const closedClasses = st
+    ? st.classes.map((c, k) => ({
+        kind: c.kind,
+        mass: c.mass,
+        centre: c.centre,
+        gap: st.unique ? (whole ? (sp?.gap ?? null) : undefined) : (gs?.classGaps[k] ?? undefined),
+        minLifetime: c.minLifetime,
+      }))
+    : undefined;
   const verdict = verdictFromLandscape(p, forVerdict, {
+    closedClasses,
     exitTimes,
     spectralGap: whole ? (sp?.gap ?? undefined) : undefined,
     entropyRate: whole ? (entropy?.fittedRate ?? undefined) : undefined,
@@ -76,6 +96,14 @@ export function convergenceStage(
           normalisable: st.normalisable,
           message: st.message,
           pointMasses: st.pointMasses.map((m) => ({ x: m.x, fraction: m.fraction })),
+          unique: st.unique,
+          classes: st.classes.map((c, k) => ({
+            kind: c.kind,
+            centre: c.centre,
+            mass: c.mass,
+            gap: st.unique ? (whole ? (sp?.gap ?? null) : null) : (gs?.classGaps[k] ?? null),
+            minLifetime: c.minLifetime,
+          })),
         }
       : null,
     spectral: sp

@@ -1,15 +1,21 @@
 /**
  * analyze, grid set-up (d ≤ 2, bounded domain): the grid for the long-time questions, the one generator Q on it,
- * and its spectrum near 0 (the spectral gap, and how many closed classes the zero eigenvalues say there are).
+ * its closed classes and stationary law(s) from the uniform initial law (pde/stationary.ts), and its spectrum
+ * near 0: the whole generator's gap only when there is one closed class, else the gap within each class that
+ * receives mass.
  */
 import {
   autoGridShape,
   buildGenerator,
+  classSpectrum,
   type DiscreteGenerator,
   type Grid,
+  initialDistribution,
   makeGrid,
   type SpectralResult,
+  type StationaryResult,
   spectralGap,
+  stationary,
 } from "../pde/index.js";
 import type { Problem } from "../problem/types.js";
 import type { AnalyzePolicy } from "./policy.js";
@@ -19,7 +25,11 @@ export interface GridStage {
   info: { shape: number[]; reason: string };
   generator: DiscreteGenerator | null;
   spectral: SpectralResult | null;
-  /** The gap describes the relaxation of the whole law: one zero eigenvalue (one closed class), converged. */
+  /** Closed classes and the long-time law from the uniform initial law. */
+  stationary: StationaryResult | null;
+  /** Spectral gap within each closed class (same order as stationary.classes; null: not resolved or not computed). */
+  classGaps: (number | null)[];
+  /** The gap describes the relaxation of the whole law: one closed class, converged. */
   gapIsRelaxationRate: boolean;
   notes: string[];
 }
@@ -48,10 +58,31 @@ export function gridStage(p: Problem, pol: AnalyzePolicy, gridPoints: number | u
   } catch (e) {
     notes.push(`the generator could not be built: ${(e as Error).message}`);
   }
-  const gapIsRelaxationRate = spectral !== null && spectral.converged && spectral.zeroEigenvalues === 1;
-  if (spectral && spectral.zeroEigenvalues > 1)
-    notes.push(
-      `the generator has ${spectral.zeroEigenvalues} zero eigenvalues: several closed classes (separate long-time laws), so its smallest non-zero eigenvalue is not the relaxation rate of the whole law`,
-    );
-  return { grid, info, generator, spectral, gapIsRelaxationRate, notes };
+  let st: StationaryResult | null = null;
+  const classGaps: (number | null)[] = [];
+  if (generator) {
+    try {
+      st = stationary(p, generator, { init: initialDistribution(grid, { kind: "uniform" }) });
+      if (!st.unique) {
+        // several long-time laws: the rate that matters is the gap within each class that receives mass
+        for (const [k, c] of st.classes.entries()) {
+          if (c.kind === "density" && c.mass >= 1e-3 && k < 4) {
+            try {
+              classGaps.push(classSpectrum(generator.Q, c.members, { cut: st.cut }).gap);
+            } catch (e) {
+              notes.push(`gap within class ${k} not computed: ${(e as Error).message}`);
+              classGaps.push(null);
+            }
+          } else classGaps.push(null);
+        }
+        notes.push(
+          `the generator has ${st.classes.length} closed classes (separate long-time laws): its smallest non-zero eigenvalue is not the relaxation rate of the whole law`,
+        );
+      }
+    } catch (e) {
+      notes.push(`stationary law failed: ${(e as Error).message}`);
+    }
+  }
+  const gapIsRelaxationRate = spectral !== null && spectral.converged && st?.unique === true;
+  return { grid, info, generator, spectral, stationary: st, classGaps, gapIsRelaxationRate, notes };
 }

@@ -15,7 +15,7 @@ import {
 } from "./fokker-planck.js";
 import { buildGenerator, type DiscreteGenerator } from "./generator.js";
 import { autoGridShape, type Grid, makeGrid } from "./grid.js";
-import { type SpectralResult, spectralGap } from "./spectral.js";
+import { classSpectrum, type SpectralResult, spectralGap } from "./spectral.js";
 import { type StationaryResult, stationary } from "./stationary.js";
 
 export interface GridChoice {
@@ -99,9 +99,14 @@ export interface StationaryLaw {
   gridReason: string;
   generator: DiscreteGenerator;
   stationary: StationaryResult;
-  /** Eigenvalues of −Q nearest 0, or null with the reason in `spectralError`. */
+  /**
+   * Eigenvalues of −Q nearest 0, or null with the reason in `spectralError`. Its gap is the relaxation rate of
+   * the law only when `stationary.unique`; otherwise see `classGaps`.
+   */
   spectral: SpectralResult | null;
   spectralError: string | null;
+  /** Spectral gap within each closed class (same order as `stationary.classes`; null: point mass or not resolved). */
+  classGaps: (number | null)[];
 }
 
 /** The long-time law of the SDE on a grid: a density or point masses, and the spectral gap (1/SDE time). */
@@ -119,5 +124,12 @@ export function stationaryLaw(p: Problem, o: StationaryLawOptions = {}): Station
       spectralError = e.message;
     }
   }
-  return { grid, gridReason: reason, generator, stationary: st, spectral, spectralError };
+  const classGaps = st.unique
+    ? [spectral?.gap ?? null]
+    : st.classes.map((c) =>
+        c.kind === "density" && (o.eigs ?? 4) > 0
+          ? classSpectrum(generator.Q, c.members, { cut: st.cut }).gap
+          : null,
+      );
+  return { grid, gridReason: reason, generator, stationary: st, spectral, spectralError, classGaps };
 }

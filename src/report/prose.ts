@@ -5,16 +5,15 @@
  */
 import type { AnalysisResult, Comparison, EscapeResult } from "../analyze/index.js";
 
-const fmt = (v: number | null | undefined, p = 3) =>
-  v === null || v === undefined
-    ? "—"
-    : Number.isFinite(v)
-      ? Number(v.toPrecision(p)).toString()
-      : Number.isNaN(v)
-        ? "unknown"
-        : v > 0
-          ? "∞"
-          : "−∞";
+/** A number for a sentence: p significant digits, powers of ten beyond 1e5 or below 1e-3, words for ∞/NaN. */
+const fmt = (v: number | null | undefined, p = 3): string => {
+  if (v === null || v === undefined) return "—";
+  if (Number.isNaN(v)) return "unknown";
+  if (!Number.isFinite(v)) return v > 0 ? "∞" : "−∞";
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(p - 1).replace("e+", "e");
+  return Number(v.toPrecision(p)).toString();
+};
 const fmtPt = (x: readonly number[]) =>
   x.length <= 4
     ? `(${x.map((v) => fmt(v, 4)).join(", ")})`
@@ -162,11 +161,21 @@ export function convergenceAnswer(r: AnalysisResult): string {
   let s = L.verdict.sentence;
   if (D.diverged.count > 0.05 * D.diverged.of)
     s = `Discrete SGD does not converge here: ${fmt((100 * D.diverged.count) / D.diverged.of)}% of the SGD particles diverged within t = ${fmt(tEnd)} (${fmt(tEnd / eta)} iterations), a failure the SDE cannot show. For the SDE: ${L.verdict.sentence}`;
-  if (L.stationary) s += ` The stationary law of the PDE generator: ${L.stationary.message}.`;
-  if (L.spectral?.gap) {
+  // with several closed classes the verdict above already lists them and where the mass ends
+  if (L.stationary && L.stationary.unique)
+    s += ` The stationary law of the PDE generator: ${L.stationary.message}.`;
+  if (L.spectral?.gap && !(L.stationary && !L.stationary.unique)) {
     s += L.spectral.describesWholeLaw
       ? ` Spectral gap ${fmt(L.spectral.gap)} per unit SDE time (relaxation time ${fmt(1 / L.spectral.gap)} = ${fmt(1 / L.spectral.gap / eta)} iterations).`
-      : ` The generator has ${L.spectral.zeroEigenvalues} zero eigenvalues (several closed classes): its smallest non-zero eigenvalue ${fmt(L.spectral.gap)} is not the relaxation rate of the whole law.`;
+      : L.stationary && !L.stationary.unique
+        ? ` The generator has ${L.stationary.classes.length} closed classes, so there is no single relaxation rate: ${L.stationary.classes
+            .filter((c) => c.mass > 0)
+            .map(
+              (c) =>
+                `${fmt(100 * c.mass, 3)}% of the mass ends in the ${c.kind === "density" ? "density" : "point mass"} at ${fmtPt(c.centre)}${c.gap ? ` (gap within it ${fmt(c.gap)})` : ""}${Number.isFinite(c.minLifetime) ? ` (left after t ≥ ${fmt(c.minLifetime)} at the earliest)` : ""}`,
+            )
+            .join("; ")}.`
+        : ` The spectral computation did not resolve the relaxation rate (gap ${fmt(L.spectral.gap)} not used).`;
   }
   if (L.entropy?.fittedRate)
     s += ` Relative entropy decays at the fitted rate ${fmt(L.entropy.fittedRate)}${L.entropy.bakryEmeryRate ? ` (Bakry–Émery bound 2λ = ${fmt(L.entropy.bakryEmeryRate)})` : ""}.`;
