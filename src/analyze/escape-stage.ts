@@ -3,20 +3,24 @@
  * each non-global minimum towards balls around the minima its saddles lead to), each run through the exit-time
  * engine by every applicable method (escape.ts).
  */
+import { formatNumber as fmt } from "../analysis/format.js";
 import type { EnsembleRunner, TransitionPath } from "../exit/index.js";
 import type { Problem } from "../problem/types.js";
 import { analyseEscape, type EscapeResult, type EscapeSetup } from "./escape.js";
 import type { LandscapeStage } from "./landscape-stage.js";
 import type { AnalyzePolicy } from "./policy.js";
 
-const fmt = (v: number, p = 3) => (Number.isFinite(v) ? Number(v.toPrecision(p)).toString() : String(v));
-const num = (v: number) => (v < 0 ? `(${v.toPrecision(15)})` : v.toPrecision(15));
+/** 6 significant digits: the ball is an approximate neighbourhood, and the expression (as written) is the target. */
+const num = (v: number) => {
+  const t = String(Number(v.toPrecision(6)));
+  return v < 0 ? `(${t})` : t;
+};
 function dist(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
   return Math.sqrt(s);
 }
-/** "|x − c|² < r²" in the problem's variables (numbers written so the expression compiler reads them back exactly). */
+/** "|x − c|² < r²" in the problem's variables. */
 function ballExpr(vars: readonly string[], c: readonly number[], r: number): string {
   return `${vars.map((v, i) => `(${v} - ${num(c[i])})^2`).join(" + ")} < ${num(r * r)}`;
 }
@@ -102,7 +106,7 @@ export function escapeSetups(
       target: balls.map((b) => (balls.length > 1 ? `(${b.expr})` : b.expr)).join(" || "),
       targetWhy:
         balls.length <= 4
-          ? `a ball of radius ${balls.map((b) => fmt(b.r)).join("/")} around ${balls.length > 1 ? "minima" : "minimum"} ${balls.map((b) => b.j).join(", ")}`
+          ? `${balls.length > 1 ? "balls" : "a ball"} of radius ${[...new Set(balls.map((b) => fmt(b.r)))].join("/")} around ${balls.length > 1 ? "minima" : "minimum"} ${balls.map((b) => b.j).join(", ")}`
           : `balls around ${balls.length} other minima (radii ${fmt(Math.min(...balls.map((b) => b.r)))}–${fmt(Math.max(...balls.map((b) => b.r)))}, half the distance to the nearest other critical point)`,
       etaLambdaMax: p.lr * info[i].lambdaMax,
       path: pathFrom(i),

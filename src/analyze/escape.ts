@@ -4,6 +4,7 @@
  * methods disagree beyond their errors and why. Times are SDE time t; iterations t/η. Isomorphic: no I/O.
  */
 
+import { formatNumber as fmt, formatPoint as fmtPt } from "../analysis/format.js";
 import {
   applicableMethods,
   type EnsembleRunner,
@@ -82,12 +83,6 @@ export interface EscapeOptions {
   shouldStop?: () => boolean;
   onProgress?: (label: string, done: number, total: number) => void;
 }
-
-const fmt = (v: number | null | undefined, p = 3) =>
-  v === null || v === undefined ? "—" : Number.isFinite(v) ? Number(v.toPrecision(p)).toString() : String(v);
-
-const fmtPt = (x: readonly number[]) =>
-  x.length <= 4 ? `(${x.map((v) => fmt(v, 4)).join(", ")})` : `(${x.length}-dimensional point)`;
 
 /** An estimate that can be compared: a point value with an interval (estimates and censored lower bounds). */
 const comparable = (e: ExitEstimate | undefined): e is ExitEstimate =>

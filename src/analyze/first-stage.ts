@@ -5,6 +5,7 @@
  * minimum against the OU predictions — only once the horizon is past that basin's concentration time — and the
  * Fokker–Planck law at the same times on the grid (d ≤ 2).
  */
+import { formatNumber as fmt, formatPoint as fmtPt } from "../analysis/format.js";
 import { projectOnto, spreadAround } from "../analysis/moments.js";
 import type { InitialLaw as ParticleLaw } from "../dynamics/initial.js";
 import { simulate } from "../dynamics/simulate.js";
@@ -72,14 +73,6 @@ export interface FirstStage {
   notes: string[];
 }
 
-const fmt = (v: number, p = 3) => (Number.isFinite(v) ? Number(v.toPrecision(p)).toString() : String(v));
-const fmtPt = (x: readonly number[]) =>
-  x.length <= 4
-    ? `(${x.map((v) => fmt(v, 4)).join(", ")})`
-    : `(${x
-        .slice(0, 3)
-        .map((v) => fmt(v, 3))
-        .join(", ")}, …)`;
 function dist(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;

@@ -3,6 +3,7 @@
  * their transition paths, symmetry classes, and per minimum the facts later stages need (Hessian extremes, noise
  * at the minimum, Kramers time out of it, OU spreads of the SDE and of discrete SGD).
  */
+import { formatNumber as fmt } from "../analysis/format.js";
 import {
   type BasinGrid,
   type CriticalPoint,
@@ -29,7 +30,9 @@ export interface MinimumInfo {
   interpolating: boolean;
   noiseTrace: number;
   noiseRank: number;
+  /** Size of its equivalence class (same depth, Hessian spectrum and noise at the minimum) and its members. */
   multiplicity: number;
+  equivalent: number[];
   global: boolean;
   /** Eyring–Kramers exit time out of this minimum (SDE time), NaN when none. */
   kramers: { time: number; iterations: number; applicable: boolean; why: string; barrier: number };
@@ -50,8 +53,6 @@ export interface LandscapeStage {
   log: string[];
   notes: string[];
 }
-
-const fmt = (v: number, p = 3) => (Number.isFinite(v) ? Number(v.toPrecision(p)).toString() : String(v));
 
 export function landscapeStage(p: Problem, pol: AnalyzePolicy, gridOk: boolean): LandscapeStage {
   const d = p.dim;
@@ -102,6 +103,7 @@ export function landscapeStage(p: Problem, pol: AnalyzePolicy, gridOk: boolean):
       noiseTrace: m.noise?.traceSigma ?? Number.NaN,
       noiseRank: m.noise?.rank ?? 0,
       multiplicity: cls?.multiplicity ?? 1,
+      equivalent: cls ? [...cls.members] : [i],
       global: m.value <= vmin + gtol,
       kramers: {
         time: k.infinite ? Number.POSITIVE_INFINITY : k.time,

@@ -8,6 +8,7 @@
  * false. Without an error estimate there is no useful bound, and the entry says so ([0, ∞] is never returned as
  * a bracket).
  */
+import { formatNumber } from "../analysis/format.js";
 import { comparisonConstants } from "../landscape/generator-bounds.js";
 import { exitTimeBounds } from "../landscape/index.js";
 import { pdeExitTimeAt, pdeExitTimeEstimate } from "../pde/estimates.js";
@@ -16,7 +17,7 @@ import { firstEntry1d } from "../problem/region-1d.js";
 import type { Problem } from "../problem/types.js";
 import type { BoundsDetail, ExitEstimate, ExitQuery, GridSettings } from "./types.js";
 
-const fmt = (v: number, p = 4) => (Number.isFinite(v) ? Number(v.toPrecision(p)).toString() : String(v));
+const fmt = (v: number, p = 4) => formatNumber(v, p);
 
 function result(
   t0: number,

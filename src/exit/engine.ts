@@ -12,6 +12,7 @@
  *   Carlo work would be lost. A stop request skips the methods not yet started and keeps every finished (or
  *   partial) result.
  */
+import { formatNumber } from "../analysis/format.js";
 import { UserError } from "../errors.js";
 import { compileRegion } from "../problem/expr/index.js";
 import type { Problem } from "../problem/types.js";
@@ -31,7 +32,7 @@ import {
   type ParticleSettings,
 } from "./types.js";
 
-const fmt = (v: number, p = 4) => (Number.isFinite(v) ? Number(v.toPrecision(p)).toString() : String(v));
+const fmt = (v: number, p = 4) => formatNumber(v, p);
 
 const DEFAULT_PARTICLES: ParticleSettings = {
   particles: 2000,

@@ -2,11 +2,12 @@
  * The grid methods of the engine: `pde` (the discrete generator Q on a grid, with its error estimate from
  * refinement) and `exact` (the 1-D double-integral formula by quadrature). Both need a bounded domain.
  */
+import { formatNumber } from "../analysis/format.js";
 import { exactExitTimeEstimate, pdeExitTimeEstimate } from "../pde/estimates.js";
 import type { Problem } from "../problem/types.js";
 import type { ExactDetail, ExitEstimate, ExitQuery, GridSettings, PdeDetail } from "./types.js";
 
-const fmt = (v: number, p = 4) => (Number.isFinite(v) ? Number(v.toPrecision(p)).toString() : String(v));
+const fmt = (v: number, p = 4) => formatNumber(v, p);
 
 /** snake_case keys → camelCase (one level). */
 function camel(o: Record<string, unknown>): Record<string, unknown> {

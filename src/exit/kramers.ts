@@ -4,14 +4,15 @@
  * begins at z (then the first hitting time of z, ≈ half the transition time, is used) or contains the minimum
  * on z's far side (the transition time). Channels are parallel: their rates add, 1/T = Σ_z 1/T_z.
  */
+import { formatNumber, formatPoint } from "../analysis/format.js";
 import { eyringKramers } from "../landscape/index.js";
 import { compileRegion } from "../problem/expr/index.js";
 import type { Problem } from "../problem/types.js";
 import { type LandscapeContext, startMinimum } from "./landscape-context.js";
 import type { ExitEstimate, ExitQuery, KramersDetail } from "./types.js";
 
-const fmt = (v: number, p = 4) => (Number.isFinite(v) ? Number(v.toPrecision(p)).toString() : String(v));
-const pt = (x: readonly number[]) => `(${x.map((v) => fmt(v)).join(", ")})`;
+const fmt = (v: number, p = 4) => formatNumber(v, p);
+const pt = (x: readonly number[]) => formatPoint(x);
 
 /** x or a point within 1e-6·max(1, |x_i|) of it along a coordinate axis lies in the region (minima on boundaries like "x >= 1"). */
 function nearlyInside(inside: (x: Float64Array) => boolean, x: readonly number[]): boolean {

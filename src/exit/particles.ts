@@ -4,6 +4,7 @@
  * an exponential fit and a test of exponentiality (src/analysis). SDE time throughout, iterations = t/η.
  */
 import { exitTimeStats } from "../analysis/exit-stats.js";
+import { formatNumber, formatPoint } from "../analysis/format.js";
 import type { DynamicsKind } from "../dynamics/simulate.js";
 import type { Problem } from "../problem/types.js";
 import { defaultSdeStep } from "./policy.js";
@@ -29,7 +30,7 @@ export interface MonteCarloRun {
 
 const isSdeKind = (k: DynamicsKind) => k === "sde" || k === "sde2";
 
-const fmt = (v: number, p = 4) => (Number.isFinite(v) ? Number(v.toPrecision(p)).toString() : String(v));
+const fmt = (v: number, p = 4) => formatNumber(v, p);
 
 /** Steps of size h needed to cover the horizon T (at least one). */
 export function stepsToCover(T: number, h: number): number {
@@ -167,5 +168,4 @@ export function dtCheckOf(fine: ExitEstimate, coarse: ExitEstimate): DtCheck {
   };
 }
 
-const fmtPt = (x: readonly number[]) =>
-  x.length <= 4 ? `(${x.map((v) => fmt(v, 4)).join(", ")})` : `(${x.length}-dimensional point)`;
+const fmtPt = (x: readonly number[]) => formatPoint(x);

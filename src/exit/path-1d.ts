@@ -2,13 +2,11 @@
  * `path-1d`: the 1-D exit-time formula along the minimum-energy path from the start's minimum to its lowest
  * saddle (a reduced model; applicable only when the noise is nearly isotropic along the path).
  */
+import { formatNumber as fmt } from "../analysis/format.js";
 import type { Problem } from "../problem/types.js";
 import type { LandscapeContext } from "./landscape-context.js";
 import { startMinimum } from "./landscape-context.js";
 import type { ExitEstimate, ExitQuery, PathDetail, TransitionPath } from "./types.js";
-
-const fmt = (v: number | null | undefined, p = 3) =>
-  v === null || v === undefined ? "—" : Number.isFinite(v) ? Number(v.toPrecision(p)).toString() : String(v);
 
 const dist = (a: readonly number[], b: readonly number[]) => Math.hypot(...a.map((v, i) => v - b[i]));
 

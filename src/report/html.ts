@@ -2,6 +2,7 @@
  * report.html: one self-contained file (inline CSS and inline SVG figures, no scripts, no fonts or
  * images fetched from anywhere) that a researcher reads without the code.
  */
+import { formatNumber, formatPoint } from "../analysis/format.js";
 import type { AnalysisResult } from "../analyze/index.js";
 import type { ExitEstimate } from "../exit/index.js";
 import { VERSION } from "../version.js";
@@ -14,20 +15,8 @@ export function esc(s: string): string {
 }
 
 const f = (v: number | null | undefined, p = 3) =>
-  v === null || v === undefined || Number.isNaN(v)
-    ? "—"
-    : v === Number.POSITIVE_INFINITY
-      ? "∞"
-      : v === Number.NEGATIVE_INFINITY
-        ? "−∞"
-        : Number(v.toPrecision(p)).toString();
-const pt = (x: readonly number[]) =>
-  x.length <= 4
-    ? `(${x.map((v) => f(v, 4)).join(", ")})`
-    : `(${x
-        .slice(0, 3)
-        .map((v) => f(v, 3))
-        .join(", ")}, … ; d = ${x.length})`;
+  v === null || v === undefined || Number.isNaN(v) ? "—" : formatNumber(v, p);
+const pt = (x: readonly number[]) => formatPoint(x);
 
 const CSS = `
 body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
@@ -138,12 +127,28 @@ export function buildHtml(
   out.push(
     `<table><tr><th>minimum</th><th>location</th><th>L</th><th>Hessian eigenvalues (min, max)</th><th>noise at the minimum</th><th>OU spread √tr S: SDE / SGD</th><th>Eyring–Kramers exit time</th></tr>`,
   );
+  // many minima: one row per equivalence class (its representative), with the members listed compactly
+  const many = r.landscape.minima.length > 12;
   for (const m of r.landscape.minima) {
+    if (many && m.equivalent[0] !== m.index) continue;
+    const copies =
+      m.multiplicity > 1
+        ? many
+          ? ` and ${m.multiplicity - 1} equivalent (${m.equivalent.filter((j) => j !== m.index).join(", ")})`
+          : ` (×${m.multiplicity} equivalent)`
+        : "";
+    const kr = m.kramers.applicable
+      ? `${f(m.kramers.time)} (${f(m.kramers.iterations)} it.): ${esc(m.kramers.why)}`
+      : `not applicable: ${esc(m.kramers.why)}`;
     out.push(
-      `<tr><td>${m.index}${m.global ? " (global)" : ""}${m.multiplicity > 1 ? ` ×${m.multiplicity} symmetric copies` : ""}</td><td>${pt(m.x)}</td><td class="num">${f(m.value, 5)}</td><td class="num">${f(m.lambdaMin)}, ${f(m.lambdaMax)}${m.flatDirections ? ` (${m.flatDirections} flat)` : ""}</td><td>${m.interpolating ? "Σ = 0 (interpolating)" : `tr Σ = ${f(m.noiseTrace)}, rank ${m.noiseRank}`}</td><td class="num">${m.ou.collapses ? "0 (collapses)" : `${f(m.ou.sde)} / ${m.ou.sgdStable ? f(m.ou.sgd) : "unstable"}`}</td><td>${m.kramers.applicable ? `${f(m.kramers.time)} (${f(m.kramers.iterations)} it.)` : `${f(m.kramers.time)} — not applicable`}: ${esc(m.kramers.why)}</td></tr>`,
+      `<tr><td>${m.index}${m.global ? " (global)" : ""}${copies}</td><td>${pt(m.x)}</td><td class="num">${f(m.value, 5)}</td><td class="num">${f(m.lambdaMin)}, ${f(m.lambdaMax)}${m.flatDirections ? ` (${m.flatDirections} flat)` : ""}</td><td>${m.interpolating ? "Σ = 0 (interpolating)" : `tr Σ = ${f(m.noiseTrace)}, rank ${m.noiseRank}`}</td><td class="num">${m.ou.collapses ? "0 (collapses)" : `${f(m.ou.sde)} / ${m.ou.sgdStable ? f(m.ou.sgd) : "unstable"}`}</td><td>${kr}</td></tr>`,
     );
   }
   out.push(`</table>`);
+  if (r.landscape.minima.some((m) => m.multiplicity > 1))
+    out.push(
+      "<p>Equivalent minima have the same depth, Hessian spectrum and noise at the minimum; how the mass splits between them also depends on the paths between them (see the basin masses below).</p>",
+    );
   if (r.landscape.saddles.length) {
     out.push(
       `<table><tr><th>saddle</th><th>location</th><th>L</th><th>λ₁ (unstable)</th><th>joins minima</th><th>path points</th></tr>`,

@@ -270,15 +270,15 @@ export function cloudsFigure(r: AnalysisResult): Figure | null {
           rows.push({ time: labels[s], x: r4(ax[i]), density: r4(dens[i]), source: "Fokker–Planck (PDE)" });
       });
     }
-    const xTitle =
-      d === 1 ? `${r.problem.variables[0]} (parameter)` : (r.fields.projection?.label ?? "projection");
+    // short: the title repeats under every panel (the caption says what the projection is)
+    const xTitle = d === 1 ? r.problem.variables[0] : "projection (see caption)";
     return {
       name: "clouds",
       title: "Particles vs Fokker–Planck",
       caption:
         d === 1
-          ? "Histogram of the SGD particles against the Fokker–Planck density of the SDE at several times, from the same initial law."
-          : `d = ${d}: histograms of the SGD particles projected on the ${xTitle} (no grid density in d > 2).`,
+          ? `Histogram of the SGD particles${c.pde ? " against the Fokker–Planck density of the SDE" : " (no Fokker–Planck density: the grid methods did not run)"} at several times, from the same initial law.`
+          : `d = ${d}: histograms of the SGD particles projected on the ${r.fields.projection?.label ?? "projection"} (no grid density in d > 2).`,
       spec: {
         ...base("Law of the parameters over time"),
         data: { values: rows },
@@ -336,7 +336,7 @@ export function cloudsFigure(r: AnalysisResult): Figure | null {
     name: "clouds",
     title: "Particles vs Fokker–Planck",
     caption:
-      "Fokker–Planck density of the SDE (colour) with SGD particles (white dots) from the same initial law, at several times.",
+      "Fokker–Planck density of the SDE (blue shades; each panel has its own colour scale starting at 0) with SGD particles (red dots) from the same initial law, at several times.",
     spec: {
       ...base("Law of the parameters over time"),
       data: { values: rows },
@@ -367,7 +367,7 @@ export function cloudsFigure(r: AnalysisResult): Figure | null {
                 field: "density",
                 type: "quantitative",
                 title: "PDE density",
-                scale: { scheme: "blues" },
+                scale: { scheme: "blues", domainMin: 0 },
               },
             },
           },
@@ -385,71 +385,115 @@ export function cloudsFigure(r: AnalysisResult): Figure | null {
 
 export function massFigure(r: AnalysisResult): Figure {
   const nb = r.landscape.minima.length;
-  const name = (k: number) => (k < nb ? `basin ${k}` : "unlabelled");
+  const D = r.drift;
+  // Basins shown one by one: those that ever hold ≥ 2% of the mass (at most 8, largest first); the rest are
+  // summed as "other basins", so every colour means one thing (tableau10 has 10 distinct colours).
+  const peak = Array.from({ length: nb }, (_, k) =>
+    Math.max(...D.particleMass.map((m) => m[k]), ...(D.pdeMass ?? []).map((m) => m[k])),
+  );
+  const shown = peak
+    .map((v, k) => ({ v, k }))
+    .filter((b) => b.v >= 0.02)
+    .sort((a, b) => b.v - a.v)
+    .slice(0, 8)
+    .map((b) => b.k)
+    .sort((a, b) => a - b);
+  const others = nb > shown.length;
+  const name = (k: number) =>
+    k === nb ? "unlabelled / in transit" : shown.includes(k) ? `basin ${k}` : "other basins";
+  const order = [
+    ...shown.map((k) => `basin ${k}`),
+    ...(others ? ["other basins"] : []),
+    "unlabelled / in transit",
+  ];
+  const group = (m: number[]) => {
+    const g = new Map<string, number>();
+    m.forEach((v, k) => g.set(name(k), (g.get(name(k)) ?? 0) + v));
+    return g;
+  };
   const rows: Record<string, unknown>[] = [];
-  r.drift.times.forEach((t, s) => {
-    r.drift.particleMass[s].forEach((m, k) => {
-      if (k === nb && m === 0) return;
-      const h = r.drift.particleMassHalfWidth[s][k];
+  D.times.forEach((t, s) => {
+    const n = r.settings.driftParticles;
+    for (const [b, m] of group(D.particleMass[s])) {
+      if (b === "unlabelled / in transit" && m === 0) continue;
+      const h = 1.96 * Math.sqrt((m * (1 - m) + 1 / n) / n); // binomial 95% half-width of the grouped mass
       rows.push({
         t: r4(t),
-        basin: name(k),
+        basin: b,
         source: "SGD particles (95% CI)",
         mass: r4(m),
         lo: r4(Math.max(0, m - h)),
         hi: r4(Math.min(1, m + h)),
       });
-    });
-    r.drift.pdeMass?.[s].forEach((m, k) => {
-      if (k === nb && m < 1e-6) return;
-      rows.push({ t: r4(t), basin: name(k), source: "Fokker–Planck (PDE)", mass: r4(m) });
-    });
+    }
+    if (D.pdeMass)
+      for (const [b, m] of group(D.pdeMass[s])) {
+        if (b === "unlabelled / in transit" && m < 1e-6) continue;
+        rows.push({ t: r4(t), basin: b, source: "Fokker–Planck (PDE)", mass: r4(m) });
+      }
   });
+  const color = {
+    field: "basin",
+    type: "nominal",
+    title: "basin",
+    scale: { domain: order, scheme: "tableau10" },
+  };
+  // 1-2-5 ticks from the first snapshot after 0 to the last: every decade labelled on the symmetric-log axis
+  const tMax = D.times[D.times.length - 1] || 1;
+  const tMin = D.times.find((t) => t > 0) ?? tMax;
+  const ticks = [0];
+  for (let e = Math.floor(Math.log10(tMin)); 10 ** e <= tMax * 1.0001; e++)
+    for (const m of [1, 2, 5])
+      if (m * 10 ** e >= tMin * 0.999 && m * 10 ** e <= tMax * 1.0001) ticks.push(r4(m * 10 ** e));
+  const x = {
+    field: "t",
+    type: "quantitative",
+    title: "time t (SDE time = η × iterations; symmetric-log scale: linear near 0, logarithmic later)",
+    scale: { type: "symlog" },
+    axis: { values: ticks },
+  };
   return {
     name: "basin-mass",
     title: "Basin masses over time",
-    caption:
-      "Fraction of the law in each basin of attraction over time: SGD particles (points with 95% intervals) and the Fokker–Planck solution of the SDE (lines).",
+    caption: `Fraction of the law in each basin of attraction over time: SGD particles (points with 95% intervals)${D.pdeMass ? " and the Fokker–Planck solution of the SDE (lines)" : ""}.${others ? ` Basins that never hold 2% of the mass are summed as "other basins".` : ""} The time axis is linear near 0 and logarithmic at late times, so the first stage and the long-time regime both show.`,
     spec: {
       ...base("Mass in each basin"),
       width: W,
       height: H,
       data: { values: rows },
       layer: [
-        {
-          transform: [{ filter: "datum.source === 'Fokker–Planck (PDE)'" }],
-          mark: { type: "line" },
-          encoding: {
-            x: {
-              field: "t",
-              type: "quantitative",
-              title: "time t (SDE time = η × iterations)",
-              scale: { type: "symlog" },
-            },
-            y: { field: "mass", type: "quantitative", title: "mass fraction", scale: { domain: [0, 1] } },
-            color: { field: "basin", type: "nominal", title: "basin" },
-            strokeDash: { field: "source", type: "nominal", title: "method" },
-          },
-        },
+        ...(D.pdeMass
+          ? [
+              {
+                transform: [{ filter: "datum.source === 'Fokker–Planck (PDE)'" }],
+                mark: { type: "line" },
+                encoding: {
+                  x,
+                  y: {
+                    field: "mass",
+                    type: "quantitative",
+                    title: "mass fraction",
+                    scale: { domain: [0, 1] },
+                  },
+                  color,
+                },
+              },
+            ]
+          : []),
         {
           transform: [{ filter: "datum.source !== 'Fokker–Planck (PDE)'" }],
           mark: { type: "rule" },
           encoding: {
-            x: { field: "t", type: "quantitative" },
-            y: { field: "lo", type: "quantitative" },
+            x,
+            y: { field: "lo", type: "quantitative", title: "mass fraction", scale: { domain: [0, 1] } },
             y2: { field: "hi" },
-            color: { field: "basin", type: "nominal" },
+            color,
           },
         },
         {
           transform: [{ filter: "datum.source !== 'Fokker–Planck (PDE)'" }],
           mark: { type: "point", filled: true },
-          encoding: {
-            x: { field: "t", type: "quantitative" },
-            y: { field: "mass", type: "quantitative" },
-            color: { field: "basin", type: "nominal" },
-            shape: { field: "source", type: "nominal", title: "particles" },
-          },
+          encoding: { x, y: { field: "mass", type: "quantitative" }, color },
         },
       ],
     },
@@ -462,21 +506,19 @@ export function survivalFigure(r: AnalysisResult, k: number): Figure | null {
   for (const est of e.estimates) {
     const sv = hasValue(est) ? survivalOf(est) : null;
     if (!sv || est.detail?.kind !== "monte-carlo") continue;
-    const lab = est.method === "sgd" ? "SGD" : "SDE";
+    const lab = est.method === "sgd" ? "SGD" : est.method.toUpperCase();
     sv.t.forEach((t, i) => {
       const s = sv.s[i];
-      if (s > 0 && fin(t)) rows.push({ t: r4(t), S: r4(s), curve: `${lab}: empirical` });
+      if (s > 0 && fin(t)) rows.push({ t: r4(t), S: r4(s), method: lab, curve: "empirical" });
     });
+    // the exponential fit, drawn only as far as the sample can see: down to P = 1/(2n)
     const mu = est.detail.exponentialFit.time;
-    const T = est.detail.horizon;
-    if (mu && fin(mu) && mu > 0) {
+    const n = est.detail.particles;
+    if (mu && fin(mu) && mu > 0 && n > 0) {
+      const tMax = Math.min(est.detail.horizon, mu * Math.log(2 * n));
       for (let i = 0; i <= 40; i++) {
-        const t = (T * i) / 40;
-        rows.push({
-          t: r4(t),
-          S: r4(Math.exp(-t / mu)),
-          curve: `${lab}: exponential fit (mean ${Number(mu.toPrecision(3))})`,
-        });
+        const t = (tMax * i) / 40;
+        rows.push({ t: r4(t), S: r4(Math.exp(-t / mu)), method: lab, curve: "exponential fit" });
       }
     }
   }
@@ -484,22 +526,36 @@ export function survivalFigure(r: AnalysisResult, k: number): Figure | null {
   return {
     name: `exit-survival-${k}`,
     title: `Exit-time distribution (${e.label})`,
-    caption: `P(τ > t) for the escape from ${e.label} to ${e.targetWhy}: empirical survival of the SGD and SDE runs (steps) against exponential laws with the fitted mean (dashed). A straight line on this log scale means an exponential (memoryless, metastable) escape.`,
+    caption: `P(τ > t) for the escape from ${e.label} to ${e.targetWhy}: empirical survival of the SGD and SDE runs (steps) against the exponential law with each one's fitted mean (dashed, drawn down to 1/(2n), the smallest probability n runs resolve). A straight line on this log scale means an exponential (memoryless, metastable) escape.`,
     spec: {
       ...base("Exit-time survival function"),
       width: W,
       height: H,
       data: { values: rows },
-      mark: { type: "line", interpolate: "step-after", clip: true },
       encoding: {
         x: { field: "t", type: "quantitative", title: "exit time t (SDE time = η × iterations)" },
         y: { field: "S", type: "quantitative", title: "P(τ > t)", scale: { type: "log" } },
-        color: { field: "curve", type: "nominal", title: null },
+        color: { field: "method", type: "nominal", title: "method", scale: { scheme: "tableau10" } },
         strokeDash: {
-          condition: { test: "indexof(datum.curve, 'fit') >= 0", value: [5, 3] },
-          value: [1, 0],
+          field: "curve",
+          type: "nominal",
+          title: null,
+          scale: {
+            domain: ["empirical", "exponential fit"],
+            range: [
+              [1, 0],
+              [5, 3],
+            ],
+          },
         },
       },
+      layer: [
+        {
+          transform: [{ filter: "datum.curve === 'empirical'" }],
+          mark: { type: "line", interpolate: "step-after", clip: true },
+        },
+        { transform: [{ filter: "datum.curve !== 'empirical'" }], mark: { type: "line", clip: true } },
+      ],
     },
   };
 }
@@ -589,7 +645,7 @@ export function entropyFigure(r: AnalysisResult): Figure | null {
       t0,
       H0,
     );
-  const gap = r.longTime.spectral?.gap;
+  const gap = r.longTime.spectral?.describesWholeLaw ? r.longTime.spectral.gap : null;
   const lastP = pts[pts.length - 1];
   if (gap) line(2 * gap, `rate 2·(spectral gap) = ${Number((2 * gap).toPrecision(3))}`, lastP.t, lastP.H);
   if (en.fittedRate)
@@ -597,8 +653,16 @@ export function entropyFigure(r: AnalysisResult): Figure | null {
   return {
     name: "entropy",
     title: "Entropy decay",
-    caption:
-      "Relative entropy of the Fokker–Planck law with respect to the stationary law, against the Bakry–Émery bound (when the loss is uniformly convex and the noise isotropic), the spectral-gap rate and the fitted exponential rate.",
+    caption: `Relative entropy of the Fokker–Planck law with respect to the stationary law${[
+      en.bakryEmeryRate
+        ? "the Bakry–Émery bound (the loss is uniformly convex and the noise isotropic)"
+        : null,
+      gap ? "the rate 2·(spectral gap)" : null,
+      en.fittedRate ? "the fitted exponential rate (fitted above the round-off floor)" : null,
+    ]
+      .filter((x) => x !== null)
+      .join(", ")
+      .replace(/^(.)/, ", against $1")}.`,
     spec: {
       ...base("Relative entropy to the stationary law"),
       width: W,

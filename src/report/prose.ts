@@ -3,24 +3,8 @@
  * explanation per comparison, written from the numbers of an `AnalysisResult`. Every number keeps its units
  * (SDE time and iterations) and, for Monte Carlo, its interval; nothing here computes anything new.
  */
+import { formatNumber as fmt, formatPoint as fmtPt } from "../analysis/format.js";
 import type { AnalysisResult, Comparison, EscapeResult } from "../analyze/index.js";
-
-/** A number for a sentence: p significant digits, powers of ten beyond 1e5 or below 1e-3, words for ∞/NaN. */
-const fmt = (v: number | null | undefined, p = 3): string => {
-  if (v === null || v === undefined) return "—";
-  if (Number.isNaN(v)) return "unknown";
-  if (!Number.isFinite(v)) return v > 0 ? "∞" : "−∞";
-  const a = Math.abs(v);
-  if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(p - 1).replace("e+", "e");
-  return Number(v.toPrecision(p)).toString();
-};
-const fmtPt = (x: readonly number[]) =>
-  x.length <= 4
-    ? `(${x.map((v) => fmt(v, 4)).join(", ")})`
-    : `(${x
-        .slice(0, 3)
-        .map((v) => fmt(v, 3))
-        .join(", ")}, …)`;
 
 /** Why two methods may differ, in words. */
 export function comparisonText(c: Comparison): string {
@@ -167,22 +151,22 @@ export function convergenceAnswer(r: AnalysisResult): string {
   if (L.spectral?.gap && !(L.stationary && !L.stationary.unique)) {
     s += L.spectral.describesWholeLaw
       ? ` Spectral gap ${fmt(L.spectral.gap)} per unit SDE time (relaxation time ${fmt(1 / L.spectral.gap)} = ${fmt(1 / L.spectral.gap / eta)} iterations).`
-      : L.stationary && !L.stationary.unique
-        ? ` The generator has ${L.stationary.classes.length} closed classes, so there is no single relaxation rate: ${L.stationary.classes
-            .filter((c) => c.mass > 0)
-            .map(
-              (c) =>
-                `${fmt(100 * c.mass, 3)}% of the mass ends in the ${c.kind === "density" ? "density" : "point mass"} at ${fmtPt(c.centre)}${c.gap ? ` (gap within it ${fmt(c.gap)})` : ""}${Number.isFinite(c.minLifetime) ? ` (left after t ≥ ${fmt(c.minLifetime)} at the earliest)` : ""}`,
-            )
-            .join("; ")}.`
-        : ` The spectral computation did not resolve the relaxation rate (gap ${fmt(L.spectral.gap)} not used).`;
+      : ` The spectral computation did not resolve the relaxation rate (gap ${fmt(L.spectral.gap)} not used).`;
   }
   if (L.entropy?.fittedRate)
     s += ` Relative entropy decays at the fitted rate ${fmt(L.entropy.fittedRate)}${L.entropy.bakryEmeryRate ? ` (Bakry–Émery bound 2λ = ${fmt(L.entropy.bakryEmeryRate)})` : ""}.`;
-  s += ` After t = ${fmt(tEnd)} (${fmt(tEnd / eta)} iterations) the SGD particles sit ${L.finalMass
-    .slice(0, r.landscape.minima.length)
-    .map((f, k) => `${fmt(100 * f, 3)}% in basin ${k}`)
-    .join(", ")}`;
+  const nb = r.landscape.minima.length;
+  const held = L.finalMass
+    .slice(0, nb)
+    .map((f, k) => ({ f, k }))
+    .filter((b) => b.f >= 0.005)
+    .sort((a, b) => b.f - a.f);
+  const rest = 1 - held.reduce((a, b) => a + b.f, 0);
+  s += ` After t = ${fmt(tEnd)} (${fmt(tEnd / eta)} iterations) the SGD particles sit ${held
+    .map((b) => `${fmt(100 * b.f, 3)}% in basin ${b.k}`)
+    .join(
+      ", ",
+    )}${rest >= 0.005 ? `${held.length ? " and " : ""}${fmt(100 * rest, 3)}% elsewhere (other basins, in transit or diverged)` : ""}`;
   s += r.settings.longScale.trusted
     ? "."
     : ` (a horizon set by ${r.settings.longScale.why}: not necessarily the limit).`;
