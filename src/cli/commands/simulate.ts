@@ -2,6 +2,7 @@
  * `sgdscope simulate <problem>`: an ensemble of SGD / SDE / ... particles, with snapshots of the law
  * over time (moments, histograms, divergence) and, with --to, exit statistics.
  */
+
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
@@ -9,6 +10,7 @@ import { exitTimeStats, formatExitTimeStats, snapshotStats } from "../../analysi
 import type { InitialLaw } from "../../dynamics/initial.js";
 import { DYNAMICS, type DynamicsKind, type SimulateResult } from "../../dynamics/simulate.js";
 import { UserError } from "../../errors.js";
+import { defaultSdeStep } from "../../exit/policy.js";
 import { loadProblem } from "../../io/load-problem.js";
 import { checkOutDir, toJson, writeArrow, writeCsv, writeJson } from "../../io/write.js";
 import { runEnsemble } from "../../parallel/ensemble.js";
@@ -55,7 +57,7 @@ export function registerSimulate(program: Command): void {
     .option("--particles <M>", "ensemble size", "1000")
     .option("--steps <K>", "number of steps (η each for SGD, dt each for SDEs)")
     .option("--time <T>", "horizon in SDE time (instead of --steps)")
-    .option("--dt <dt>", "SDE step (default η)")
+    .option("--dt <dt>", "SDE step (default η/10, as in exit-time and analyze)")
     .option("--from <point>", "start every particle at this point (default: the problem's start)")
     .option(
       "--init <law>",
@@ -158,7 +160,8 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
   const isSde = dynamics === "sde" || dynamics === "sde2";
   if (o.dt !== undefined && !isSde)
     throw new UserError(`applies only to sde and sde2 (${dynamics} steps by η = ${p.lr})`, { where: "--dt" });
-  const h = o.dt !== undefined ? parsePositive(o.dt, "--dt") : p.lr;
+  // the one default-step policy of every command: η for the discrete dynamics, η/10 for the SDEs
+  const h = o.dt !== undefined ? parsePositive(o.dt, "--dt") : isSde ? defaultSdeStep(p.lr) : p.lr;
   if (o.steps !== undefined && o.time !== undefined)
     throw new UserError("give either --steps or --time", { where: "--time" });
   const steps =
