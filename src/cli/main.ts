@@ -34,7 +34,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = await buildProgram(name);
   try {
     await program.parseAsync(argv, { from: "user" });
-    return 0;
+    // a command that was interrupted (Ctrl-C) sets its own code (130); otherwise 0
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? 0 : 2;

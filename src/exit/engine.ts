@@ -228,6 +228,7 @@ export async function exitTime(p: Problem, query: ExitQuery, o: ExitTimeOptions)
       finish(failed(m, "failed", (e as Error).message, (Date.now() - t0) / 1000));
     }
   }
+  if (stop()) interrupted = true;
   const estimates = o.methods.map(
     (m) => done.get(m) ?? failed(m, "skipped", "not run: the run was interrupted first"),
   );

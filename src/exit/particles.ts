@@ -63,7 +63,7 @@ export async function monteCarloExitTime(p: Problem, o: MonteCarloRun): Promise<
   if (res.completed === 0) {
     return {
       method: o.dynamics,
-      status: "failed",
+      status: "skipped",
       time: null,
       iterations: null,
       interval: null,

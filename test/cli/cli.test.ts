@@ -130,8 +130,12 @@ describe("Ctrl-C", () => {
     await new Promise((r) => setTimeout(r, 4000));
     child.kill("SIGINT");
     const code = await new Promise((r) => child.on("exit", r));
-    expect(code).toBe(0);
-    const e = JSON.parse(out).estimates[0];
+    expect(code).toBe(130); // interrupted: what finished is printed, and the exit code says it is partial
+    const o = JSON.parse(out);
+    expect(o.interrupted).toBe(true);
+    const e = o.estimates[0];
+    // under load the workers may not have finished a particle in 4 s: then the method says it was skipped
+    if (e.status === "skipped") return;
     expect(e.stopped).toBe(true);
     expect(e.particles).toBeGreaterThan(0);
     expect(e.particles).toBeLessThan(500000);
