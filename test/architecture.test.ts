@@ -94,4 +94,14 @@ describe("architecture (ARCHITECTURE.md)", () => {
     }
     expect(bad).toEqual([]);
   });
+
+  it("the core's errors name parameters, not CLI flags (the CLI maps them)", () => {
+    const bad: string[] = [];
+    for (const f of all) {
+      if (!CORE.has(unit(f))) continue;
+      const text = readFileSync(f, "utf8");
+      for (const m of text.matchAll(/where:\s*["'`]--[a-z]/g)) bad.push(`${relative(src, f)}: ${m[0]}`);
+    }
+    expect(bad).toEqual([]);
+  });
 });

@@ -13,7 +13,6 @@
 import { UserError } from "../errors.js";
 import type { EnsembleRunner } from "../exit/index.js";
 import type { EntropyReport } from "../pde/index.js";
-import { initialDistribution, type StationaryResult, stationary as stationaryOf } from "../pde/index.js";
 import type { Problem } from "../problem/types.js";
 import { type ConvergenceStage, convergenceStage } from "./convergence-stage.js";
 import type { EscapeResult } from "./escape.js";

@@ -4,7 +4,6 @@
  * methods disagree beyond their errors and why. Times are SDE time t; iterations t/η. Isomorphic: no I/O.
  */
 
-import { formatNumber as fmt, formatPoint as fmtPt } from "../analysis/format.js";
 import {
   applicableMethods,
   type EnsembleRunner,

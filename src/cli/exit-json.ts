@@ -13,9 +13,10 @@ export function estimateJson(e: ExitEstimate): Record<string, unknown> {
     for (const [k, v] of Object.entries(detail))
       if (k !== "kind" && k !== "exitTimes" && k !== "stats") rest[k] = v;
   }
+  // the common fields win: a method's detail never overwrites the estimate's own time or interval
   return snakeCaseKeys({
-    ...common,
     ...rest,
+    ...common,
     lowerBound: e.status === "lower-bound",
     infinite: e.status === "infinite",
     applicable: e.status !== "not-applicable" && e.status !== "failed" && e.status !== "skipped",

@@ -65,7 +65,7 @@ export function exactExitTime(p: Problem, q: ExitQuery): ExitEstimate {
   const detail: ExactDetail = {
     kind: "exact",
     errorEstimate: e.error_estimate,
-    interval: e.interval,
+    integrationInterval: e.interval,
     ends: [...e.ends],
   };
   const how = `exact 1-D double integral E τ = ∫ s ∫ m (scale/speed densities of A(x) = ηΣ_B(x)${p.delta > 0 ? " + 2δ" : ""}) on [${e.interval.map((v) => fmt(v)).join(", ")}] (${e.ends.join(", ")})`;

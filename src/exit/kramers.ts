@@ -2,13 +2,15 @@
  * Eyring–Kramers for an exit-time query, with the target matched once for every caller: the start relaxes to
  * the minimum m its gradient flow reaches; a saddle z of m is a channel into the target when the target
  * begins at z (then the first hitting time of z, ≈ half the transition time, is used) or contains the minimum
- * on z's far side (the transition time). Channels are parallel: their rates add, 1/T = Σ_z 1/T_z.
+ * on z's far side (the transition time). Channels are parallel: their rates add, 1/T = Σ_z 1/T_z. A target that
+ * cuts a channel's minimum-energy path before the saddle makes the formula not applicable (no barrier crossing).
  */
 import { formatNumber, formatPoint } from "../analysis/format.js";
 import { eyringKramers } from "../landscape/index.js";
 import { compileRegion } from "../problem/expr/index.js";
 import type { Problem } from "../problem/types.js";
 import { type LandscapeContext, startMinimum } from "./landscape-context.js";
+import { orientPath, pathTargetCut } from "./path-1d.js";
 import type { ExitEstimate, ExitQuery, KramersDetail } from "./types.js";
 
 const fmt = (v: number, p = 4) => formatNumber(v, p);
@@ -57,6 +59,12 @@ export function kramersExitTime(p: Problem, q: ExitQuery, land: LandscapeContext
     if (!s.connects.includes(mi) || s.connects[0] === s.connects[1]) continue;
     const other = s.connects[0] === mi ? s.connects[1] : s.connects[0];
     if (other < 0) continue;
+    // A target that cuts the path before the barrier top is reached without crossing the barrier.
+    const cut = pathTargetCut(orientPath(s.path, minima[mi].x), inside);
+    if (cut.where === "before-saddle")
+      return na(
+        `the target region cuts the minimum-energy path to the saddle ${pt(s.x)} at ${fmt(100 * cut.fraction, 3)}% of its length, before the barrier top (at ${pt(cut.point)}): the exit is not a barrier crossing, so Eyring–Kramers does not apply`,
+      );
     const k = eyringKramers(p, minima[mi], s);
     // Is the target's boundary at the saddle? Step a little past the saddle towards the other minimum.
     const v = s.x.map((z, i) => minima[other].x[i] - z);

@@ -120,8 +120,8 @@ export interface PdeDetail {
 export interface ExactDetail {
   kind: "exact";
   errorEstimate: number | null;
-  /** The interval integrated over and what its ends are (absorbing / reflecting). */
-  interval: [number, number];
+  /** The x-interval integrated over and what its ends are (absorbing / reflecting). */
+  integrationInterval: [number, number];
   ends: string[];
   [field: string]: unknown;
 }
@@ -156,8 +156,10 @@ export interface PathDetail {
   arcLength: number;
   /** Largest relative difference between the diffusion along the tangent and tr A/d. */
   anisotropy: number;
-  /** Mean time to first hit the saddle (the transition takes about twice that). */
-  toSaddle: number;
+  /** Mean time to first hit the saddle (the transition takes about twice that); null when the target cuts the path before it. */
+  toSaddle: number | null;
+  /** Where the target meets the path: before the saddle, at it, or only beyond it (see `pathTargetCut`). */
+  target: "before-saddle" | "at-saddle" | "beyond-saddle";
 }
 
 export type ExitDetail =

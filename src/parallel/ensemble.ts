@@ -52,7 +52,7 @@ export async function runEnsemble(
   const threads = opts.threads ?? 1;
   const maxThreads = Math.max(1, availableParallelism()) * 4;
   if (!Number.isInteger(threads) || threads < 1 || threads > maxThreads) {
-    throw new UserError(`must be a whole number in 1..${maxThreads}, got ${threads}`, { where: "--threads" });
+    throw new UserError(`must be a whole number in 1..${maxThreads}, got ${threads}`, { where: "threads" });
   }
   const { threads: _t, onProgress, shouldStop, ...simOpts } = opts;
   const doneBy = new Map<number, number>();

@@ -37,19 +37,19 @@ export interface PdeExitEstimate {
 }
 
 function regionOf(problem: Problem, region: string | RegionFn): RegionFn {
-  return typeof region === "string" ? compileRegion(region, problem.varNames, "--to") : region;
+  return typeof region === "string" ? compileRegion(region, problem.varNames, "to") : region;
 }
 
 function checkFrom(problem: Problem, from: readonly number[]): void {
   if (from.length !== problem.dim) {
     throw new UserError(`start point has ${from.length} coordinates, the problem has ${problem.dim}`, {
-      where: "--from",
+      where: "from",
     });
   }
   problem.domain.forEach(([lo, hi], k) => {
     if (!(from[k] >= lo && from[k] <= hi)) {
       throw new UserError(`start point coordinate ${from[k]} is outside the domain [${lo}, ${hi}]`, {
-        where: "--from",
+        where: "from",
       });
     }
   });

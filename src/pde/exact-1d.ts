@@ -37,8 +37,7 @@ export function exactExitTimeEstimate(
   region: RegionFn,
   opts: { cells?: number } = {},
 ): Exact1dResult {
-  if (problem.dim !== 1)
-    throw new UserError("the exact exit-time formula is 1-D only", { where: "--method exact" });
+  if (problem.dim !== 1) throw new UserError("the exact exit-time formula is 1-D only", { where: "methods" });
   const [lo, hi] = problem.domain[0];
   const x0 = from[0];
   const xv = new Float64Array(1);
@@ -65,7 +64,7 @@ export function exactExitTimeEstimate(
   const left = findSide(-1);
   if (right === null && left === null) {
     throw new UserError("the target region does not meet the domain on either side of the start point", {
-      where: "--to",
+      where: "to",
     });
   }
   const cov = new Float64Array(1);

@@ -34,7 +34,7 @@ export function exitTime(
   for (let i = 0; i < Q.n; i++) nAbs += absorbing[i];
   if (nAbs === 0) {
     throw new UserError("the target region contains no grid node", {
-      where: "--to",
+      where: "to",
       hint: "a region that meets the domain box, or a finer --grid",
     });
   }

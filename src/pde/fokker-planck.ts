@@ -78,7 +78,7 @@ function deposit(grid: Grid, x: ArrayLike<number>, mass: number, p: Float64Array
   for (let k = 0; k < d; k++) {
     if (!(x[k] >= grid.lo[k] && x[k] <= grid.hi[k])) {
       throw new UserError(`point ${Array.from(x as ArrayLike<number>).join(",")} is outside the domain`, {
-        where: "--from",
+        where: "from",
       });
     }
     const t = (x[k] - grid.lo[k]) / grid.h[k];
@@ -179,7 +179,7 @@ export function fokkerPlanck(
   const n = Q.n;
   for (let k = 0; k < times.length; k++) {
     if (!(times[k] >= 0) || (k > 0 && times[k] < times[k - 1])) {
-      throw new UserError("times must be non-negative and increasing", { where: "--times" });
+      throw new UserError("times must be non-negative and increasing", { where: "times" });
     }
   }
   const method = opts.method ?? "uniformization";

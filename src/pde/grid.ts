@@ -48,7 +48,7 @@ export function makeGrid(domain: Box, n: number | readonly number[]): Grid {
   for (let k = 0; k < dim; k++) {
     const nk = shape[k];
     if (!Number.isInteger(nk) || nk < 3)
-      throw new UserError(`grid: need an integer ≥ 3 points per axis, got ${nk}`, { where: "--grid" });
+      throw new UserError(`grid: need an integer ≥ 3 points per axis, got ${nk}`, { where: "grid" });
     const [a, b] = domain[k];
     if (!(Number.isFinite(a) && Number.isFinite(b) && b > a)) {
       throw new UserError(`grid: domain axis ${k} is [${a}, ${b}], need finite lo < hi`, { where: "domain" });
@@ -61,7 +61,7 @@ export function makeGrid(domain: Box, n: number | readonly number[]): Grid {
   }
   if (size > MAX_NODES[dim]) {
     throw new UserError(`grid of ${shape.join("×")} = ${size} nodes is too large for ${dim}-D`, {
-      where: "--grid",
+      where: "grid",
       hint: `at most ${MAX_NODES[dim]} nodes`,
     });
   }

@@ -408,7 +408,9 @@ export function massFigure(r: AnalysisResult): Figure {
   ];
   const group = (m: number[]) => {
     const g = new Map<string, number>();
-    m.forEach((v, k) => g.set(name(k), (g.get(name(k)) ?? 0) + v));
+    m.forEach((v, k) => {
+      g.set(name(k), (g.get(name(k)) ?? 0) + v);
+    });
     return g;
   };
   const rows: Record<string, unknown>[] = [];

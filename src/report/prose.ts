@@ -146,8 +146,7 @@ export function convergenceAnswer(r: AnalysisResult): string {
   if (D.diverged.count > 0.05 * D.diverged.of)
     s = `Discrete SGD does not converge here: ${fmt((100 * D.diverged.count) / D.diverged.of)}% of the SGD particles diverged within t = ${fmt(tEnd)} (${fmt(tEnd / eta)} iterations), a failure the SDE cannot show. For the SDE: ${L.verdict.sentence}`;
   // with several closed classes the verdict above already lists them and where the mass ends
-  if (L.stationary && L.stationary.unique)
-    s += ` The stationary law of the PDE generator: ${L.stationary.message}.`;
+  if (L.stationary?.unique) s += ` The stationary law of the PDE generator: ${L.stationary.message}.`;
   if (L.spectral?.gap && !(L.stationary && !L.stationary.unique)) {
     s += L.spectral.describesWholeLaw
       ? ` Spectral gap ${fmt(L.spectral.gap)} per unit SDE time (relaxation time ${fmt(1 / L.spectral.gap)} = ${fmt(1 / L.spectral.gap / eta)} iterations).`
