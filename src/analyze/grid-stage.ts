@@ -83,6 +83,6 @@ export function gridStage(p: Problem, pol: AnalyzePolicy, gridPoints: number | u
       notes.push(`stationary law failed: ${(e as Error).message}`);
     }
   }
-  const gapIsRelaxationRate = spectral?.converged && st?.unique === true;
+  const gapIsRelaxationRate = spectral?.converged === true && st?.unique === true;
   return { grid, info, generator, spectral, stationary: st, classGaps, gapIsRelaxationRate, notes };
 }
