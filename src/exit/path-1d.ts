@@ -3,6 +3,7 @@
  * saddle (a reduced model; applicable only when the noise is nearly isotropic along the path).
  */
 import { formatNumber as fmt } from "../analysis/format.js";
+import { diffusionOfVariance, diffusionTrace } from "../problem/diffusion.js";
 import { compileRegion } from "../problem/expr/index.js";
 import type { Problem } from "../problem/types.js";
 import type { LandscapeContext } from "./landscape-context.js";
@@ -159,10 +160,10 @@ function pathAnalysis(p: Problem, path: TransitionPath, cut: PathCut, t0: number
     let q = 0;
     for (let i = 0; i < d; i++)
       for (let j = 0; j < d; j++) q += ((b[i] - a[i]) / len) * cov[i * d + j] * ((b[j] - a[j]) / len);
-    const A = p.lr * p.batchScale * q + 2 * p.delta;
+    const A = diffusionOfVariance(p, q);
     let tr = 0;
     for (let i = 0; i < d; i++) tr += cov[i * d + i];
-    const iso = (p.lr * p.batchScale * tr) / d + 2 * p.delta;
+    const iso = diffusionTrace(p, tr, d) / d;
     if (iso > 0) aniso = Math.max(aniso, Math.abs(A - iso) / iso);
     ds.push(len);
     aMid.push(A);

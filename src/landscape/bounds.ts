@@ -31,6 +31,7 @@
  * applicable" there (hook: `generatorBounds`).
  */
 import { NumericalError, UserError } from "../errors.js";
+import { diffusionOfVariance } from "../problem/diffusion.js";
 import type { LandscapeProblem } from "./util.js";
 
 export interface ExitTimeBounds {
@@ -255,8 +256,6 @@ function view1d(p: LandscapeProblem, mirror: boolean): Fn1d {
   const h = new Float64Array(1);
   const cov = new Float64Array(1);
   const s = mirror ? -1 : 1;
-  const c = p.lr * (p.batchScale ?? 1);
-  const twoDelta = 2 * (p.delta ?? 0);
   return {
     d: 0,
     grad(u) {
@@ -272,9 +271,9 @@ function view1d(p: LandscapeProblem, mirror: boolean): Fn1d {
     },
     A(u) {
       x[0] = s * u;
-      if (!p.noise) return twoDelta;
+      if (!p.noise) return diffusionOfVariance(p, 0);
       p.noise.covariance(x, cov);
-      return c * cov[0] + twoDelta;
+      return diffusionOfVariance(p, cov[0]);
     },
   };
 }

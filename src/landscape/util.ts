@@ -3,6 +3,7 @@
  * Hessian spectra and the noise seen at a point. Isomorphic, no I/O.
  */
 import { symmetricEigen } from "../linalg/dense.js";
+import { diffusionFromCovariance, diffusionTrace } from "../problem/diffusion.js";
 import type { Box, Loss, NoiseModel } from "../problem/types.js";
 
 /**
@@ -130,11 +131,7 @@ export function covarianceAt(noise: NoiseModel, x: Float64Array, d: number): Flo
 export function diffusionAt(p: LandscapeProblem, x: Float64Array): Float64Array {
   const d = p.dim;
   const A = p.noise ? covarianceAt(p.noise, x, d) : new Float64Array(d * d);
-  const c = p.lr * (p.batchScale ?? 1);
-  for (let i = 0; i < d * d; i++) A[i] *= c;
-  const delta = p.delta ?? 0;
-  for (let i = 0; i < d; i++) A[i * d + i] += 2 * delta;
-  return A;
+  return diffusionFromCovariance(p, d, A, A);
 }
 
 export function noiseAt(
@@ -152,11 +149,10 @@ export function noiseAt(
   const ev = p.noise.kind === "none" ? new Array(d).fill(0) : Array.from(symmetricEigen(S, d).values);
   const top = Math.max(...ev.map(Math.abs), 0);
   const rank = top <= 1e-300 ? 0 : ev.filter((v) => v > 1e-10 * top).length;
-  const c = p.lr * (p.batchScale ?? 1);
   const interpolating = Math.abs(tr) <= interpolationTol * (1 + Math.abs(lossValue) + hessNorm);
   return {
     traceSigma: tr,
-    traceDiffusion: c * tr + 2 * d * (p.delta ?? 0),
+    traceDiffusion: diffusionTrace(p, tr, d),
     rank: interpolating ? 0 : rank,
     interpolating,
     sigmaEigenvalues: ev,

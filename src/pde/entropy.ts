@@ -12,6 +12,7 @@
  *   the Bakry–Émery rate 2λ when A = 2εI and ∇²L ≥ λI > 0 on the grid (H(t) ≤ e^{−2λt}H(0)).
  */
 import type { Csr } from "../linalg/csr.js";
+import { diffusionFromCovariance } from "../problem/diffusion.js";
 import type { Problem } from "../problem/types.js";
 import type { Snapshot } from "./fokker-planck.js";
 import { type Grid, nodeCoords } from "./grid.js";
@@ -156,11 +157,11 @@ export function isotropicEps(problem: Problem): number | null {
   if (!problem.noise.constant) return null;
   const cov = new Float64Array(d * d);
   problem.noise.covariance(new Float64Array(d), cov);
-  const sc = problem.lr * problem.batchScale;
-  const a = sc * cov[0] + 2 * problem.delta;
+  diffusionFromCovariance(problem, d, cov, cov);
+  const a = cov[0];
   for (let k = 0; k < d; k++) {
     for (let l = 0; l < d; l++) {
-      const v = sc * cov[k * d + l] + (k === l ? 2 * problem.delta : 0);
+      const v = cov[k * d + l];
       if (Math.abs(v - (k === l ? a : 0)) > 1e-14 * Math.abs(a)) return null;
     }
   }

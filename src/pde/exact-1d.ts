@@ -9,6 +9,7 @@
  * answer is infinite and reported as such (time null).
  */
 import { UserError } from "../errors.js";
+import { diffusionOfVariance } from "../problem/diffusion.js";
 import { firstEntry1d } from "../problem/region-1d.js";
 import type { Problem } from "../problem/types.js";
 import type { RegionFn } from "./grid.js";
@@ -69,7 +70,6 @@ export function exactExitTimeEstimate(
   }
   const cov = new Float64Array(1);
   const g = new Float64Array(1);
-  const sc = problem.lr * problem.batchScale;
   const dpr = (y: number) => {
     xv[0] = y;
     problem.loss.gradient(xv, g);
@@ -78,7 +78,7 @@ export function exactExitTimeEstimate(
   const Afn = (y: number) => {
     xv[0] = y;
     problem.noise.covariance(xv, cov);
-    return sc * cov[0] + 2 * problem.delta;
+    return diffusionOfVariance(problem, cov[0]);
   };
   let a = left ?? lo;
   let b = right ?? hi;

@@ -14,6 +14,7 @@
  */
 import { NumericalError, UserError } from "../errors.js";
 import { type Csr, csrSubmatrix, csrTranspose } from "../linalg/csr.js";
+import { diffusionTrace } from "../problem/diffusion.js";
 import type { Problem } from "../problem/types.js";
 import { absorption } from "./absorption.js";
 import { type ClassStructure, communicatingClasses, generatorNorm, restrictToClass } from "./classes.js";
@@ -105,7 +106,6 @@ export function findTraps(problem: Problem, gen: DiscreteGenerator): { x: number
   const g = new Float64Array(d);
   const H = new Float64Array(d * d);
   const cov = new Float64Array(d * d);
-  const sc = problem.lr * problem.batchScale;
   for (let i = 0; i < grid.size; i++) {
     if (!isLocalMin(grid, loss, i)) continue;
     nodeCoords(grid, i, x);
@@ -127,9 +127,9 @@ export function findTraps(problem: Problem, gen: DiscreteGenerator): { x: number
     for (let k = 0; k < d; k++) if (!(Math.abs(x[k] - x0[k]) <= 1.5 * grid.h[k])) ok = false;
     if (!ok) x.set(x0);
     problem.noise.covariance(x, cov);
-    let tr = 0;
-    for (let k = 0; k < d; k++) tr += sc * cov[k * d + k] + 2 * problem.delta;
-    if (tr <= 1e-12 * trMax) {
+    let trSigma = 0;
+    for (let k = 0; k < d; k++) trSigma += cov[k * d + k];
+    if (diffusionTrace(problem, trSigma, d) <= 1e-12 * trMax) {
       const node = nearestNode(grid, x);
       if (!seen.has(node)) {
         seen.add(node);

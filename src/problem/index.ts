@@ -1,6 +1,14 @@
 /** Problems: the schema of problem files, the expression language, noise models, data-driven models. */
 export { type ProblemContext, problemFromSpec } from "./build.js";
-export { batchCovarianceFactor, diffusionMatrix } from "./diffusion.js";
+export {
+  batchCovarianceFactor,
+  type DiffusionParams,
+  diffusionFromCovariance,
+  diffusionMatrix,
+  diffusionOfVariance,
+  diffusionTrace,
+  noiseScale,
+} from "./diffusion.js";
 export {
   type CompiledScalar,
   compileLevel,
