@@ -274,7 +274,7 @@ beforeAll(async () => {
     }
   };
   await Promise.all([worker(), worker(), worker()]);
-}, 120_000);
+}, 300_000);
 
 describe("bad input: exit code 2, one clear message, no stack trace", () => {
   it.each(cases)("%s", (name, _args, re) => {

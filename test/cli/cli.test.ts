@@ -104,6 +104,24 @@ describe("exit-time --json", () => {
   });
 });
 
+/** Resolves when process `pid` has used `seconds` of CPU (all threads; Linux /proc) or after `capSeconds`. */
+async function cpuSeconds(pid: number, seconds: number, capSeconds: number): Promise<void> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < capSeconds * 1000) {
+    await new Promise((r) => setTimeout(r, 200));
+    let used: number;
+    try {
+      // fields after the command name: utime and stime are the 12th and 13th (clock ticks, 100 per second)
+      const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      used = (Number(f[11]) + Number(f[12])) / 100;
+    } catch {
+      if (Date.now() - t0 >= 4000) return; // no /proc: fall back to 4 s of wall time
+      continue;
+    }
+    if (used >= seconds) return;
+  }
+}
+
 describe("Ctrl-C", () => {
   it.each(["1", "2"])("stops cleanly and reports what finished (%s thread(s))", async (threads) => {
     // ε = 0.05: ~1800 iterations per particle, 5e5 particles: minutes of work, interrupted after 4 s
@@ -127,7 +145,8 @@ describe("Ctrl-C", () => {
     child.stdout.on("data", (b) => {
       out += b;
     });
-    await new Promise((r) => setTimeout(r, 4000));
+    // interrupt once the run has done ≥ 3 s of CPU work (under load, 4 s of wall time may not even cover start-up)
+    await cpuSeconds(child.pid as number, 3, 90);
     child.kill("SIGINT");
     const code = await new Promise((r) => child.on("exit", r));
     expect(code).toBe(130); // interrupted: what finished is printed, and the exit code says it is partial
