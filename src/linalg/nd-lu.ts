@@ -394,10 +394,24 @@ export function ndLu(A: Csr, opts: NdLuOptions = {}): NdLu {
           for (let j = ke; j < m; j++) F[rr + j] -= l * F[rk + j];
         }
       }
-      // trailing update: rows ke..m-1, columns ke..m-1
+      // trailing update: rows ke..m-1, columns ke..m-1, four pivot rows at a time (one pass over row i)
       for (let i = ke; i < m; i++) {
         const ri = i * m;
-        for (let k = kb; k < ke; k++) {
+        let k = kb;
+        for (; k + 3 < ke; k += 4) {
+          const l0 = F[ri + k];
+          const l1 = F[ri + k + 1];
+          const l2 = F[ri + k + 2];
+          const l3 = F[ri + k + 3];
+          if (l0 === 0 && l1 === 0 && l2 === 0 && l3 === 0) continue;
+          const r0 = k * m;
+          const r1 = r0 + m;
+          const r2 = r1 + m;
+          const r3 = r2 + m;
+          for (let j = ke; j < m; j++)
+            F[ri + j] -= l0 * F[r0 + j] + l1 * F[r1 + j] + l2 * F[r2 + j] + l3 * F[r3 + j];
+        }
+        for (; k < ke; k++) {
           const l = F[ri + k];
           if (l === 0) continue;
           const rk = k * m;

@@ -427,7 +427,10 @@ export function sparseSolver(A: Csr, opts: SolveSparseOptions = {}): SparseSolve
         note: note || undefined,
       });
       const f = inner.direct;
-      if (!ok && f && f.minRelativePivot < 1e-8) {
+      // A direct factorisation is backward stable (no pivoting is needed for dominant M-matrices; threshold
+      // pivoting otherwise): when even refinement with exact residuals cannot settle its solution, the condition
+      // number is beyond 1/u.
+      if (!ok && f && Number.isFinite(rep.relativeResidual)) {
         let xmax = 0;
         let bmax = 0;
         for (let i = 0; i < n; i++) {
@@ -436,7 +439,9 @@ export function sparseSolver(A: Csr, opts: SolveSparseOptions = {}): SparseSolve
         }
         const ratio = xmax / bmax;
         throw new SingularMatrixError(
-          `the matrix is singular to double precision: the direct solve (nd-lu) factorised it (smallest pivot ${f.minRelativePivot.toExponential(1)} of its scale), but the solution reaches ${ratio.toExponential(1)} × max|b| and iterative refinement cannot settle it (relative residual ${rep.relativeResidual.toExponential(2)}, target ${tol}); for an exit-time system −Q_D u = 1 this is a mean exit time of ~${ratio.toExponential(0)} SDE-time units or more, beyond what double precision resolves (a nearly closed set of states)`,
+          `the matrix is singular to double precision: the direct solve (nd-lu, pivoting ${f.pivoting}) factorised it (smallest pivot ${f.minRelativePivot.toExponential(1)} of its scale), but the solution reaches ${ratio.toExponential(1)} × max|b| and iterative refinement cannot settle it (relative residual ${rep.relativeResidual.toExponential(2)}, target ${tol}); for an exit-time system −Q_D u = 1 this is a mean exit time of ~${ratio.toExponential(0)} SDE-time units or more, beyond what double precision resolves (a nearly closed set of states); tried ${tried
+            .map((t) => `${t.method} (residual ${t.relativeResidual.toExponential(2)})`)
+            .join(", ")}`,
           { unknown: -1, relativePivot: f.minRelativePivot },
         );
       }

@@ -203,7 +203,7 @@ describe("nd-lu: nested dissection + multifrontal LU", () => {
         [-2, 2],
       ],
     });
-    const N = 121;
+    const N = 101;
     const g = makeGrid(p.domain, N);
     const gen = buildGenerator(p, g, { absorbing: region("x > 0", 2) });
     const keep = new Uint8Array(gen.Q.n);
@@ -213,7 +213,6 @@ describe("nd-lu: nested dissection + multifrontal LU", () => {
     for (let k = 0; k < A.values.length; k++) A.values[k] = -A.values[k];
     const b = new Float64Array(A.n).fill(1);
     const grid = { nx: N, ny: N, nodes: sub.keep };
-    expect(() => solveSparse(A, b, { method: "amg-bicgstab", grid })).toThrow(/no method reached/);
     const res = solveSparse(A, b, { method: "nd-lu", grid });
     expect(res.method).toBe("nd-lu");
     expect(res.direct?.pivoting).toBe("none");
@@ -227,6 +226,7 @@ describe("nd-lu: nested dissection + multifrontal LU", () => {
     const auto = solveSparse(A, b, { grid });
     expect(auto.method).toBe("nd-lu");
     expect(auto.tried[0].method).toBe("amg-bicgstab");
+    expect(auto.tried[0].relativeResidual).toBeGreaterThan(1); // AMG-BiCGSTAB diverges on this matrix
   });
 
   it("directSolveCost: grows like n^1.5 (flops) in 2-D and rejects stencils that do not exist", () => {
