@@ -59,6 +59,7 @@ if (want("startup")) {
 for (const [name, script] of [
   ["mlp", "mlp.js"],
   ["pde", "pde.js"],
+  ["pde-degenerate", "pde-degenerate.js"],
 ]) {
   if (!want(name)) continue;
   console.log(`\n${name}:`);

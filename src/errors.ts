@@ -27,3 +27,20 @@ export class NumericalError extends Error {
     this.name = "NumericalError";
   }
 }
+
+/**
+ * A linear system whose matrix is singular to working (double) precision: a pivot of the direct
+ * factorisation vanished relative to the scale of its row. For a generator Q_D this means a set of states
+ * that is never absorbed, or exit times so long (beyond ~1e14 holding times 1/|q_ii|) that double precision
+ * cannot tell them from infinite. `unknown` is the matrix row (in the caller's numbering) where it showed.
+ */
+export class SingularMatrixError extends NumericalError {
+  readonly unknown: number;
+  readonly relativePivot: number;
+  constructor(message: string, opts: { unknown: number; relativePivot: number }) {
+    super(message);
+    this.name = "SingularMatrixError";
+    this.unknown = opts.unknown;
+    this.relativePivot = opts.relativePivot;
+  }
+}

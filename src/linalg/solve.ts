@@ -11,12 +11,13 @@
  * is as accurate as its storage allows; pass `acceptRoundingFloor: false` to make this an error.
  */
 
-import { NumericalError, UserError } from "../errors.js";
+import { NumericalError, SingularMatrixError, UserError } from "../errors.js";
 import { amgPreconditioner } from "./amg.js";
 import { bandedLu, bandedLuBytes, bandwidths, rcmOrdering } from "./banded.js";
 import { type Csr, csrByteSize, csrToDense } from "./csr.js";
 import { luFactor, luSolve } from "./dense.js";
 import { bicgstab, gmres } from "./krylov.js";
+import { type NdLu, ndLu } from "./nd-lu.js";
 import { ilu0, type Preconditioner } from "./precond.js";
 import { norm2, residualReport } from "./residual.js";
 import { type IndependentSetReduction, independentSetReduction } from "./schur.js";
@@ -27,6 +28,7 @@ export type SparseMethod =
   | "dense"
   | "tridiagonal"
   | "banded-lu"
+  | "nd-lu"
   | "amg-gmres"
   | "amg-bicgstab"
   | "ilu0-gmres"
@@ -43,8 +45,12 @@ export interface SolveSparseOptions {
   restart?: number;
   /** Initial guess (Krylov methods). */
   x0?: Float64Array;
-  /** Optional grid hint (index i + nx·j). Accepted for API stability; the current methods do not need it. */
-  grid?: { nx: number; ny?: number; nz?: number };
+  /**
+   * Where the unknowns sit on a structured grid (grid index i + nx·(j + ny·k)); `nodes[r]` is the grid index of
+   * unknown r when the matrix is a subset of the grid (e.g. `csrSubmatrix(...).keep`). Used by "nd-lu" for
+   * geometric separators; without it nd-lu cuts the matrix graph by breadth-first level sets.
+   */
+  grid?: { nx: number; ny?: number; nz?: number; nodes?: Int32Array };
   /** Accept a residual at the double-precision rounding floor when tol is below it. Default true. */
   acceptRoundingFloor?: boolean;
   /**
@@ -52,8 +58,26 @@ export interface SolveSparseOptions {
    * holds ≥ 30% of the unknowns. Default true.
    */
   reduce?: boolean;
-  /** Memory cap for direct fallbacks in bytes. Default 20 × the matrix's own size (min 64 MB). */
+  /** Memory cap for the banded LU in bytes. Default 20 × the matrix's own size (min 64 MB). */
   maxBytes?: number;
+  /** Memory cap for "nd-lu" in bytes (checked after its symbolic analysis, before factorising). Default 2 GiB. */
+  directMaxBytes?: number;
+}
+
+/** What the direct nd-lu factorisation did (see nd-lu.ts). */
+export interface DirectInfo {
+  ordering: "geometric" | "graph";
+  /** "none" (diagonally dominant Z-matrix) or the threshold of partial pivoting within fronts. */
+  pivoting: string;
+  interchanges: number;
+  /** Smallest |pivot|/scale: 1/this ≈ how ill-conditioned the matrix is. */
+  minRelativePivot: number;
+  /** Pivots below 1e-8 of their scale. */
+  smallPivots: number;
+  factorEntries: number;
+  flops: number;
+  maxFront: number;
+  seconds: { analysis: number; factor: number };
 }
 
 export interface SolveAttempt {
@@ -85,6 +109,8 @@ export interface SolveSparseResult {
   seconds: { setup: number; solve: number; residual: number };
   /** Bytes of solver data (preconditioner or factors) of the successful method. */
   bytes: number;
+  /** Present when "nd-lu" produced x: its ordering, pivoting and smallest relative pivot. */
+  direct?: DirectInfo;
 }
 
 interface Cache {
@@ -100,6 +126,7 @@ interface Inner {
   solve(r: Float64Array, d: Float64Array, relTol: number): { iterations: number; ok: boolean; note?: string };
   bytes: number;
   exact: boolean;
+  direct?: NdLu;
 }
 
 function krylovInner(
@@ -217,6 +244,25 @@ function buildInner(
         },
       };
     }
+    case "nd-lu": {
+      const g = opts.grid;
+      const shape = g
+        ? [g.nx, ...(g.ny !== undefined ? [g.ny] : []), ...(g.nz !== undefined ? [g.nz] : [])]
+        : [];
+      const f = ndLu(A, {
+        geometry: g ? { shape, nodes: g.nodes } : undefined,
+        maxBytes: opts.directMaxBytes ?? 2 * 2 ** 30,
+      });
+      return {
+        exact: true,
+        bytes: f.bytes,
+        direct: f,
+        solve: (r, d) => {
+          f.solve(r, d);
+          return { iterations: 0, ok: true };
+        },
+      };
+    }
     case "amg-gmres":
       return amgKrylov("gmres");
     case "amg-bicgstab":
@@ -227,7 +273,7 @@ function buildInner(
       return iluKrylov("bicgstab");
     default:
       throw new UserError(`unknown sparse method "${method as string}"`, {
-        hint: "auto, dense, tridiagonal, banded-lu, amg-gmres, amg-bicgstab, ilu0-gmres, ilu0-bicgstab",
+        hint: "auto, dense, tridiagonal, banded-lu, nd-lu, amg-gmres, amg-bicgstab, ilu0-gmres, ilu0-bicgstab",
       });
   }
 }
@@ -264,7 +310,7 @@ export function sparseSolver(A: Csr, opts: SolveSparseOptions = {}): SparseSolve
   if (method !== "auto") plan = [method];
   else if (n <= 2 || isTridiagonal(A)) plan = ["tridiagonal", "banded-lu"];
   else if (n <= 400) plan = ["dense"];
-  else plan = ["amg-bicgstab", "amg-gmres", "ilu0-gmres", "banded-lu"];
+  else plan = ["amg-bicgstab", "amg-gmres", "nd-lu", "ilu0-gmres"];
   const r = new Float64Array(n);
   const d = new Float64Array(n);
   const cache: Cache = {};
@@ -310,7 +356,7 @@ export function sparseSolver(A: Csr, opts: SolveSparseOptions = {}): SparseSolve
           tSetup += (now() - tb) / 1000;
           inners.set(m, inner);
         } catch (e) {
-          if (!(e instanceof NumericalError)) throw e;
+          if (!(e instanceof NumericalError) || e instanceof SingularMatrixError) throw e;
           inners.set(m, e);
           tried.push({ method: m, relativeResidual: Number.NaN, iterations: 0, note: e.message });
           continue;
@@ -380,6 +426,25 @@ export function sparseSolver(A: Csr, opts: SolveSparseOptions = {}): SparseSolve
         seconds: (now() - t0) / 1000,
         note: note || undefined,
       });
+      const f = inner.direct;
+      // A direct factorisation is backward stable (no pivoting is needed for dominant M-matrices; threshold
+      // pivoting otherwise): when even refinement with exact residuals cannot settle its solution, the condition
+      // number is beyond 1/u.
+      if (!ok && f && Number.isFinite(rep.relativeResidual)) {
+        let xmax = 0;
+        let bmax = 0;
+        for (let i = 0; i < n; i++) {
+          xmax = Math.max(xmax, Math.abs(x[i]));
+          bmax = Math.max(bmax, Math.abs(b[i]));
+        }
+        const ratio = xmax / bmax;
+        throw new SingularMatrixError(
+          `the matrix is singular to double precision: the direct solve (nd-lu, pivoting ${f.pivoting}) factorised it (smallest pivot ${f.minRelativePivot.toExponential(1)} of its scale), but the solution reaches ${ratio.toExponential(1)} × max|b| and iterative refinement cannot settle it (relative residual ${rep.relativeResidual.toExponential(2)}, target ${tol}); for an exit-time system −Q_D u = 1 this is a mean exit time of ~${ratio.toExponential(0)} SDE-time units or more, beyond what double precision resolves (a nearly closed set of states); tried ${tried
+            .map((t) => `${t.method} (residual ${t.relativeResidual.toExponential(2)})`)
+            .join(", ")}`,
+          { unknown: -1, relativePivot: f.minRelativePivot },
+        );
+      }
       if (ok) {
         preferred = m;
         return {
@@ -393,6 +458,19 @@ export function sparseSolver(A: Csr, opts: SolveSparseOptions = {}): SparseSolve
           limitedByRounding: rep.relativeResidual > tol,
           tried,
           bytes: inner.bytes,
+          direct: f
+            ? {
+                ordering: f.ordering,
+                pivoting: f.pivoting,
+                interchanges: f.interchanges,
+                minRelativePivot: f.minRelativePivot,
+                smallPivots: f.smallPivots,
+                factorEntries: f.factorEntries,
+                flops: f.flops,
+                maxFront: f.maxFront,
+                seconds: f.seconds,
+              }
+            : undefined,
           seconds: { setup: tSetup, solve: tSolve, residual: (now() - tStart) / 1000 - tSetup - tSolve },
         };
       }

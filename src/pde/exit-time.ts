@@ -97,7 +97,8 @@ function solvePoisson(
   const u = new Float64Array(n);
   let info: SolveInfo = { method: "none", iterations: 0, relativeResidual: 0 };
   if (A.n > 0) {
-    const s = sparseSolve(A, b, tol);
+    const sh = grid.shape;
+    const s = sparseSolve(A, b, tol, { nx: sh[0], ny: sh[1], nz: sh[2], nodes: sub.keep });
     info = s.info;
     for (let r = 0; r < A.n; r++) u[sub.keep[r]] = s.x[r];
   }

@@ -15,12 +15,16 @@ export interface SolveInfo {
   limitedByRounding?: boolean;
 }
 
-/** Solves A x = b (A an M-matrix such as −Q_D); throws NumericalError above `tol` relative residual. */
+/**
+ * Solves A x = b (A an M-matrix such as −Q_D); throws NumericalError above `tol` relative residual and
+ * SingularMatrixError when A is singular to double precision. `hint` places the unknowns on the grid
+ * (`nodes[r]` = grid index of unknown r) for the direct solver's geometric nested dissection.
+ */
 export function sparseSolve(
   A: Csr,
   b: Float64Array,
   tol = 1e-10,
-  hint?: { nx: number; ny?: number; nz?: number },
+  hint?: { nx: number; ny?: number; nz?: number; nodes?: Int32Array },
 ): { x: Float64Array; info: SolveInfo } {
   const r = solveSparse(A, b, { tol, grid: hint });
   if (!r.converged) {
