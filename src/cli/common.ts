@@ -6,6 +6,7 @@ import cliProgress from "cli-progress";
 import { UserError } from "../errors.js";
 import { checkFiniteLoss } from "../problem/build.js";
 import type { Problem } from "../problem/types.js";
+import { terminalSafe } from "./terminal.js";
 
 /** A plain decimal number ("2", "-1.5", "1e3"); Number() alone would also take "0x10", "" and " ". */
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -189,6 +190,11 @@ export function interruptFlag(): { stopped: () => boolean; dispose: () => void }
   };
   process.on("SIGINT", onSig);
   return { stopped: () => hit, dispose: () => process.off("SIGINT", onSig) };
+}
+
+/** Writes human-readable text (one or more lines) on stdout, made terminal-safe. */
+export function printText(s: string): void {
+  process.stdout.write(`${terminalSafe(s)}\n`);
 }
 
 /** Significant digits for printing. */

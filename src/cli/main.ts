@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { NumericalError, UserError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { COMMANDS, flagOf } from "./command-list.js";
+import { terminalSafe } from "./terminal.js";
 
 /**
  * The program with the command `name` fully defined (its module loaded) and every other command listed by its
@@ -41,14 +42,16 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof UserError) {
-      process.stderr.write(`sgdscope: error: ${cliMessage(e, name)}\n`);
+      process.stderr.write(`sgdscope: error: ${terminalSafe(cliMessage(e, name), false)}\n`);
       return 2;
     }
     if (e instanceof NumericalError) {
-      process.stderr.write(`sgdscope: numerical failure: ${e.message}\n`);
+      process.stderr.write(`sgdscope: numerical failure: ${terminalSafe(e.message, false)}\n`);
       return 3;
     }
-    process.stderr.write(`sgdscope: internal error (please report): ${(e as Error).stack ?? e}\n`);
+    process.stderr.write(
+      `sgdscope: internal error (please report): ${terminalSafe(String((e as Error).stack ?? e))}\n`,
+    );
     return 1;
   }
 }

@@ -350,7 +350,7 @@ function snapshot(grid: Grid, p: Float64Array, t: number, opts: FokkerPlanckOpti
   }
   for (let k = 0; k < d; k++) mean[k] /= mass;
   const cov = second.map((s, kl) => s / mass - mean[Math.floor(kl / d)] * mean[kl % d]);
-  const regionMass: Record<string, number> = {};
+  const regionMass: Record<string, number> = Object.create(null); // region names are user text
   regions.forEach((r, k) => {
     regionMass[r.name] = rm[k];
   });

@@ -36,9 +36,30 @@ const XYZ = ["x", "y", "z"];
 /** Most coordinates an analytic loss may have (x1..xd): its Hessian alone is d² numbers. */
 export const MAX_ANALYTIC_DIM = 1000;
 
-/** Names that are properties of every JavaScript object: never variable names (they become keys). */
-function reservedName(v: string): boolean {
+/** Names that are properties of every JavaScript object: never variable or region names (they become keys). */
+export function reservedName(v: string): boolean {
   return v.startsWith("__") || v in Object.prototype;
+}
+
+/**
+ * Column names the result files write beside one column per variable (snapshots.arrow, particles.arrow,
+ * pde-density.arrow, density.arrow, stationary.csv): a variable of that name would overwrite the column.
+ */
+export const OUTPUT_COLUMNS: readonly string[] = [
+  "snapshot",
+  "particle",
+  "time",
+  "step",
+  "projection",
+  "density",
+  "class",
+  "basin",
+  "probability",
+];
+
+/** True when a variable named `v` would collide with an output column (also density_t0, density_stationary, …). */
+export function outputColumnName(v: string): boolean {
+  return OUTPUT_COLUMNS.includes(v) || v.startsWith("density_");
 }
 
 /** "1.5" | "NaN" | "∞" | "-∞" for messages. */
@@ -62,6 +83,12 @@ function inferVarNames(spec: ProblemSpec, sources: string[], file: string): stri
           where: `${file}: vars`,
           hint: "plain names such as w, b, theta1",
         });
+      }
+      if (outputColumnName(v)) {
+        throw new UserError(
+          `'${v}' names a column of the result files (${OUTPUT_COLUMNS.join(", ")}, density_*) and cannot be a variable name`,
+          { where: `${file}: vars`, hint: "another name, e.g. t1 or w" },
+        );
       }
     }
     if (spec.vars.length > MAX_ANALYTIC_DIM) {
@@ -230,6 +257,12 @@ export function problemFromSpec(raw: unknown, ctx: ProblemContext = {}): Problem
         ? lossFromExpression(spec.loss, varNames, file)
         : lossFromSamples(lossSrcs, varNames, file);
   } else {
+    if (spec.vars) {
+      throw new UserError("applies only to an expression or samples loss; a model names its own parameters", {
+        where: `${file}: vars`,
+        hint: "remove vars: a model's parameters are x1..xd",
+      });
+    }
     const built = buildModelLoss(spec.loss, { readText: ctx.readText, where: `${file}: loss` });
     loss = built.loss;
     varNames = built.varNames;

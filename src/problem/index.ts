@@ -1,5 +1,5 @@
 /** Problems: the schema of problem files, the expression language, noise models, data-driven models. */
-export { type ProblemContext, problemFromSpec } from "./build.js";
+export { OUTPUT_COLUMNS, type ProblemContext, problemFromSpec, reservedName } from "./build.js";
 export {
   batchCovarianceFactor,
   type DiffusionParams,

@@ -5,6 +5,11 @@
 import { z } from "zod";
 import { UserError } from "../errors.js";
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+const CONTROL_BUT_NEWLINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
 const finite = z.number().refine(Number.isFinite, { message: "must be a finite number" });
 const exprOrNumber = z.union([finite, z.string().min(1)]);
 
@@ -33,8 +38,18 @@ const interval = z
 
 export const problemSchema = z
   .object({
-    name: z.string().min(1),
-    description: z.string().optional(),
+    name: z
+      .string()
+      .min(1)
+      .refine((s) => !CONTROL.test(s), {
+        message: "must be one line of printable text (no control characters or escape sequences)",
+      }),
+    description: z
+      .string()
+      .refine((s) => !CONTROL_BUT_NEWLINE.test(s), {
+        message: "must be printable text (no control characters or escape sequences; newlines are fine)",
+      })
+      .optional(),
     /** "expression" | { samples: [...] } | { model: ... } (validated by the models schema). */
     loss: z.union([z.string().min(1), samplesLoss, z.object({ model: z.string() }).passthrough()]),
     vars: z

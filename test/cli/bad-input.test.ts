@@ -223,6 +223,48 @@ const cases: Array<[string, () => string[], RegExp]> = [
     /--times: t = 1e\+300 needs about .* products/,
   ],
   [
+    "a variable named like an output column (vars: [snapshot|particle|time])",
+    () => ["simulate", problem({ vars: ["time"], loss: "time^2", start: [1] }), ...quick],
+    /p\d+\.json: vars: 'time' names a column of the result files/,
+  ],
+  [
+    "a region named __proto__",
+    () => ["fokker-planck", dw(), "--grid", "11", "--times", "1", "--regions", "__proto__=x>0"],
+    /--regions: the region name '__proto__' is reserved/,
+  ],
+  [
+    "vars with a model loss",
+    () => [
+      "landscape",
+      problem({ vars: ["w"], loss: { model: "linear", data: { generate: "gaussian", n: 20 } } }),
+    ],
+    /p\d+\.json: vars: applies only to an expression or samples loss/,
+  ],
+  [
+    "a regression target with a non-numeric cell",
+    () => {
+      file("f,y\n1,0.5\n2,n/a\n3,1\n", "csv");
+      return [
+        "landscape",
+        problem({
+          loss: { model: "linear", data: { csv: `p${n - 1}.csv`, target: "y" } },
+          domain: undefined,
+        }),
+      ];
+    },
+    /p\d+\.csv: line 3, column 2: "n\/a" in the target column "y" is not a finite number/,
+  ],
+  [
+    "escape sequences and a forged line in the problem name",
+    () => ["landscape", problem({ name: "dw\u001b[2J\nsgdscope: all good" })],
+    /p\d+\.json: name: must be one line of printable text/,
+  ],
+  [
+    "escape sequences in a flag are shown, not obeyed",
+    () => ["simulate", dw(), ...quick, "--to", "x > 0 \u001b[2J\u001b]0;pwned\u0007"],
+    /--to: .*\\u001b/,
+  ],
+  [
     "a region name used twice",
     () => ["fokker-planck", dw(), "--grid", "11", "--times", "1", "--regions", "a=x>0;a=x<0"],
     /--regions: the region name 'a' is used twice/,
@@ -274,7 +316,7 @@ beforeAll(async () => {
     }
   };
   await Promise.all([worker(), worker(), worker()]);
-}, 300_000);
+}, 300_000); // ~0.5 s of CPU per run; generous for a machine shared by many test runs
 
 describe("bad input: exit code 2, one clear message, no stack trace", () => {
   it.each(cases)("%s", (name, _args, re) => {
@@ -283,6 +325,8 @@ describe("bad input: exit code 2, one clear message, no stack trace", () => {
     expect(r.code).toBe(2);
     expect(r.err).not.toMatch(/\n\s+at /);
     expect(r.err).not.toMatch(/internal error/);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: no control character reaches the terminal
+    expect(r.err).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
     expect(r.err.trim().split("\n")).toHaveLength(1);
     expect(r.out).toBe("");
   });

@@ -169,6 +169,22 @@ describe("CSV", () => {
     expect(Array.from(sel.y)).toEqual([1, 0]);
   });
 
+  it("never turns a numeric target with a stray word into class codes (issue 10)", () => {
+    // a regression model (classification false) and the automatic reading both refuse, naming the cell
+    for (const classification of [false, undefined]) {
+      const e = userError(() =>
+        datasetFromCsv("a,t\n1,0.5\n2,1.5\n3,n/a\n4,2\n", { target: "t", classification, where: "d.csv" }),
+      );
+      expect(e.message).toContain("d.csv: line 4, column 2");
+      expect(e.message).toContain('"n/a" in the target column "t" is not a finite number');
+    }
+    // hex and binary are not decimal numbers either
+    const e = userError(() => datasetFromCsv("a,t\n1,0.5\n2,0x10\n", { target: "t", classification: false }));
+    expect(e.message).toContain('"0x10"');
+    // names alone are still class labels where labels are allowed
+    expect(datasetFromCsv("a,t\n1,cat\n2,dog\n", { target: "t" }).classes).toBe(2);
+  });
+
   it("reports bad input as UserError with line and column", () => {
     let e = userError(() => datasetFromCsv("a,b,t\n1,2,3\n4,abc,6\n", { target: "t", where: "d.csv" }));
     expect(e.message).toContain("d.csv: line 3, column 2");

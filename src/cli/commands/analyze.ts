@@ -17,6 +17,7 @@ import {
   Progress,
   parsePositiveInt,
   parseSeed,
+  printText,
   requireDomain,
 } from "../common.js";
 
@@ -128,5 +129,5 @@ export async function analyzeCommand(file: string, o: Opts): Promise<void> {
     `report: ${w.html}`,
     `summary: ${w.summary}`,
   ];
-  process.stdout.write(`${lines.join("\n")}\n`);
+  printText(lines.join("\n"));
 }

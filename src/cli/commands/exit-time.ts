@@ -32,6 +32,7 @@ import {
   parsePositive,
   parsePositiveInt,
   parseSeed,
+  printText,
   requireDomain,
   startPoint,
   stepsFor,
@@ -182,7 +183,7 @@ async function exitTimeCommand(file: string, o: Opts): Promise<boolean> {
   };
   if (o.out !== undefined) writeExitTimes(o.out, result, out);
   if (o.json) process.stdout.write(`${toJson(out)}\n`);
-  else process.stdout.write(`${describe(result, o.timings === true)}\n`);
+  else printText(describe(result, o.timings === true));
   return result.interrupted;
 }
 

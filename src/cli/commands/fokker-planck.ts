@@ -23,7 +23,7 @@ import {
   type NamedRegion,
   stationary,
 } from "../../pde/index.js";
-import { compileRegion } from "../../problem/index.js";
+import { compileRegion, reservedName } from "../../problem/index.js";
 import type { Problem } from "../../problem/types.js";
 import { COMMANDS } from "../command-list.js";
 import {
@@ -33,6 +33,7 @@ import {
   parsePoint,
   parsePositive,
   parsePositiveInt,
+  printText,
   requireDomain,
 } from "../common.js";
 /** Grid shape from --grid or automatic. */
@@ -130,6 +131,11 @@ function parseRegions(p: Problem, s: string | undefined): NamedRegion[] {
       const eq = t.indexOf("=");
       const named = eq > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(t.slice(0, eq).trim()) && t[eq + 1] !== "=";
       const name = named ? t.slice(0, eq).trim() : `region${k + 1}`;
+      if (reservedName(name))
+        throw new UserError(`the region name '${name}' is reserved (a property of every JavaScript object)`, {
+          where: "--regions",
+          hint: "plain names such as left, right, well1",
+        });
       if (seen.has(name))
         throw new UserError(`the region name '${name}' is used twice`, { where: "--regions" });
       seen.add(name);
@@ -321,7 +327,7 @@ function fokkerPlanckCommand(file: string, o: Opts): void {
     );
   }
   if (o.out) lines.push(`  wrote ${o.out}/manifest.json, snapshots.csv, density.arrow`);
-  process.stdout.write(`${lines.join("\n")}\n`);
+  printText(lines.join("\n"));
 }
 
 /** Most multiply-adds a Fokker–Planck run may ask for (≈ a few minutes): beyond, an error instead of a hang. */

@@ -9,7 +9,7 @@ import { loadProblem } from "../../io/load-problem.js";
 import { toJson } from "../../io/write.js";
 import { analyseLandscape, type LandscapeReport } from "../../landscape/index.js";
 import { COMMANDS } from "../command-list.js";
-import { fmt, parsePositiveInt, parseSeed, requireDomain } from "../common.js";
+import { fmt, parsePositiveInt, parseSeed, printText, requireDomain } from "../common.js";
 
 interface Opts {
   starts?: string;
@@ -64,7 +64,7 @@ function landscapeCommand(file: string, o: Opts): void {
     process.stdout.write(`${toJson({ problem: p.name, variables: p.varNames, ...r })}\n`);
     return;
   }
-  process.stdout.write(`${describeReport(p.name, p.varNames, r)}\n`);
+  printText(describeReport(p.name, p.varNames, r));
 }
 
 const pt = (x: number[]) => `(${x.map((v) => fmt(v, 6)).join(", ")})`;

@@ -29,6 +29,7 @@ import {
   parsePositive,
   parsePositiveInt,
   parseSeed,
+  printText,
   stepsFor,
 } from "../common.js";
 
@@ -360,5 +361,5 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
     );
   if (exit) lines.push(`  exit into {${o.to}}: ${formatExitTimeStats(exit).split("\n").join("\n    ")}`);
   if (o.out) lines.push(`  wrote ${join(o.out, "manifest.json")}, moments.csv, snapshots.arrow`);
-  process.stdout.write(`${lines.join("\n")}\n`);
+  printText(lines.join("\n"));
 }

@@ -27,7 +27,7 @@ import {
 } from "../../pde/index.js";
 import type { Problem } from "../../problem/types.js";
 import { COMMANDS } from "../command-list.js";
-import { fmt, parsePositiveInt, requireDomain } from "../common.js";
+import { fmt, parsePositiveInt, printText, requireDomain } from "../common.js";
 import { gridShape, parseGridInit } from "./fokker-planck.js";
 
 interface Opts {
@@ -321,5 +321,5 @@ function stationaryCommand(file: string, o: Opts): void {
     );
   }
   if (o.out) lines.push(`  wrote ${o.out}/manifest.json, stationary.csv`);
-  process.stdout.write(`${lines.join("\n")}\n`);
+  printText(lines.join("\n"));
 }

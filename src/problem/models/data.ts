@@ -318,8 +318,9 @@ export interface CsvOptions {
   /** Feature columns (default: every column except the target). */
   features?: readonly string[];
   /**
-   * How to read the target: "auto" (numbers → real values unless `classification`; any non-numeric
-   * cell → class labels), or forced.
+   * How to read the target: true → class labels; false → real numbers (a non-numeric cell is an error
+   * naming its line and column); undefined → numbers are real values, names are class labels, and a
+   * column mixing the two is an error naming the first non-numeric cell.
    */
   classification?: boolean;
   /** Name used in error messages (e.g. the file path). */
@@ -403,6 +404,18 @@ export function datasetFromCsv(text: string, opts: CsvOptions): Dataset {
   const allNumeric = nums.every((v) => Number.isFinite(v));
   let classes = 0;
   let classNames: string[] | undefined;
+  const someNumeric = nums.some((v) => Number.isFinite(v));
+  if (!allNumeric && (opts.classification === false || (opts.classification === undefined && someNumeric))) {
+    // a regression target (or numbers with a stray word): a non-numeric cell must not make class labels
+    const i = nums.findIndex((v) => !Number.isFinite(v));
+    throw new UserError(
+      `${JSON.stringify(raw[i])} in the target column ${JSON.stringify(opts.target)} is not a finite number (this model regresses on numbers)`,
+      {
+        where: `${where}: line ${lines[i + 1]}, column ${tcol + 1}`,
+        hint: "a decimal number in every target cell, or a classifier (model: logistic, or mlp with output: softmax)",
+      },
+    );
+  }
   if (allNumeric && !opts.classification) {
     y.set(nums);
   } else if (allNumeric && nums.every((v) => Number.isInteger(v) && v >= 0)) {

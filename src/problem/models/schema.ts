@@ -184,8 +184,14 @@ function loadData(s: ModelLossParsed, ctx: ModelLossContext, where: string): Dat
         where: `${where}.data.csv`,
       });
     }
+    // logistic and softmax read class labels; linear and phase retrieval numbers; a squared-loss MLP either
+    // (class names become one-hot targets)
     const classification =
-      s.model === "logistic" || (s.model === "mlp" && (s.output ?? "softmax") === "softmax");
+      s.model === "logistic" || (s.model === "mlp" && (s.output ?? "softmax") === "softmax")
+        ? true
+        : s.model === "mlp"
+          ? undefined
+          : false;
     const ds = datasetFromCsv(text, { target: d.target, features: d.features, classification, where: d.csv });
     return d.standardize ? standardize(ds) : ds;
   }
