@@ -116,7 +116,7 @@ export function compareMc(est, b) {
     if (b.censored && d.censored) {
       const pTool = d.exited / d.particles;
       const [lo, hi] = b.p_exit_by_horizon_ci95;
-      const sameHorizon = Math.abs(d.horizon - b.horizon) <= 1e-6 * b.horizon;
+      const sameHorizon = Math.abs(d.horizon - b.horizon) <= 0.01 * b.horizon;
       if (!sameHorizon) return { ok: null, verdict: "both censored at different horizons" };
       const ok =
         pTool >= lo - 1.96 * Math.sqrt((pTool * (1 - pTool)) / d.particles) - 1e-12 &&

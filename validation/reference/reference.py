@@ -294,9 +294,10 @@ def main():
     cases = json.load(open(os.path.join(ROOT, "cases.json")))["cases"]
     only = [s for s in a.only.split(",") if s]
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
-    for i, case in enumerate(cases):
-        if only and case["id"] not in only:
-            continue
+    order = [c["id"] for c in cases] if not only else only  # --only runs in the order given
+    for cid in order:
+        i = next(j for j, c in enumerate(cases) if c["id"] == cid)
+        case = cases[i]
         t0 = time.time()
         model = Model(case["problem"])
         target = parse_target(case["to"], model.d)
