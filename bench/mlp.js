@@ -14,8 +14,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Rng } from "../dist/random/rng.js";
 import { MlpLoss, twoMoons } from "../dist/problem/models/index.js";
+import { Rng } from "../dist/random/rng.js";
 import { median } from "./median.js";
 
 const here = dirname(fileURLToPath(import.meta.url));

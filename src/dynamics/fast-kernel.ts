@@ -12,7 +12,7 @@
  * (see problem/expr/codegen.ts): no character of user input.
  */
 import { CODE_HELPERS, type Region, type RegionCode } from "../problem/expr/index.js";
-import type { Loss, NoiseModel } from "../problem/types.js";
+import type { FiniteSum, Loss, NoiseModel } from "../problem/types.js";
 import { type Rng, ZIGGURAT_F, ZIGGURAT_K, ZIGGURAT_R, ZIGGURAT_W, ZIGGURAT_WS } from "../random/rng.js";
 import { BRIDGE_NEGLIGIBLE_EXPONENT } from "./bridge.js";
 import { drawInitial, type InitialLaw } from "./initial.js";
@@ -36,6 +36,12 @@ export interface FastKernelArgs {
    */
   diagonal?: { noise: NoiseModel; noiseMul: number };
   deltaMul: number;
+  /**
+   * Real minibatches of a finite sum (sgd / noisy-sgd): B sample indices per step, drawn as Rng.int draws
+   * them (with replacement), or by a partial Fisher–Yates shuffle of `perm` (length N, reset to the identity
+   * for each particle; without replacement); the drift is (1/B) Σ_b ∇ℓ_{i_b}(x), summed in batch order.
+   */
+  batches?: { fs: FiniteSum; B: number; replacement: boolean; perm: Int32Array };
   bound: number;
   init: InitialLaw;
   /** Target region (particles stop on entry), its source (the kernel cache key) and its kernel code. */
@@ -94,6 +100,22 @@ export function fastKernelAvailable(loss: Loss): boolean {
   return loss.gradientCode !== undefined && loss.finiteSum === undefined;
 }
 
+/**
+ * True when the loss is a finite sum of at most 2¹⁶ samples with generated per-sample gradient code (then
+ * real-minibatch kernels can be built; Rng.int's other branch, for larger N, is not generated).
+ */
+export function finiteSumKernelAvailable(loss: Loss): boolean {
+  const fs = loss.finiteSum;
+  return fs?.sampleGradientCode !== undefined && fs.n <= 65536;
+}
+
+/**
+ * At most this many characters of per-sample gradient code are inlined into a kernel (a `switch` on the
+ * sample index); larger finite sums call `sampleGradient` from the kernel instead (same numbers), so that
+ * the kernel stays small enough for V8 to optimise.
+ */
+const INLINE_SAMPLES_MAX_CHARS = 40000;
+
 function generate(
   loss: Loss,
   d: number,
@@ -102,8 +124,8 @@ function generate(
   target: RegionCode | undefined,
   bridge: boolean,
   diagonal: NoiseModel["diagonalCode"],
+  batches: { n: number; B: number; replacement: boolean } | undefined,
 ): Kernel {
-  const code = loss.gradientCode!;
   const hasTarget = target !== undefined;
   const X = (i: number) => `x${i}`;
   const G = (i: number) => `g${i}`;
@@ -127,6 +149,48 @@ function generate(
   // uniform on [0, 1) with 53 bits from two outputs (as Rng.uniform)
   const uniform53 = (out: string) =>
     `{ let wa = 0; let wb = 0; ${next("wa")} ${next("wb")} ${out} = ((wa >>> 5) * 67108864 + (wb >>> 6)) / 9007199254740992; }`;
+  // the drift: ∇L(x) into g_i, or the minibatch mean (1/B) Σ_b ∇ℓ_{i_b}(x) (as simulate.ts batchGradient)
+  const drift = batches === undefined ? loss.gradientCode!(X, G, "_") : batchDrift(loss.finiteSum!, batches);
+  function batchDrift(fs: FiniteSum, b: { n: number; B: number; replacement: boolean }): string {
+    const codes = fs.sampleGradientCode!;
+    const cases = codes.map(
+      (c, s) => `case ${s}: {
+            ${c(X, (i) => `q${i}`, `_c${s}`)}
+            break;
+          }`,
+    );
+    const inline = cases.reduce((a, c) => a + c.length, 0) <= INLINE_SAMPLES_MAX_CHARS;
+    // Rng.int(nb) for nb ≤ 2¹⁶: Lemire's method with rejection; the low word of x·nb is Math.imul(w, nb)
+    // (exact integer arithmetic, as Rng.int's (x·nb) mod 2³²), the high word ⌊x·nb/2³²⌋
+    const draw = `{
+            const thr = TH[b];
+            for (;;) {
+              let w = 0;
+              ${next("w")}
+              if (Math.imul(w, nb) >>> 0 >= thr) { ix = Math.floor(((w >>> 0) * nb) / 4294967296); break; }
+            }
+          }`;
+    return `
+        ${all((i) => `g${i} = 0;`)}
+        ${inline ? "" : all((i) => `xb[${i}] = x${i};`)}
+        for (let b = 0; b < ${b.B}; b++) {
+          const nb = ${b.replacement ? b.n : `${b.n} - b`};
+          let ix = 0;
+          ${draw}
+          ${b.replacement ? "" : "{ const jj = b + ix; const t = perm[b]; perm[b] = perm[jj]; perm[jj] = t; ix = perm[b]; }"}
+          ${all((i) => `let q${i} = 0;`)}
+          ${
+            inline
+              ? `switch (ix) {
+          ${cases.join("\n")}
+          }`
+              : `fsum.sampleGradient(ix, xb, gq);
+          ${all((i) => `q${i} = gq[${i}];`)}`
+          }
+          ${all((i) => `g${i} += q${i};`)}
+        }
+        ${all((i) => `g${i} /= ${b.B};`)}`;
+  }
   // level function φ and ∇φ at the current point into (lv, lg_i) or (nv, ng_i)
   const level = (v: string, gpre: string) => target!.level!(X, v, (i) => `${gpre}${i}`, `_${v}`);
   // Brownian bridge after a step that stayed outside (as the general loop; φ, ∇φ at the previous point
@@ -213,6 +277,19 @@ function generate(
   const noiseModel = a.diagonal !== undefined ? a.diagonal.noise : undefined;
   const F = new Float64Array(${d * d});
   const W = new Float64Array(noiseModel !== undefined ? Math.max(1, noiseModel.workSize) : 1);
+  ${
+    batches !== undefined
+      ? `const perm = a.batches.perm;
+  const fsum = a.batches.fs;
+  const gq = new Float64Array(${d});
+  // per batch slot b: Lemire's threshold (2³² − nb) mod nb (nb = N, or N − b without replacement)
+  const TH = new Float64Array(${batches.B});
+  for (let b = 0; b < ${batches.B}; b++) {
+    const nb = ${batches.replacement ? batches.n : `${batches.n} - b`};
+    TH[b] = (4294967296 - nb) % nb;
+  }`
+      : ""
+  }
   let completed = 0;
   let startedInside = 0;
   for (let j = 0; j < m; j++) {
@@ -223,6 +300,7 @@ function generate(
     const p = from + j;
     rng.reseed(seed, p);
     drawInitial(init, p, rng, xb, ${d});
+    ${batches !== undefined && !batches.replacement ? `for (let i = 0; i < ${batches.n}; i++) perm[i] = i;` : ""}
     ${all((i) => `let x${i} = xb[${i}];`)}
     ${all((i) => `let g${i} = 0;`)}
     let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
@@ -246,7 +324,7 @@ function generate(
         nextSnap = si < S ? snaps[si] : -1;
       }
       {
-        ${code(X, G, "_")}
+        ${drift}
       }
       ${
         useNoise && diagonal
@@ -315,10 +393,15 @@ export function runFastKernel(a: FastKernelArgs): FastKernelResult {
   if (a.useNoise && a.diagonal !== undefined && diagonal === undefined) {
     throw new Error("fast kernel: diagonal noise without generated code");
   }
-  const key = `${a.d}|${a.useNoise}|${diagonal !== undefined ? noiseId(a.diagonal!.noise) : "-"}|${hasDelta}|${bridge}|${target !== undefined ? a.target!.src : ""}`;
+  const bt = a.batches;
+  const batches = bt !== undefined ? { n: bt.fs.n, B: bt.B, replacement: bt.replacement } : undefined;
+  if (bt !== undefined && bt.fs.sampleGradientCode === undefined) {
+    throw new Error("fast kernel: minibatches without per-sample gradient code");
+  }
+  const key = `${batches !== undefined ? `fs${batches.B}${batches.replacement ? "r" : "s"}|` : ""}${a.d}|${a.useNoise}|${diagonal !== undefined ? noiseId(a.diagonal!.noise) : "-"}|${hasDelta}|${bridge}|${target !== undefined ? a.target!.src : ""}`;
   let kernel = byKey.get(key);
   if (!kernel) {
-    kernel = generate(a.loss, a.d, a.useNoise, hasDelta, target, bridge, diagonal);
+    kernel = generate(a.loss, a.d, a.useNoise, hasDelta, target, bridge, diagonal, batches);
     byKey.set(key, kernel);
   }
   return kernel(

@@ -33,7 +33,7 @@ import { compileLevel, compileRegion, compileRegionCode } from "../problem/expr/
 import type { Problem } from "../problem/types.js";
 import { Rng } from "../random/rng.js";
 import { BRIDGE_NEGLIGIBLE_EXPONENT } from "./bridge.js";
-import { fastKernelAvailable, runFastKernel } from "./fast-kernel.js";
+import { fastKernelAvailable, finiteSumKernelAvailable, runFastKernel } from "./fast-kernel.js";
 import { checkInitialLaw, drawInitial, type InitialLaw } from "./initial.js";
 import { DYNAMICS, type DynamicsKind } from "./kinds.js";
 
@@ -228,8 +228,7 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
 
   const fast =
     !opts.general &&
-    fastKernelAvailable(problem.loss) &&
-    !realBatches &&
+    (realBatches ? finiteSumKernelAvailable(problem.loss) : fastKernelAvailable(problem.loss)) &&
     kind !== "sde2" &&
     beta === 0 &&
     (!useNoiseModel || constDiag !== undefined || problem.noise.diagonalCode !== undefined);
@@ -246,6 +245,7 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
       useNoise: useNoiseModel,
       diagonal: useNoiseModel && !constDiag ? { noise: problem.noise, noiseMul } : undefined,
       deltaMul,
+      batches: realBatches ? { fs: fs!, B, replacement: problem.replacement, perm } : undefined,
       bound,
       init: opts.init,
       inside,

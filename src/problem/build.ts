@@ -132,6 +132,7 @@ function lossFromSamples(srcs: string[], varNames: string[], file: string): Loss
       n: parts.length,
       sampleGradient: (i, x, g) => parts[i].gradient(x, g),
       sampleValue: (i, x) => parts[i].value(x),
+      sampleGradientCode: parts.map((q) => q.gradientCode),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergeResults, simulate } from "../../src/dynamics/simulate.js";
+import { mergeResults, type SimulateResult, simulate } from "../../src/dynamics/simulate.js";
 import { UserError } from "../../src/errors.js";
 import { problemFromSpec } from "../../src/problem/index.js";
 import { loadReference } from "../reference.js";
@@ -298,6 +298,116 @@ describe("the generated fast kernel", () => {
     expect(Buffer.from(fast.exitTime.buffer).equals(Buffer.from(general.exitTime.buffer))).toBe(true);
     expect(Buffer.from(fast.final.buffer).equals(Buffer.from(general.final.buffer))).toBe(true);
     expect(Array.from(fast.divergedStep)).toEqual(Array.from(general.divergedStep));
+  });
+});
+
+describe("the generated kernel for real minibatch SGD on a finite sum", () => {
+  // N = 8 samples L + c1·x + c2·y + c3·x·y (mean L), as in bench/finite-sum.js
+  const samples = (n: number) =>
+    Array.from({ length: n }, (_, i) => {
+      const c = [Math.sin(i + 1), Math.cos(2 * i + 1), 0.5 * Math.sin(3 * i + 2)].map((v) => v.toFixed(3));
+      return `(x^2-1)^2/4 + y^2/2 + ${c[0]}*x + ${c[1]}*y + ${c[2]}*x*y`;
+    });
+  const run = (spec: Record<string, unknown>, o: Record<string, unknown>) => {
+    const p = problemFromSpec({
+      name: "fs",
+      lr: 0.1,
+      domain: [
+        [-2, 2],
+        [-2, 2],
+      ],
+      ...spec,
+    } as Parameters<typeof problemFromSpec>[0]);
+    const opts = {
+      dynamics: "sgd" as const,
+      particles: 300,
+      steps: 300,
+      seed: 11,
+      init: { kind: "gaussian" as const, mean: [-1, 0], std: [0.3, 0.3] },
+      snapshotSteps: [0, 1, 37],
+      ...o,
+    } as Parameters<typeof simulate>[1];
+    return { fast: simulate(p, opts), general: simulate(p, { ...opts, general: true }) };
+  };
+  const same = (fast: SimulateResult, general: SimulateResult) => {
+    expect(fast.loop).toBe("generated");
+    expect(general.loop).toBe("general");
+    expect(Buffer.from(fast.snapshots.buffer).equals(Buffer.from(general.snapshots.buffer))).toBe(true);
+    expect(Buffer.from(fast.exitTime.buffer).equals(Buffer.from(general.exitTime.buffer))).toBe(true);
+    expect(Buffer.from(fast.final.buffer).equals(Buffer.from(general.final.buffer))).toBe(true);
+    expect(Array.from(fast.divergedStep)).toEqual(Array.from(general.divergedStep));
+  };
+  it.each([
+    [1, true],
+    [2, true],
+    [8, true],
+    [1, false],
+    [2, false],
+    [8, false],
+  ])(
+    "is bit-identical to the general loop (B = %i of 13, with replacement %s, target near the minimum)",
+    (batch, replacement) => {
+      const { fast, general } = run(
+        { loss: { samples: samples(13) }, batch, replacement },
+        { target: batch === 8 ? "x > -0.93" : "x > -0.75", steps: 200 },
+      );
+      same(fast, general);
+      // particles exit after a while (so exit times are compared), and the particles' paths differ
+      expect(Array.from(fast.exitTime).filter((t) => t > 0 && Number.isFinite(t)).length).toBeGreaterThan(20);
+      expect(new Set(Array.from(fast.final.subarray(0, 300))).size).toBeGreaterThan(100);
+    },
+  );
+  it("is bit-identical with Noisy SGD's added noise and with a batch of 5 out of 13 samples", () => {
+    const { fast, general } = run(
+      { loss: { samples: samples(13) }, batch: 5, replacement: false, delta: 0.05 },
+      { dynamics: "noisy-sgd", target: "x^2 + y^2 > 1.8" },
+    );
+    same(fast, general);
+    // particle p's path depends on (seed, p) only: ranges as threads would run them give the same result
+    const p = problemFromSpec({
+      name: "fs",
+      loss: { samples: samples(13) },
+      lr: 0.1,
+      batch: 5,
+      replacement: false,
+      delta: 0.05,
+      domain: [
+        [-2, 2],
+        [-2, 2],
+      ],
+    });
+    const o = {
+      dynamics: "noisy-sgd" as const,
+      particles: 300,
+      steps: 300,
+      seed: 11,
+      init: { kind: "gaussian" as const, mean: [-1, 0], std: [0.3, 0.3] },
+      snapshotSteps: [0, 1, 37],
+      target: "x^2 + y^2 > 1.8",
+    };
+    const split = mergeResults([
+      simulate(p, { ...o, range: [137, 300] }),
+      simulate(p, { ...o, range: [0, 137] }),
+    ]);
+    same(split, general);
+    expect(Array.from(fast.exitTime).filter((t) => Number.isFinite(t)).length).toBeGreaterThan(20);
+  });
+  it("is bit-identical when particles diverge (a divergence bound of 1.3 on |x|, |y|)", () => {
+    const { fast, general } = run({ loss: { samples: samples(8) }, batch: 1 }, { steps: 100, bound: 1.3 });
+    same(fast, general);
+    const diverged = Array.from(fast.divergedStep).filter((k) => k >= 0).length;
+    expect(diverged).toBeGreaterThan(10);
+    expect(diverged).toBeLessThan(300);
+  });
+  it("calls the per-sample gradients instead of inlining them for a large sum (400 samples), same numbers", () => {
+    const { fast, general } = run(
+      { loss: { samples: samples(400) }, batch: 8, replacement: false },
+      {
+        particles: 100,
+        steps: 100,
+      },
+    );
+    same(fast, general);
   });
 });
 
