@@ -106,7 +106,9 @@ export function fastKernelAvailable(loss: Loss): boolean {
  */
 export function finiteSumKernelAvailable(loss: Loss): boolean {
   const fs = loss.finiteSum;
-  return fs?.sampleGradientCode !== undefined && fs.n <= 65536;
+  return (
+    fs !== undefined && (fs.family !== undefined || fs.sampleGradientCode !== undefined) && fs.n <= 65536
+  );
 }
 
 /**
@@ -152,14 +154,32 @@ function generate(
   // the drift: ∇L(x) into g_i, or the minibatch mean (1/B) Σ_b ∇ℓ_{i_b}(x) (as simulate.ts batchGradient)
   const drift = batches === undefined ? loss.gradientCode!(X, G, "_") : batchDrift(loss.finiteSum!, batches);
   function batchDrift(fs: FiniteSum, b: { n: number; B: number; replacement: boolean }): string {
-    const codes = fs.sampleGradientCode!;
+    const fam = fs.family;
+    const codes = fam !== undefined ? [] : fs.sampleGradientCode!;
     const cases = codes.map(
       (c, s) => `case ${s}: {
             ${c(X, (i) => `q${i}`, `_c${s}`)}
             break;
           }`,
     );
-    const inline = cases.reduce((a, c) => a + c.length, 0) <= INLINE_SAMPLES_MAX_CHARS;
+    const inline = fam === undefined && cases.reduce((a, c) => a + c.length, 0) <= INLINE_SAMPLES_MAX_CHARS;
+    // one sample's gradient: the family's code on the gathered parameters, a switch, or a call
+    const sample =
+      fam !== undefined
+        ? `{
+            const po = ix * ${fam.params};
+            ${fam.gradientCode(
+              (k) => (k < d ? X(k) : `PT[po + ${k - d}]`),
+              (i) => `q${i}`,
+              "_f",
+            )}
+          }`
+        : inline
+          ? `switch (ix) {
+          ${cases.join("\n")}
+          }`
+          : `fsum.sampleGradient(ix, xb, gq);
+          ${all((i) => `q${i} = gq[${i}];`)}`;
     // Rng.int(nb) for nb ≤ 2¹⁶: Lemire's method with rejection; the low word of x·nb is Math.imul(w, nb)
     // (exact integer arithmetic, as Rng.int's (x·nb) mod 2³²), the high word ⌊x·nb/2³²⌋
     const draw = `{
@@ -172,21 +192,14 @@ function generate(
           }`;
     return `
         ${all((i) => `g${i} = 0;`)}
-        ${inline ? "" : all((i) => `xb[${i}] = x${i};`)}
+        ${fam !== undefined || inline ? "" : all((i) => `xb[${i}] = x${i};`)}
         for (let b = 0; b < ${b.B}; b++) {
           const nb = ${b.replacement ? b.n : `${b.n} - b`};
           let ix = 0;
           ${draw}
           ${b.replacement ? "" : "{ const jj = b + ix; const t = perm[b]; perm[b] = perm[jj]; perm[jj] = t; ix = perm[b]; }"}
           ${all((i) => `let q${i} = 0;`)}
-          ${
-            inline
-              ? `switch (ix) {
-          ${cases.join("\n")}
-          }`
-              : `fsum.sampleGradient(ix, xb, gq);
-          ${all((i) => `q${i} = gq[${i}];`)}`
-          }
+          ${sample}
           ${all((i) => `g${i} += q${i};`)}
         }
         ${all((i) => `g${i} /= ${b.B};`)}`;
@@ -281,6 +294,7 @@ function generate(
     batches !== undefined
       ? `const perm = a.batches.perm;
   const fsum = a.batches.fs;
+  const PT = fsum.family !== undefined ? fsum.family.table : undefined;
   const gq = new Float64Array(${d});
   // per batch slot b: Lemire's threshold (2³² − nb) mod nb (nb = N, or N − b without replacement)
   const TH = new Float64Array(${batches.B});
@@ -395,7 +409,7 @@ export function runFastKernel(a: FastKernelArgs): FastKernelResult {
   }
   const bt = a.batches;
   const batches = bt !== undefined ? { n: bt.fs.n, B: bt.B, replacement: bt.replacement } : undefined;
-  if (bt !== undefined && bt.fs.sampleGradientCode === undefined) {
+  if (bt !== undefined && bt.fs.family === undefined && bt.fs.sampleGradientCode === undefined) {
     throw new Error("fast kernel: minibatches without per-sample gradient code");
   }
   const key = `${batches !== undefined ? `fs${batches.B}${batches.replacement ? "r" : "s"}|` : ""}${a.d}|${a.useNoise}|${diagonal !== undefined ? noiseId(a.diagonal!.noise) : "-"}|${hasDelta}|${bridge}|${target !== undefined ? a.target!.src : ""}`;

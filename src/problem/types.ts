@@ -53,6 +53,20 @@ export interface FiniteSum {
   readonly sampleGradientCode?: ReadonlyArray<
     (load: (k: number) => string, dest: (i: number) => string, prefix: string) => string
   >;
+  /**
+   * Optional (expression samples that differ only in numeric literals): one gradient code whose loads
+   * k ≥ dim are parameters, with sample s's P parameter values at table[s·P … s·P + P − 1]; computes the same
+   * numbers as sampleGradient. Lets kernels gather a sample's parameters instead of branching on its index.
+   */
+  readonly family?: {
+    readonly params: number;
+    readonly table: Float64Array;
+    readonly gradientCode: (
+      load: (k: number) => string,
+      dest: (i: number) => string,
+      prefix: string,
+    ) => string;
+  };
 }
 
 export type NoiseKind = "empirical" | "isotropic" | "diagonal" | "matrix" | "hessian" | "loss" | "none";

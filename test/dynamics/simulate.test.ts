@@ -302,11 +302,13 @@ describe("the generated fast kernel", () => {
 });
 
 describe("the generated kernel for real minibatch SGD on a finite sum", () => {
-  // N = 8 samples L + c1·x + c2·y + c3·x·y (mean L), as in bench/finite-sum.js
-  const samples = (n: number) =>
+  // samples L + c1·x + c2·y + c3·x·y (one family: only literals differ, as in bench/finite-sum.js); `mixed`
+  // adds 0.01·x^(2 + i mod 3), so that the samples differ in syntax (a switch on the index, or calls)
+  const samples = (n: number, mixed = false) =>
     Array.from({ length: n }, (_, i) => {
       const c = [Math.sin(i + 1), Math.cos(2 * i + 1), 0.5 * Math.sin(3 * i + 2)].map((v) => v.toFixed(3));
-      return `(x^2-1)^2/4 + y^2/2 + ${c[0]}*x + ${c[1]}*y + ${c[2]}*x*y`;
+      const extra = mixed ? ` + 0.01*x^${2 + (i % 3)}` : "";
+      return `(x^2-1)^2/4 + y^2/2 + ${c[0]}*x + ${c[1]}*y + ${c[2]}*x*y${extra}`;
     });
   const run = (spec: Record<string, unknown>, o: Record<string, unknown>) => {
     const p = problemFromSpec({
@@ -357,16 +359,16 @@ describe("the generated kernel for real minibatch SGD on a finite sum", () => {
       expect(new Set(Array.from(fast.final.subarray(0, 300))).size).toBeGreaterThan(100);
     },
   );
-  it("is bit-identical with Noisy SGD's added noise and with a batch of 5 out of 13 samples", () => {
+  it("is bit-identical with Noisy SGD's added noise, 5 out of 13 samples of different syntax (a switch)", () => {
     const { fast, general } = run(
-      { loss: { samples: samples(13) }, batch: 5, replacement: false, delta: 0.05 },
+      { loss: { samples: samples(13, true) }, batch: 5, replacement: false, delta: 0.05 },
       { dynamics: "noisy-sgd", target: "x^2 + y^2 > 1.8" },
     );
     same(fast, general);
     // particle p's path depends on (seed, p) only: ranges as threads would run them give the same result
     const p = problemFromSpec({
       name: "fs",
-      loss: { samples: samples(13) },
+      loss: { samples: samples(13, true) },
       lr: 0.1,
       batch: 5,
       replacement: false,
@@ -401,7 +403,7 @@ describe("the generated kernel for real minibatch SGD on a finite sum", () => {
   });
   it("calls the per-sample gradients instead of inlining them for a large sum (400 samples), same numbers", () => {
     const { fast, general } = run(
-      { loss: { samples: samples(400) }, batch: 8, replacement: false },
+      { loss: { samples: samples(400, true) }, batch: 8, replacement: false },
       {
         particles: 100,
         steps: 100,
