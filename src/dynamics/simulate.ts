@@ -229,9 +229,7 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
   const fast =
     !opts.general &&
     (realBatches ? finiteSumKernelAvailable(problem.loss) : fastKernelAvailable(problem.loss)) &&
-    kind !== "sde2" &&
-    beta === 0 &&
-    (!useNoiseModel || constDiag !== undefined || problem.noise.diagonalCode !== undefined);
+    beta === 0;
   if (fast) {
     const r = runFastKernel({
       loss: problem.loss,
@@ -243,7 +241,15 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
       h,
       diagMul,
       useNoise: useNoiseModel,
-      diagonal: useNoiseModel && !constDiag ? { noise: problem.noise, noiseMul } : undefined,
+      diagonal:
+        useNoiseModel && !constDiag && problem.noise.diagonalCode !== undefined
+          ? { noise: problem.noise, noiseMul }
+          : undefined,
+      factor:
+        useNoiseModel && !constDiag && problem.noise.diagonalCode === undefined
+          ? { noise: problem.noise, noiseMul }
+          : undefined,
+      sde2: kind === "sde2" ? { eta } : undefined,
       deltaMul,
       batches: realBatches ? { fs: fs!, B, replacement: problem.replacement, perm } : undefined,
       bound,

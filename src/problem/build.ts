@@ -131,6 +131,7 @@ function lossFromSamples(srcs: string[], varNames: string[], file: string): Loss
     value: mean.value,
     gradient: mean.gradient,
     hessian: mean.hessian,
+    gradientCode: mean.gradientCode,
     finiteSum: {
       n: parts.length,
       ...(family

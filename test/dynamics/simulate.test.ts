@@ -301,6 +301,123 @@ describe("the generated fast kernel", () => {
   });
 });
 
+describe("the generated kernel with a noise factor (empirical, Hessian, loss, matrix) and for sde2", () => {
+  const dw2 = "(x^2-1)^2/4 + y^2/2 + sin(x*y)/3";
+  const dw3 = "(x^2-1)^2/4 + y^2/2 + z^2 + x*z/4";
+  const box = (d: number) => Array.from({ length: d }, () => [-2, 2] as [number, number]);
+  const fam = Array.from(
+    { length: 6 },
+    (_, i) => `${dw2} + (${(1.5 * Math.sin(i + 1)).toFixed(3)})*x*y + (${(1.2 * Math.cos(i)).toFixed(3)})*y`,
+  );
+  it.each([
+    ["sde", dw2, { hessian: 0.5 }, "x > -0.6 && y < 0.5"],
+    ["sde", dw2, { loss: 2 }, "x > -0.6"],
+    [
+      "sde",
+      dw2,
+      {
+        matrix: [
+          ["0.4 + 0.1*x^2", "0.1*x*y"],
+          ["0.1*x*y", "0.3 + 0.1*y^2"],
+        ],
+      },
+      "x > -0.6",
+    ],
+    ["sde", dw3, { hessian: 0.5 }, "x > -0.6"],
+    [
+      "sde",
+      dw3,
+      {
+        matrix: [
+          ["0.5", "0.1*x", "0"],
+          ["0.1*x", "0.4", "0.05"],
+          ["0", "0.05", "0.3 + 0.1*z^2"],
+        ],
+      },
+      undefined,
+    ],
+    ["sgd", dw2, { hessian: 0.5 }, "x > -0.6"],
+    ["sde", { samples: fam }, undefined, "x > -0.6"],
+    ["sde2", dw2, { isotropic: 0.7 }, "x > -0.6"],
+    ["sde2", dw3, { hessian: 0.5 }, undefined],
+    ["sde2", { samples: fam }, undefined, "x > -0.6"],
+  ] as const)(
+    "is bit-identical to the general loop (%s, %j, %j, target %s)",
+    (dynamics, loss, noise, target) => {
+      const d = typeof loss === "string" && loss.includes("z") ? 3 : 2;
+      const p = problemFromSpec({
+        name: "k",
+        loss,
+        ...(noise !== undefined ? { noise } : {}),
+        lr: 0.2,
+        batch: 1,
+        delta: 0.01,
+        domain: box(d),
+      } as Parameters<typeof problemFromSpec>[0]);
+      const o = {
+        dynamics,
+        particles: 200,
+        steps: 300,
+        seed: 5,
+        init: { kind: "gaussian" as const, mean: [-1, ...Array(d - 1).fill(0)], std: Array(d).fill(0.4) },
+        snapshotSteps: [0, 17],
+        target,
+      };
+      const fast = simulate(p, o);
+      const general = simulate(p, { ...o, general: true });
+      expect(fast.loop).toBe("generated");
+      expect(general.loop).toBe("general");
+      if (target !== undefined) {
+        const exited = Array.from(fast.exitTime).filter((t) => t > 0 && Number.isFinite(t));
+        expect(exited.length).toBeGreaterThan(10);
+        if (dynamics !== "sgd") {
+          // some exits between grid times: the bridge ran with this noise
+          expect(exited.some((t) => Math.abs(t / fast.stepSize - Math.round(t / fast.stepSize)) > 1e-9)).toBe(
+            true,
+          );
+        }
+      }
+      expect(Buffer.from(fast.snapshots.buffer).equals(Buffer.from(general.snapshots.buffer))).toBe(true);
+      expect(Buffer.from(fast.exitTime.buffer).equals(Buffer.from(general.exitTime.buffer))).toBe(true);
+      expect(Buffer.from(fast.final.buffer).equals(Buffer.from(general.final.buffer))).toBe(true);
+      expect(Array.from(fast.divergedStep)).toEqual(Array.from(general.divergedStep));
+    },
+  );
+  it("a matrix noise that is not PSD stops both loops with the same located error", () => {
+    const p = problemFromSpec({
+      name: "npsd",
+      loss: "x^2/2 + y^2/2",
+      noise: {
+        matrix: [
+          ["1", "x"],
+          ["x", "1"],
+        ],
+      },
+      lr: 0.1,
+      batch: 1,
+      domain: box(2),
+    });
+    const o = {
+      dynamics: "sde" as const,
+      particles: 3,
+      steps: 10,
+      seed: 1,
+      init: { kind: "point" as const, point: [1.5, 0] },
+    };
+    const message = (general: boolean) => {
+      try {
+        simulate(p, { ...o, general });
+      } catch (e) {
+        expect(e).toBeInstanceOf(UserError);
+        return (e as Error).message;
+      }
+      return "no error";
+    };
+    expect(message(false)).toMatch(/not positive semi-definite/);
+    expect(message(false)).toBe(message(true));
+  });
+});
+
 describe("the generated kernel for real minibatch SGD on a finite sum", () => {
   // samples L + c1·x + c2·y + c3·x·y (one family: only literals differ, as in bench/finite-sum.js); `mixed`
   // adds 0.01·x^(2 + i mod 3), so that the samples differ in syntax (a switch on the index, or calls)
