@@ -6,13 +6,17 @@ import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchExit } from "./exit.js";
+import { benchFiniteSum } from "./finite-sum.js";
 import { benchParticles } from "./particles.js";
 import { benchStartup } from "./startup.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 mkdirSync(join(here, "results"), { recursive: true });
 
-const only = process.argv.slice(2);
+// benchmark names; "--name value" options (e.g. finite-sum's --rounds) are not names
+const only = process.argv
+  .slice(2)
+  .filter((a, i, all) => !a.startsWith("--") && !all[i - 1]?.startsWith("--"));
 const want = (name) => only.length === 0 || only.includes(name);
 
 if (want("particles")) {
@@ -45,6 +49,35 @@ if (want("exit")) {
       `(median); last round MET sgdscope ${last.generated.mean.toFixed(2)} ${ci(last.generated.ci95)}, ` +
       `NumPy ${last.numpy.mean.toFixed(2)} ${ci(last.numpy.ci95)} (SDE time)`,
   );
+}
+if (want("finite-sum")) {
+  // node bench/run.js finite-sum [--rounds R] [--particles M] [--steps K] (defaults 3, 1e5, 1e3)
+  const arg = (name, dflt) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? Number(process.argv[i + 1]) : dflt;
+  };
+  const load = loadavg()[0];
+  const r = await benchFiniteSum({
+    M: arg("--particles", 100000),
+    K: arg("--steps", 1000),
+    rounds: arg("--rounds", 3),
+  });
+  const out = { ...r, node: process.version, date: new Date().toISOString(), load_average_1min: load };
+  writeFileSync(join(here, "results", "finite-sum.json"), `${JSON.stringify(out, null, 2)}\n`);
+  const m = (v) => `${(v / 1e6).toFixed(1)}M`;
+  console.log(
+    `real minibatch SGD on a finite sum, ${r.particles} × ${r.steps}, one thread (particle-steps/s):`,
+  );
+  for (const c of r.cases) {
+    const ci = (q) => `${q.mean.toFixed(4)} [${q.ci95[0].toFixed(4)}, ${q.ci95[1].toFixed(4)}]`;
+    console.log(
+      `  N = ${c.samples}, B = ${c.batch}, ${c.replacement ? "with" : "without"} replacement: sgdscope ` +
+        `${m(c.sgdscope_median_particle_steps_per_s)}, NumPy ${m(c.numpy_median_particle_steps_per_s)} ⇒ ` +
+        `${c.ratio_median.toFixed(2)}× (rounds ${c.rounds.map((q) => q.ratio.toFixed(2)).join(", ")}; target ≥ 1.5); ` +
+        `general loop ${m(c.general_loop_particle_steps_per_s)}; mean final x sgdscope ${ci(c.final_mean_x.sgdscope)}, ` +
+        `NumPy ${ci(c.final_mean_x.numpy)}`,
+    );
+  }
 }
 if (want("startup")) {
   const load = loadavg()[0];

@@ -1,7 +1,11 @@
 /**
- * The hot path of `simulate` for the commonest case — an analytic loss with diagonal noise (constant,
- * given by expressions, or none), dynamics sgd / gd / noisy-sgd / sde, with or without a target region
- * and the SDE's Brownian-bridge exit correction. A loop is generated per (loss, target, noise) with the
+ * The hot path of `simulate`: a loss with generated gradient code and any noise model — diagonal (constant,
+ * given by expressions, or none) inline; empirical, Hessian, loss or matrix noise through the model's own
+ * factor() — dynamics sgd / gd / noisy-sgd / sde / sde2; and real minibatch SGD on a finite sum of expressions
+ * (samples differing only in literals gather their literals from a table; otherwise a switch on the sample
+ * index, or calls for large sums); with or without a target region and the SDE's Brownian-bridge exit
+ * correction. Not covered (general loop): momentum, data-driven models (GLM, MLP) and losses without code.
+ * A loop is generated per (loss, target, noise, batches) with the
  * coordinates, the gradient, the region test, the region's level function, the noise variances and the
  * xoshiro128** state in local variables
  * (several times faster than the general loop, which keeps them in typed arrays and calls closures).
@@ -12,7 +16,7 @@
  * (see problem/expr/codegen.ts): no character of user input.
  */
 import { CODE_HELPERS, type Region, type RegionCode } from "../problem/expr/index.js";
-import type { Loss, NoiseModel } from "../problem/types.js";
+import type { FiniteSum, Loss, NoiseModel } from "../problem/types.js";
 import { type Rng, ZIGGURAT_F, ZIGGURAT_K, ZIGGURAT_R, ZIGGURAT_W, ZIGGURAT_WS } from "../random/rng.js";
 import { BRIDGE_NEGLIGIBLE_EXPONENT } from "./bridge.js";
 import { drawInitial, type InitialLaw } from "./initial.js";
@@ -35,7 +39,21 @@ export interface FastKernelArgs {
    * negative or NaN (it throws beyond round-off, like the general loop).
    */
   diagonal?: { noise: NoiseModel; noiseMul: number };
+  /**
+   * Any other noise model (empirical, Hessian, loss, matrix): its factor() is called at the start of each step
+   * (as in the general loop: the same function, the same PSD clamp and errors), r normals are drawn, and
+   * x_i += −h g_i + noiseMul·Σ_c F_ic z_c.
+   */
+  factor?: { noise: NoiseModel; noiseMul: number };
+  /** sde2: the drift −(I + (η/2)∇²L)∇L, with ∇²L from loss.hessian (η = the learning rate). */
+  sde2?: { eta: number };
   deltaMul: number;
+  /**
+   * Real minibatches of a finite sum (sgd / noisy-sgd): B sample indices per step, drawn as Rng.int draws
+   * them (with replacement), or by a partial Fisher–Yates shuffle of `perm` (length N, reset to the identity
+   * for each particle; without replacement); the drift is (1/B) Σ_b ∇ℓ_{i_b}(x), summed in batch order.
+   */
+  batches?: { fs: FiniteSum; B: number; replacement: boolean; perm: Int32Array };
   bound: number;
   init: InitialLaw;
   /** Target region (particles stop on entry), its source (the kernel cache key) and its kernel code. */
@@ -91,8 +109,26 @@ function noiseId(n: NoiseModel): number {
 
 /** True when the loss exposes generated gradient code, so that a kernel can be built. */
 export function fastKernelAvailable(loss: Loss): boolean {
-  return loss.gradientCode !== undefined && loss.finiteSum === undefined;
+  return loss.gradientCode !== undefined;
 }
+
+/**
+ * True when the loss is a finite sum of at most 2¹⁶ samples with generated per-sample gradient code (then
+ * real-minibatch kernels can be built; Rng.int's other branch, for larger N, is not generated).
+ */
+export function finiteSumKernelAvailable(loss: Loss): boolean {
+  const fs = loss.finiteSum;
+  return (
+    fs !== undefined && (fs.family !== undefined || fs.sampleGradientCode !== undefined) && fs.n <= 65536
+  );
+}
+
+/**
+ * At most this many characters of per-sample gradient code are inlined into a kernel (a `switch` on the
+ * sample index); larger finite sums call `sampleGradient` from the kernel instead (same numbers), so that
+ * the kernel stays small enough for V8 to optimise.
+ */
+const INLINE_SAMPLES_MAX_CHARS = 40000;
 
 function generate(
   loss: Loss,
@@ -102,8 +138,11 @@ function generate(
   target: RegionCode | undefined,
   bridge: boolean,
   diagonal: NoiseModel["diagonalCode"],
+  batches: { n: number; B: number; replacement: boolean } | undefined,
+  factorRank: number,
+  sde2: boolean,
 ): Kernel {
-  const code = loss.gradientCode!;
+  const factor = factorRank > 0;
   const hasTarget = target !== undefined;
   const X = (i: number) => `x${i}`;
   const G = (i: number) => `g${i}`;
@@ -127,6 +166,70 @@ function generate(
   // uniform on [0, 1) with 53 bits from two outputs (as Rng.uniform)
   const uniform53 = (out: string) =>
     `{ let wa = 0; let wb = 0; ${next("wa")} ${next("wb")} ${out} = ((wa >>> 5) * 67108864 + (wb >>> 6)) / 9007199254740992; }`;
+  // the drift: ∇L(x) into g_i, or the minibatch mean (1/B) Σ_b ∇ℓ_{i_b}(x) (as simulate.ts batchGradient)
+  const drift =
+    batches === undefined
+      ? `${loss.gradientCode!(X, G, "_")}${
+          sde2
+            ? `
+        ${all((i) => `xb[${i}] = x${i};`)}
+        loss.hessian(xb, HB);
+        ${all((i) => `let gl${i} = 0; { let acc = 0; ${Array.from({ length: d }, (_, c) => `acc += HB[${i * d + c}] * g${c};`).join(" ")} gl${i} = g${i} + 0.5 * ETA * acc; }`)}
+        ${all((i) => `g${i} = gl${i};`)}`
+            : ""
+        }`
+      : batchDrift(loss.finiteSum!, batches);
+  function batchDrift(fs: FiniteSum, b: { n: number; B: number; replacement: boolean }): string {
+    const fam = fs.family;
+    const codes = fam !== undefined ? [] : fs.sampleGradientCode!;
+    const cases = codes.map(
+      (c, s) => `case ${s}: {
+            ${c(X, (i) => `q${i}`, `_c${s}`)}
+            break;
+          }`,
+    );
+    const inline = fam === undefined && cases.reduce((a, c) => a + c.length, 0) <= INLINE_SAMPLES_MAX_CHARS;
+    // one sample's gradient: the family's code on the gathered parameters, a switch, or a call
+    const sample =
+      fam !== undefined
+        ? `{
+            const po = ix * ${fam.params};
+            ${fam.gradientCode(
+              (k) => (k < d ? X(k) : `PT[po + ${k - d}]`),
+              (i) => `q${i}`,
+              "_f",
+            )}
+          }`
+        : inline
+          ? `switch (ix) {
+          ${cases.join("\n")}
+          }`
+          : `fsum.sampleGradient(ix, xb, gq);
+          ${all((i) => `q${i} = gq[${i}];`)}`;
+    // Rng.int(nb) for nb ≤ 2¹⁶: Lemire's method with rejection; the low word of x·nb is Math.imul(w, nb)
+    // (exact integer arithmetic, as Rng.int's (x·nb) mod 2³²), the high word ⌊x·nb/2³²⌋
+    const draw = `{
+            const thr = TH[b];
+            for (;;) {
+              let w = 0;
+              ${next("w")}
+              if (Math.imul(w, nb) >>> 0 >= thr) { ix = Math.floor(((w >>> 0) * nb) / 4294967296); break; }
+            }
+          }`;
+    return `
+        ${all((i) => `g${i} = 0;`)}
+        ${fam !== undefined || inline ? "" : all((i) => `xb[${i}] = x${i};`)}
+        for (let b = 0; b < ${b.B}; b++) {
+          const nb = ${b.replacement ? b.n : `${b.n} - b`};
+          let ix = 0;
+          ${draw}
+          ${b.replacement ? "" : "{ const jj = b + ix; const t = perm[b]; perm[b] = perm[jj]; perm[jj] = t; ix = perm[b]; }"}
+          ${all((i) => `let q${i} = 0;`)}
+          ${sample}
+          ${all((i) => `g${i} += q${i};`)}
+        }
+        ${all((i) => `g${i} /= ${b.B};`)}`;
+  }
   // level function φ and ∇φ at the current point into (lv, lg_i) or (nv, ng_i)
   const level = (v: string, gpre: string) => target!.level!(X, v, (i) => `${gpre}${i}`, `_${v}`);
   // Brownian bridge after a step that stayed outside (as the general loop; φ, ∇φ at the previous point
@@ -148,9 +251,15 @@ function generate(
           ${
             !useNoise
               ? ""
-              : diagonal
-                ? all((i) => `{ const pj = f${i} * lg${i}; an += (NM * NM * pj * pj) / (h * n0 * n0); }`)
-                : all((i) => `an += (c${i} * c${i} * lg${i} * lg${i}) / (h * n0 * n0);`)
+              : factor
+                ? `for (let c = 0; c < ${factorRank}; c++) {
+            let pj = 0;
+            ${all((i) => `pj += FB[${i * factorRank} + c] * lg${i};`)}
+            an += (NM * NM * pj * pj) / (h * n0 * n0);
+          }`
+                : diagonal
+                  ? all((i) => `{ const pj = f${i} * lg${i}; an += (NM * NM * pj * pj) / (h * n0 * n0); }`)
+                  : all((i) => `an += (c${i} * c${i} * lg${i} * lg${i}) / (h * n0 * n0);`)
           }
           const e = an > 0 ? (2 * d0 * d1) / (an * h) : Infinity;
           if (e < NEGLIGIBLE) {
@@ -162,12 +271,33 @@ function generate(
         lv = nv;
         ${all((i) => `lg${i} = ng${i};`)}
       }`;
-  // the ziggurat, fast path and rare wedge/tail branches inline (as Rng.normal / Rng.normalSlow), then the
-  // update; with expression-diagonal noise `0 + f·z` is the general loop's sum Σ_c F_ic z_c (signed zeros too)
+  // the ziggurat, fast path and rare wedge/tail branches inline (as Rng.normal / Rng.normalSlow) into z, then
+  // the update; with expression-diagonal noise `0 + f·z` is the general loop's sum Σ_c F_ic z_c (signed zeros
+  // too); with a factor, r normals into ZB first, then x_i += −h g_i + NM·Σ_c F_ic z_c (as the general loop)
   const noiseStep = (i: number) => `{
+        let z = 0.0;
+        ${normal()}
+        ${diagonal ? `x${i} += -h * g${i} + NM * (0 + f${i} * z);` : `x${i} += -h * g${i} + c${i} * z;`}
+      }`;
+  const factorStep = () => `
+      ${all((i) => `xb[${i}] = x${i};`)}
+      noiseModel.factor(xb, FB, W);
+      for (let c = 0; c < ${factorRank}; c++) {
+        let z = 0.0;
+        ${normal()}
+        ZB[c] = z;
+      }
+      ${all(
+        (i) => `{
+        let acc = 0;
+        for (let c = 0; c < ${factorRank}; c++) acc += FB[${i * factorRank} + c] * ZB[c];
+        x${i} += -h * g${i} + NM * acc;
+      }`,
+      )}`;
+  function normal(): string {
+    return `{
         let u = 0;
         ${next("u")}
-        let z = 0.0;
         let zi = u & 127;
         let zj = u >>> 8;
         if (zj < ZK[zi]) {
@@ -198,8 +328,8 @@ function generate(
             zj = u >>> 8;
           }
         }
-        ${diagonal ? `x${i} += -h * g${i} + NM * (0 + f${i} * z);` : `x${i} += -h * g${i} + c${i} * z;`}
       }`;
+  }
   const body = `
   const { m, K, h, deltaMul, bound, inside, snaps, snapshots, exitTime, final, divergedStep, rng, init, from, seed, x: xb, ZK, ZW, ZWS, ZF, ZR, drawInitial } = a;
   const shouldStop = a.shouldStop;
@@ -209,10 +339,29 @@ function generate(
   const st = rng.s;
   const S = snaps.length;
   ${all((i) => `const c${i} = a.diagMul[${i}];`)}
-  const NM = a.diagonal !== undefined ? a.diagonal.noiseMul : 0;
-  const noiseModel = a.diagonal !== undefined ? a.diagonal.noise : undefined;
+  const NM = a.diagonal !== undefined ? a.diagonal.noiseMul : a.factor !== undefined ? a.factor.noiseMul : 0;
+  const noiseModel = a.diagonal !== undefined ? a.diagonal.noise : a.factor !== undefined ? a.factor.noise : undefined;
   const F = new Float64Array(${d * d});
+  const FB = new Float64Array(${d * Math.max(factorRank, 1)});
+  const ZB = new Float64Array(${Math.max(factorRank, 1)});
+  const loss = a.loss;
+  const HB = new Float64Array(${sde2 ? d * d : 1});
+  const ETA = a.sde2 !== undefined ? a.sde2.eta : 0;
   const W = new Float64Array(noiseModel !== undefined ? Math.max(1, noiseModel.workSize) : 1);
+  ${
+    batches !== undefined
+      ? `const perm = a.batches.perm;
+  const fsum = a.batches.fs;
+  const PT = fsum.family !== undefined ? fsum.family.table : undefined;
+  const gq = new Float64Array(${d});
+  // per batch slot b: Lemire's threshold (2³² − nb) mod nb (nb = N, or N − b without replacement)
+  const TH = new Float64Array(${batches.B});
+  for (let b = 0; b < ${batches.B}; b++) {
+    const nb = ${batches.replacement ? batches.n : `${batches.n} - b`};
+    TH[b] = (4294967296 - nb) % nb;
+  }`
+      : ""
+  }
   let completed = 0;
   let startedInside = 0;
   for (let j = 0; j < m; j++) {
@@ -223,6 +372,7 @@ function generate(
     const p = from + j;
     rng.reseed(seed, p);
     drawInitial(init, p, rng, xb, ${d});
+    ${batches !== undefined && !batches.replacement ? `for (let i = 0; i < ${batches.n}; i++) perm[i] = i;` : ""}
     ${all((i) => `let x${i} = xb[${i}];`)}
     ${all((i) => `let g${i} = 0;`)}
     let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
@@ -246,7 +396,7 @@ function generate(
         nextSnap = si < S ? snaps[si] : -1;
       }
       {
-        ${code(X, G, "_")}
+        ${drift}
       }
       ${
         useNoise && diagonal
@@ -261,7 +411,7 @@ function generate(
       ${all((i) => `const f${i} = Math.sqrt(Math.max(v${i}, 0));`)}`
           : ""
       }
-      ${useNoise ? all(noiseStep) : all((i) => `x${i} -= h * g${i};`)}
+      ${useNoise ? (factor ? factorStep() : all(noiseStep)) : all((i) => `x${i} -= h * g${i};`)}
       ${
         hasDelta
           ? `${sync}
@@ -315,10 +465,27 @@ export function runFastKernel(a: FastKernelArgs): FastKernelResult {
   if (a.useNoise && a.diagonal !== undefined && diagonal === undefined) {
     throw new Error("fast kernel: diagonal noise without generated code");
   }
-  const key = `${a.d}|${a.useNoise}|${diagonal !== undefined ? noiseId(a.diagonal!.noise) : "-"}|${hasDelta}|${bridge}|${target !== undefined ? a.target!.src : ""}`;
+  const bt = a.batches;
+  const batches = bt !== undefined ? { n: bt.fs.n, B: bt.B, replacement: bt.replacement } : undefined;
+  if (bt !== undefined && bt.fs.family === undefined && bt.fs.sampleGradientCode === undefined) {
+    throw new Error("fast kernel: minibatches without per-sample gradient code");
+  }
+  const factorRank = a.useNoise && a.factor !== undefined ? a.factor.noise.rank : 0;
+  const key = `${a.sde2 !== undefined ? "sde2|" : ""}${factorRank > 0 ? `F${noiseId(a.factor!.noise)}|` : ""}${batches !== undefined ? `fs${batches.B}${batches.replacement ? "r" : "s"}|` : ""}${a.d}|${a.useNoise}|${diagonal !== undefined ? noiseId(a.diagonal!.noise) : "-"}|${hasDelta}|${bridge}|${target !== undefined ? a.target!.src : ""}`;
   let kernel = byKey.get(key);
   if (!kernel) {
-    kernel = generate(a.loss, a.d, a.useNoise, hasDelta, target, bridge, diagonal);
+    kernel = generate(
+      a.loss,
+      a.d,
+      a.useNoise,
+      hasDelta,
+      target,
+      bridge,
+      diagonal,
+      batches,
+      factorRank,
+      a.sde2 !== undefined,
+    );
     byKey.set(key, kernel);
   }
   return kernel(

@@ -33,7 +33,7 @@ import { compileLevel, compileRegion, compileRegionCode } from "../problem/expr/
 import type { Problem } from "../problem/types.js";
 import { Rng } from "../random/rng.js";
 import { BRIDGE_NEGLIGIBLE_EXPONENT } from "./bridge.js";
-import { fastKernelAvailable, runFastKernel } from "./fast-kernel.js";
+import { fastKernelAvailable, finiteSumKernelAvailable, runFastKernel } from "./fast-kernel.js";
 import { checkInitialLaw, drawInitial, type InitialLaw } from "./initial.js";
 import { DYNAMICS, type DynamicsKind } from "./kinds.js";
 
@@ -228,11 +228,8 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
 
   const fast =
     !opts.general &&
-    fastKernelAvailable(problem.loss) &&
-    !realBatches &&
-    kind !== "sde2" &&
-    beta === 0 &&
-    (!useNoiseModel || constDiag !== undefined || problem.noise.diagonalCode !== undefined);
+    (realBatches ? finiteSumKernelAvailable(problem.loss) : fastKernelAvailable(problem.loss)) &&
+    beta === 0;
   if (fast) {
     const r = runFastKernel({
       loss: problem.loss,
@@ -244,8 +241,17 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
       h,
       diagMul,
       useNoise: useNoiseModel,
-      diagonal: useNoiseModel && !constDiag ? { noise: problem.noise, noiseMul } : undefined,
+      diagonal:
+        useNoiseModel && !constDiag && problem.noise.diagonalCode !== undefined
+          ? { noise: problem.noise, noiseMul }
+          : undefined,
+      factor:
+        useNoiseModel && !constDiag && problem.noise.diagonalCode === undefined
+          ? { noise: problem.noise, noiseMul }
+          : undefined,
+      sde2: kind === "sde2" ? { eta } : undefined,
       deltaMul,
+      batches: realBatches ? { fs: fs!, B, replacement: problem.replacement, perm } : undefined,
       bound,
       init: opts.init,
       inside,

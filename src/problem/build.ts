@@ -6,6 +6,7 @@ import {
   CONSTANTS,
   compileMean,
   compileRegion,
+  compileSampleFamily,
   compileScalar,
   defaultVarNames,
   FUNCTIONS,
@@ -150,15 +151,27 @@ function lossFromExpression(src: string, varNames: string[], file: string): Loss
 
 function lossFromSamples(srcs: string[], varNames: string[], file: string): Loss {
   const { mean, parts } = compileMean(srcs, varNames, `${file}: loss.samples`);
+  // samples that differ only in numeric literals: one compiled gradient with a table of per-sample literals
+  const family = compileSampleFamily(srcs, varNames, `${file}: loss.samples`);
   return {
     dim: varNames.length,
     value: mean.value,
     gradient: mean.gradient,
     hessian: mean.hessian,
+    gradientCode: mean.gradientCode,
     finiteSum: {
       n: parts.length,
-      sampleGradient: (i, x, g) => parts[i].gradient(x, g),
-      sampleValue: (i, x) => parts[i].value(x),
+      ...(family
+        ? {
+            sampleGradient: family.sampleGradient,
+            sampleValue: family.sampleValue,
+            family: { params: family.params, table: family.table, gradientCode: family.gradientCode },
+          }
+        : {
+            sampleGradient: (i: number, x: Float64Array, g: Float64Array) => parts[i].gradient(x, g),
+            sampleValue: (i: number, x: Float64Array) => parts[i].value(x),
+            sampleGradientCode: parts.map((q) => q.gradientCode),
+          }),
     },
   };
 }

@@ -45,6 +45,28 @@ export interface FiniteSum {
    * into g and returns the batch mean loss. Must allocate nothing.
    */
   batchGradient?(idx: Int32Array, count: number, x: Float64Array, g: Float64Array): number;
+  /**
+   * Optional (expression samples): ∇ℓ_i as straight-line JS statements, one generator per sample, with the
+   * arguments of `Loss.gradientCode`; computes the same numbers as sampleGradient. Lets particle kernels
+   * for real minibatch SGD be generated.
+   */
+  readonly sampleGradientCode?: ReadonlyArray<
+    (load: (k: number) => string, dest: (i: number) => string, prefix: string) => string
+  >;
+  /**
+   * Optional (expression samples that differ only in numeric literals): one gradient code whose loads
+   * k ≥ dim are parameters, with sample s's P parameter values at table[s·P … s·P + P − 1]; computes the same
+   * numbers as sampleGradient. Lets kernels gather a sample's parameters instead of branching on its index.
+   */
+  readonly family?: {
+    readonly params: number;
+    readonly table: Float64Array;
+    readonly gradientCode: (
+      load: (k: number) => string,
+      dest: (i: number) => string,
+      prefix: string,
+    ) => string;
+  };
 }
 
 export type NoiseKind = "empirical" | "isotropic" | "diagonal" | "matrix" | "hessian" | "loss" | "none";

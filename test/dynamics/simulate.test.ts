@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergeResults, simulate } from "../../src/dynamics/simulate.js";
+import { mergeResults, type SimulateResult, simulate } from "../../src/dynamics/simulate.js";
 import { UserError } from "../../src/errors.js";
 import { problemFromSpec } from "../../src/problem/index.js";
 import { loadReference } from "../reference.js";
@@ -298,6 +298,235 @@ describe("the generated fast kernel", () => {
     expect(Buffer.from(fast.exitTime.buffer).equals(Buffer.from(general.exitTime.buffer))).toBe(true);
     expect(Buffer.from(fast.final.buffer).equals(Buffer.from(general.final.buffer))).toBe(true);
     expect(Array.from(fast.divergedStep)).toEqual(Array.from(general.divergedStep));
+  });
+});
+
+describe("the generated kernel with a noise factor (empirical, Hessian, loss, matrix) and for sde2", () => {
+  const dw2 = "(x^2-1)^2/4 + y^2/2 + sin(x*y)/3";
+  const dw3 = "(x^2-1)^2/4 + y^2/2 + z^2 + x*z/4";
+  const box = (d: number) => Array.from({ length: d }, () => [-2, 2] as [number, number]);
+  const fam = Array.from(
+    { length: 6 },
+    (_, i) => `${dw2} + (${(1.5 * Math.sin(i + 1)).toFixed(3)})*x*y + (${(1.2 * Math.cos(i)).toFixed(3)})*y`,
+  );
+  it.each([
+    ["sde", dw2, { hessian: 0.5 }, "x > -0.6 && y < 0.5"],
+    ["sde", dw2, { loss: 2 }, "x > -0.6"],
+    [
+      "sde",
+      dw2,
+      {
+        matrix: [
+          ["0.4 + 0.1*x^2", "0.1*x*y"],
+          ["0.1*x*y", "0.3 + 0.1*y^2"],
+        ],
+      },
+      "x > -0.6",
+    ],
+    ["sde", dw3, { hessian: 0.5 }, "x > -0.6"],
+    [
+      "sde",
+      dw3,
+      {
+        matrix: [
+          ["0.5", "0.1*x", "0"],
+          ["0.1*x", "0.4", "0.05"],
+          ["0", "0.05", "0.3 + 0.1*z^2"],
+        ],
+      },
+      undefined,
+    ],
+    ["sgd", dw2, { hessian: 0.5 }, "x > -0.6"],
+    ["sde", { samples: fam }, undefined, "x > -0.6"],
+    ["sde2", dw2, { isotropic: 0.7 }, "x > -0.6"],
+    ["sde2", dw3, { hessian: 0.5 }, undefined],
+    ["sde2", { samples: fam }, undefined, "x > -0.6"],
+  ] as const)(
+    "is bit-identical to the general loop (%s, %j, %j, target %s)",
+    (dynamics, loss, noise, target) => {
+      const d = typeof loss === "string" && loss.includes("z") ? 3 : 2;
+      const p = problemFromSpec({
+        name: "k",
+        loss,
+        ...(noise !== undefined ? { noise } : {}),
+        lr: 0.2,
+        batch: 1,
+        delta: 0.01,
+        domain: box(d),
+      } as Parameters<typeof problemFromSpec>[0]);
+      const o = {
+        dynamics,
+        particles: 200,
+        steps: 300,
+        seed: 5,
+        init: { kind: "gaussian" as const, mean: [-1, ...Array(d - 1).fill(0)], std: Array(d).fill(0.4) },
+        snapshotSteps: [0, 17],
+        target,
+      };
+      const fast = simulate(p, o);
+      const general = simulate(p, { ...o, general: true });
+      expect(fast.loop).toBe("generated");
+      expect(general.loop).toBe("general");
+      if (target !== undefined) {
+        const exited = Array.from(fast.exitTime).filter((t) => t > 0 && Number.isFinite(t));
+        expect(exited.length).toBeGreaterThan(10);
+        if (dynamics !== "sgd") {
+          // some exits between grid times: the bridge ran with this noise
+          expect(exited.some((t) => Math.abs(t / fast.stepSize - Math.round(t / fast.stepSize)) > 1e-9)).toBe(
+            true,
+          );
+        }
+      }
+      expect(Buffer.from(fast.snapshots.buffer).equals(Buffer.from(general.snapshots.buffer))).toBe(true);
+      expect(Buffer.from(fast.exitTime.buffer).equals(Buffer.from(general.exitTime.buffer))).toBe(true);
+      expect(Buffer.from(fast.final.buffer).equals(Buffer.from(general.final.buffer))).toBe(true);
+      expect(Array.from(fast.divergedStep)).toEqual(Array.from(general.divergedStep));
+    },
+  );
+  it("a matrix noise that is not PSD stops both loops with the same located error", () => {
+    const p = problemFromSpec({
+      name: "npsd",
+      loss: "x^2/2 + y^2/2",
+      noise: {
+        matrix: [
+          ["1", "x"],
+          ["x", "1"],
+        ],
+      },
+      lr: 0.1,
+      batch: 1,
+      domain: box(2),
+    });
+    const o = {
+      dynamics: "sde" as const,
+      particles: 3,
+      steps: 10,
+      seed: 1,
+      init: { kind: "point" as const, point: [1.5, 0] },
+    };
+    const message = (general: boolean) => {
+      try {
+        simulate(p, { ...o, general });
+      } catch (e) {
+        expect(e).toBeInstanceOf(UserError);
+        return (e as Error).message;
+      }
+      return "no error";
+    };
+    expect(message(false)).toMatch(/not positive semi-definite/);
+    expect(message(false)).toBe(message(true));
+  });
+});
+
+describe("the generated kernel for real minibatch SGD on a finite sum", () => {
+  // samples L + c1·x + c2·y + c3·x·y (one family: only literals differ, as in bench/finite-sum.js); `mixed`
+  // adds 0.01·x^(2 + i mod 3), so that the samples differ in syntax (a switch on the index, or calls)
+  const samples = (n: number, mixed = false) =>
+    Array.from({ length: n }, (_, i) => {
+      const c = [Math.sin(i + 1), Math.cos(2 * i + 1), 0.5 * Math.sin(3 * i + 2)].map((v) => v.toFixed(3));
+      const extra = mixed ? ` + 0.01*x^${2 + (i % 3)}` : "";
+      return `(x^2-1)^2/4 + y^2/2 + ${c[0]}*x + ${c[1]}*y + ${c[2]}*x*y${extra}`;
+    });
+  const run = (spec: Record<string, unknown>, o: Record<string, unknown>) => {
+    const p = problemFromSpec({
+      name: "fs",
+      lr: 0.1,
+      domain: [
+        [-2, 2],
+        [-2, 2],
+      ],
+      ...spec,
+    } as Parameters<typeof problemFromSpec>[0]);
+    const opts = {
+      dynamics: "sgd" as const,
+      particles: 300,
+      steps: 300,
+      seed: 11,
+      init: { kind: "gaussian" as const, mean: [-1, 0], std: [0.3, 0.3] },
+      snapshotSteps: [0, 1, 37],
+      ...o,
+    } as Parameters<typeof simulate>[1];
+    return { fast: simulate(p, opts), general: simulate(p, { ...opts, general: true }) };
+  };
+  const same = (fast: SimulateResult, general: SimulateResult) => {
+    expect(fast.loop).toBe("generated");
+    expect(general.loop).toBe("general");
+    expect(Buffer.from(fast.snapshots.buffer).equals(Buffer.from(general.snapshots.buffer))).toBe(true);
+    expect(Buffer.from(fast.exitTime.buffer).equals(Buffer.from(general.exitTime.buffer))).toBe(true);
+    expect(Buffer.from(fast.final.buffer).equals(Buffer.from(general.final.buffer))).toBe(true);
+    expect(Array.from(fast.divergedStep)).toEqual(Array.from(general.divergedStep));
+  };
+  it.each([
+    [1, true],
+    [2, true],
+    [8, true],
+    [1, false],
+    [2, false],
+    [8, false],
+  ])(
+    "is bit-identical to the general loop (B = %i of 13, with replacement %s, target near the minimum)",
+    (batch, replacement) => {
+      const { fast, general } = run(
+        { loss: { samples: samples(13) }, batch, replacement },
+        { target: batch === 8 ? "x > -0.93" : "x > -0.75", steps: 200 },
+      );
+      same(fast, general);
+      // particles exit after a while (so exit times are compared), and the particles' paths differ
+      expect(Array.from(fast.exitTime).filter((t) => t > 0 && Number.isFinite(t)).length).toBeGreaterThan(20);
+      expect(new Set(Array.from(fast.final.subarray(0, 300))).size).toBeGreaterThan(100);
+    },
+  );
+  it("is bit-identical with Noisy SGD's added noise, 5 out of 13 samples of different syntax (a switch)", () => {
+    const { fast, general } = run(
+      { loss: { samples: samples(13, true) }, batch: 5, replacement: false, delta: 0.05 },
+      { dynamics: "noisy-sgd", target: "x^2 + y^2 > 1.8" },
+    );
+    same(fast, general);
+    // particle p's path depends on (seed, p) only: ranges as threads would run them give the same result
+    const p = problemFromSpec({
+      name: "fs",
+      loss: { samples: samples(13, true) },
+      lr: 0.1,
+      batch: 5,
+      replacement: false,
+      delta: 0.05,
+      domain: [
+        [-2, 2],
+        [-2, 2],
+      ],
+    });
+    const o = {
+      dynamics: "noisy-sgd" as const,
+      particles: 300,
+      steps: 300,
+      seed: 11,
+      init: { kind: "gaussian" as const, mean: [-1, 0], std: [0.3, 0.3] },
+      snapshotSteps: [0, 1, 37],
+      target: "x^2 + y^2 > 1.8",
+    };
+    const split = mergeResults([
+      simulate(p, { ...o, range: [137, 300] }),
+      simulate(p, { ...o, range: [0, 137] }),
+    ]);
+    same(split, general);
+    expect(Array.from(fast.exitTime).filter((t) => Number.isFinite(t)).length).toBeGreaterThan(20);
+  });
+  it("is bit-identical when particles diverge (a divergence bound of 1.3 on |x|, |y|)", () => {
+    const { fast, general } = run({ loss: { samples: samples(8) }, batch: 1 }, { steps: 100, bound: 1.3 });
+    same(fast, general);
+    const diverged = Array.from(fast.divergedStep).filter((k) => k >= 0).length;
+    expect(diverged).toBeGreaterThan(10);
+    expect(diverged).toBeLessThan(300);
+  });
+  it("calls the per-sample gradients instead of inlining them for a large sum (400 samples), same numbers", () => {
+    const { fast, general } = run(
+      { loss: { samples: samples(400, true) }, batch: 8, replacement: false },
+      {
+        particles: 100,
+        steps: 100,
+      },
+    );
+    same(fast, general);
   });
 });
 

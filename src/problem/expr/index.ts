@@ -72,6 +72,114 @@ export function compileMean(
   };
 }
 
+/**
+ * Samples that differ only in numeric literals (e.g. `L + 0.3*x`, `L - 1.2*x`): one expression whose
+ * differing literals are parameters, and a table of their values per sample. Particle kernels then gather a
+ * sample's parameters instead of branching on the sample index. Every user of the samples' gradients (the
+ * general loop, the kernels, the empirical noise) goes through this one compiled form, so they agree bit for bit.
+ */
+export interface SampleFamily {
+  readonly dim: number;
+  /** P, the number of literals that differ between samples (parameter p is variable dim + p). */
+  readonly params: number;
+  /** Row-major N × P: sample s's parameter values at s·P … s·P + P − 1. */
+  readonly table: Float64Array;
+  /** ∇ℓ with respect to x_0..x_{d−1} as straight-line code; load(k) for k ≥ d must yield parameter k − d. */
+  readonly gradientCode: GradientCode;
+  /** Writes ∇ℓ_s(x) into g[0..d) and returns ℓ_s(x). Not reentrant (one scratch). */
+  sampleGradient(s: number, x: Float64Array, g: Float64Array): number;
+  /** ℓ_s(x). Not reentrant. */
+  sampleValue(s: number, x: Float64Array): number;
+}
+
+/** Literals of an AST in traversal order (a negated literal counts as one), with a shape string without them. */
+function literals(a: Ast, out: { values: number[]; exponent: boolean[] }, inExponent: boolean): string {
+  if (a.kind === "num" || (a.kind === "unary" && a.op === "-" && a.arg.kind === "num")) {
+    out.values.push(a.kind === "num" ? a.value : -(a.arg as { value: number }).value);
+    out.exponent.push(inExponent);
+    return "#";
+  }
+  if (a.kind === "var") return `v${a.index}`;
+  if (a.kind === "unary") return `${a.op}(${literals(a.arg, out, inExponent)})`;
+  if (a.kind === "binary") {
+    const l = literals(a.left, out, inExponent);
+    return `(${l}${a.op}${literals(a.right, out, inExponent || a.op === "^")})`;
+  }
+  return `${a.fn}(${a.args.map((x, k) => literals(x, out, inExponent || (a.fn === "pow" && k === 1))).join(",")})`;
+}
+
+/** The AST with literal number `k` (traversal order) replaced by variable `param(k)` where that is defined. */
+function withParams(a: Ast, param: (k: number) => number | undefined, counter: { k: number }): Ast {
+  if (a.kind === "num" || (a.kind === "unary" && a.op === "-" && a.arg.kind === "num")) {
+    const v = param(counter.k++);
+    return v === undefined ? a : { kind: "var", index: v };
+  }
+  if (a.kind === "var") return a;
+  if (a.kind === "unary") return { ...a, arg: withParams(a.arg, param, counter) };
+  if (a.kind === "binary") {
+    const left = withParams(a.left, param, counter);
+    return { ...a, left, right: withParams(a.right, param, counter) };
+  }
+  return { ...a, args: a.args.map((x) => withParams(x, param, counter)) };
+}
+
+/**
+ * The samples as one family when they have the same syntax up to numeric literals and no differing literal
+ * is an exponent (x^2 and x^3 are compiled differently); otherwise undefined.
+ */
+export function compileSampleFamily(
+  srcs: readonly string[],
+  varNames: readonly string[],
+  where = "expression",
+): SampleFamily | undefined {
+  const d = varNames.length;
+  const asts = srcs.map((s, i) => parseExpression(s, varNames, `${where}[${i}]`));
+  const lits = asts.map(() => ({ values: [] as number[], exponent: [] as boolean[] }));
+  const shapes = asts.map((a, i) => literals(a, lits[i], false));
+  if (shapes.some((s) => s !== shapes[0])) return undefined;
+  const nl = lits[0].values.length;
+  const paramOf = new Map<number, number>();
+  for (let k = 0; k < nl; k++) {
+    const v = lits[0].values[k];
+    if (lits.some((l) => !Object.is(l.values[k], v))) {
+      if (lits[0].exponent[k]) return undefined;
+      paramOf.set(k, d + paramOf.size);
+    }
+  }
+  const P = paramOf.size;
+  const table = new Float64Array(srcs.length * P);
+  lits.forEach((l, s) => {
+    for (const [k, v] of paramOf) table[s * P + v - d] = l.values[k];
+  });
+  const g = new Graph();
+  const f = numeric(
+    g,
+    withParams(asts[0], (k) => paramOf.get(k), { k: 0 }),
+    srcs[0],
+    `${where}[0]`,
+  );
+  const c = compileNode(g, f, d);
+  const xs = new Float64Array(d + P);
+  const load = (s: number, x: Float64Array) => {
+    for (let i = 0; i < d; i++) xs[i] = x[i];
+    for (let p = 0; p < P; p++) xs[d + p] = table[s * P + p];
+  };
+  return {
+    dim: d,
+    params: P,
+    table,
+    gradientCode: c.gradientCode,
+    sampleGradient: (s, x, grad) => {
+      load(s, x);
+      return c.gradient(xs, grad);
+    },
+    sampleValue: (s, x) => {
+      load(s, x);
+      return c.value(xs);
+    },
+  };
+}
+
 /** Compiles several numeric expressions into one `(x, out) => void` writing out[k] = f_k(x). */
 export function compileMany(
   srcs: readonly string[],
