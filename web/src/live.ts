@@ -37,6 +37,11 @@ export const EXIT_GRID = { 1: 401, 2: 81 } as const;
 /** Caps on the cloud runs: SGD iterations and SDE steps per particle. */
 export const MAX_ITERATIONS = 3000;
 export const MAX_SDE_STEPS = 12000;
+/**
+ * Implicit Euler steps per frame of the Fokker–Planck law (order 1 in time; uniformization, exact in time, costs
+ * ~10× more on the stiff 1-D double well). test/web/live.test.ts bounds the resulting basin-mass error.
+ */
+export const FP_SUBSTEPS = 4;
 
 export interface LandscapeView {
   dim: number;
@@ -74,6 +79,8 @@ export interface CloudView {
   /** Fokker–Planck node probabilities per frame (same grid as the landscape). */
   density: Float32Array[];
   densityMethod: string;
+  /** Wall time (ms) of the two particle runs and of the Fokker–Planck law. */
+  ms: { particles: number; fokkerPlanck: number };
   /** Basins (lowest first) the masses refer to: their grid minima. */
   basins: { x: number[]; loss: number }[];
   /** Basin masses per frame: particles (fraction and 95% half-width) and the Fokker–Planck law. */
@@ -235,14 +242,20 @@ export function liveClouds(
     for (let j = 0; j < m; j++) if (r.divergedStep[j] >= 0) div++;
     return { pos: out, times: r.snapshotTimes, step: r.stepSize, diverged: div };
   };
+  const t0 = performance.now();
   const a = run("sgd");
   const b = run(req.dynamics);
   const times = a.times;
+  const t1 = performance.now();
+  const fpDt = times[times.length - 1] / (FP_SUBSTEPS * (F - 1));
   const fp = fokkerPlanckLaw(p, {
     init: { kind: "point", x: q.from },
     times: times.map((t) => Math.max(t, 0)),
     grid: land.shape,
+    method: "implicit-euler",
+    dt: fpDt,
   });
+  const t2 = performance.now();
   const grid = fp.grid;
   const nb = fp.basins.minima.length;
   const m = req.particles;
@@ -268,7 +281,8 @@ export function liveClouds(
     horizonWhy,
     diverged: { sgd: a.diverged, second: b.diverged },
     density: fp.evolution.snapshots.map((s) => Float32Array.from(s.p)),
-    densityMethod: fp.evolution.method,
+    densityMethod: `${fp.evolution.method}, dt = ${num(fpDt)} (${FP_SUBSTEPS} steps per frame)`,
+    ms: { particles: t1 - t0, fokkerPlanck: t2 - t1 },
     basins: fp.basins.minima.map((b) => ({ x: b.x, loss: b.loss })),
     massSgd,
     massSgdHalf,

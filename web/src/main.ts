@@ -56,8 +56,10 @@ function showControls(): void {
   dynSel.value = state.dynamics;
   $<HTMLInputElement>("seed").value = String(state.seed);
   $<HTMLSelectElement>("particles").value = String(state.particles);
+  $<HTMLSelectElement>("runs").value = String(state.runs);
   $<HTMLInputElement>("target").value = state.target;
   $<HTMLInputElement>("frame").value = String(state.frame);
+  $<HTMLInputElement>("answers-on").checked = state.answers;
 }
 
 /** Everything that changes the numbers (not the frame shown). */
@@ -71,6 +73,7 @@ const numbersKey = (s: AppState) =>
     s.dynamics,
     s.seed,
     s.particles,
+    s.runs,
     s.start,
     s.target,
   ]);
@@ -108,6 +111,7 @@ function run(): void {
   estimates = [];
   setStatus("computing exit times…", "computing");
   document.body.dataset.run = String(id);
+  document.body.dataset.runs = String(Number(document.body.dataset.runs ?? 0) + 1);
   live.postMessage({
     type: "run",
     id,
@@ -119,15 +123,22 @@ function run(): void {
       dynamics: state.dynamics,
       seed: state.seed,
       particles: state.particles,
-      exitParticles: 400,
+      exitParticles: state.runs,
       frames: 120,
     },
   });
-  startAnalysis();
 }
 
 function startAnalysis(): void {
-  const key = numbersKey({ ...state, start: null, target: "", dynamics: "sde", particles: 0 });
+  if (!state.answers) {
+    analyzer?.terminate();
+    analyzer = null;
+    analysisKey = "";
+    analysis = null;
+    $("answers-status").textContent = "off (tick 'run analyze --quick' above)";
+    return;
+  }
+  const key = numbersKey({ ...state, start: null, target: "", dynamics: "sde", particles: 0, runs: 0 });
   if (key === analysisKey) return;
   analysisKey = key;
   analysis = null;
@@ -146,8 +157,12 @@ function startAnalysis(): void {
       $("answer-convergence").textContent = m.answers.convergence;
       $("answers-status").textContent =
         `analyze --quick, seed ${state.seed}: ${m.result.settings.particles} Monte Carlo runs per escape method, ` +
-        `${(m.ms / 1000).toFixed(1)} s. The live panels above use their own sizes (400 runs per method).`;
+        `${(m.ms / 1000).toFixed(1)} s. The live panels above use their own sizes.`;
       document.body.dataset.analysis = "ready";
+      if (pendingDownload) {
+        pendingDownload = false;
+        void download();
+      }
     } else if (m.type === "error") {
       $("answers-status").textContent = `analyze could not run: ${m.error.message}`;
       document.body.dataset.analysis = "error";
@@ -196,12 +211,14 @@ live.onmessage = (ev) => {
     const c = m.clouds as CloudView;
     $("cloud-info").textContent =
       `${c.particles} particles per cloud from the start point, seed ${state.seed}; horizon ${fmt(c.times[c.times.length - 1])} (SDE time): ${c.horizonWhy}. ` +
-      `SGD step η = ${fmt(c.sgdStep)}; ${c.secondName} step ${fmt(c.secondStep)}. Fokker–Planck: ${c.densityMethod} on the ${land?.shape.join("×")} grid of the panels.` +
+      `SGD step η = ${fmt(c.sgdStep)}; ${c.secondName} step ${fmt(c.secondStep)}. Fokker–Planck: ${c.densityMethod} on the ${land?.shape.join("×")} grid of the panels. Worker time: particles ${(c.ms.particles / 1000).toFixed(2)} s, Fokker–Planck ${(c.ms.fokkerPlanck / 1000).toFixed(2)} s.` +
       (c.diverged.sgd + c.diverged.second > 0
         ? ` Diverged: ${c.diverged.sgd} SGD and ${c.diverged.second} ${c.secondName} particles (not drawn, in no basin).`
         : "");
     $<HTMLInputElement>("frame").max = String(c.times.length - 1);
     draw();
+    // the slow analyze --quick starts once the live panels are done (it shares the CPU with them)
+    startAnalysis();
   } else if (m.type === "error") {
     $("problem-error").textContent = m.error.message;
     setStatus(m.error.user ? "not run: see the message above" : "failed: see the message above", "error");
@@ -274,12 +291,19 @@ $<HTMLInputElement>("seed").addEventListener("change", (e) => {
 $<HTMLSelectElement>("particles").addEventListener("change", (e) =>
   setState({ particles: Number((e.target as HTMLSelectElement).value) }),
 );
+$<HTMLSelectElement>("runs").addEventListener("change", (e) =>
+  setState({ runs: Number((e.target as HTMLSelectElement).value) }),
+);
 $<HTMLInputElement>("target").addEventListener("input", (e) =>
   setState({ target: (e.target as HTMLInputElement).value }),
 );
 $<HTMLInputElement>("frame").addEventListener("input", (e) => {
   setState({ frame: Number((e.target as HTMLInputElement).value) }, false);
   draw();
+});
+$<HTMLInputElement>("answers-on").addEventListener("change", (e) => {
+  setState({ answers: (e.target as HTMLInputElement).checked }, false);
+  startAnalysis();
 });
 $("reset-start").addEventListener("click", () => setState({ start: null }));
 for (const c of [left, right]) {
@@ -341,11 +365,22 @@ $("share").addEventListener("click", async () => {
     setStatus(`link: ${location.href}`, document.body.dataset.state as "ready");
   }
 });
-$("download").addEventListener("click", async () => {
+let pendingDownload = false;
+$("download").addEventListener("click", () => {
   if (!analysis || analysis.key !== analysisKey) {
-    $("answers-status").textContent = "the report needs analyze --quick to finish first (running…)";
+    pendingDownload = true;
+    if (!state.answers) {
+      setState({ answers: true }, false);
+      showControls();
+    }
+    startAnalysis();
+    $("answers-status").textContent = "the report starts when analyze --quick has finished (running…)";
     return;
   }
+  void download();
+});
+async function download(): Promise<void> {
+  if (!analysis) return;
   const overrides = { lr: state.lr, batch: state.batch, delta: state.delta, noise: state.noise };
   const spec = specWithOverrides(state.text, overrides);
   const text = `${state.text.trimEnd()}\n# run by the explorable with: lr ${state.lr}, batch ${state.batch}, delta ${state.delta}, noise ${JSON.stringify(spec.noise)}\n`;
@@ -360,7 +395,8 @@ $("download").addEventListener("click", async () => {
   document.body.append(a);
   a.click();
   a.remove();
-});
+  document.body.dataset.download = "done";
+}
 window.addEventListener("resize", draw);
 
 showControls();

@@ -18,9 +18,13 @@ export interface AppState {
   dynamics: SecondDynamics;
   seed: number;
   particles: number;
+  /** Monte Carlo runs per exit-time method. */
+  runs: number;
   start: number[] | null;
   target: string;
   frame: number;
+  /** Run analyze --quick in the background for the three answers and the report (slow: seconds to a minute). */
+  answers: boolean;
 }
 
 export const DYNAMICS_CHOICES: Record<SecondDynamics, string> = {
@@ -44,9 +48,11 @@ export function galleryState(key: string): AppState {
     dynamics: "sde",
     seed: 1,
     particles: 2000,
+    runs: 400,
     start: null,
     target: "",
     frame: 30,
+    answers: true,
   };
 }
 
@@ -73,9 +79,11 @@ export function stateToHash(s: AppState): string {
   q.set("dyn", s.dynamics);
   q.set("seed", String(s.seed));
   q.set("n", String(s.particles));
+  q.set("mc", String(s.runs));
   if (s.start) q.set("start", s.start.map((v) => String(Number(v.toPrecision(6)))).join(","));
   if (s.target) q.set("to", s.target);
   q.set("frame", String(s.frame));
+  if (!s.answers) q.set("an", "0");
   return `#${q.toString()}`;
 }
 
@@ -107,12 +115,14 @@ export function stateFromHash(hash: string): AppState {
   if (dyn && dyn in DYNAMICS_CHOICES) s.dynamics = dyn as SecondDynamics;
   s.seed = numOr(q.get("seed"), s.seed, (x) => Number.isInteger(x) && x >= 0);
   s.particles = numOr(q.get("n"), s.particles, (x) => Number.isInteger(x) && x >= 10 && x <= 20000);
+  s.runs = numOr(q.get("mc"), s.runs, (x) => Number.isInteger(x) && x >= 20 && x <= 20000);
   const st = q.get("start");
   if (st) {
     const v = st.split(",").map(Number);
     s.start = v.every(Number.isFinite) ? v : null;
   }
   s.target = q.get("to") ?? "";
-  s.frame = numOr(q.get("frame"), 0, (x) => Number.isInteger(x) && x >= 0);
+  s.frame = numOr(q.get("frame"), s.frame, (x) => Number.isInteger(x) && x >= 0);
+  s.answers = q.get("an") !== "0";
   return s;
 }
