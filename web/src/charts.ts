@@ -75,7 +75,8 @@ export function massChart(c: CloudView, secondLabel: string, now: number): strin
       }),
     ];
     body += `<path d="${path(band)}Z" fill="${col}" opacity="0.18"/>`;
-    body += `<path d="${path(t.map((v, f) => [sx(v), sy(c.massPde[f]?.[k] ?? 0)]))}" fill="none" stroke="${col}" stroke-width="2"/>`;
+    if (c.massPde.length === t.length)
+      body += `<path d="${path(t.map((v, f) => [sx(v), sy(c.massPde[f][k])]))}" fill="none" stroke="${col}" stroke-width="2"/>`;
     body += `<path d="${path(t.map((v, f) => [sx(v), sy(c.massSgd[f][k])]))}" fill="none" stroke="${col}" stroke-width="2" stroke-dasharray="6 3"/>`;
     body += `<path d="${path(t.map((v, f) => [sx(v), sy(c.massSecond[f][k])]))}" fill="none" stroke="${col}" stroke-width="2" stroke-dasharray="1.5 2.5"/>`;
   }
@@ -205,7 +206,9 @@ export function metChart(estimates: readonly ExitEstimate[]): string | null {
     const col = e.method === "sgd" ? COLORS.sgd : e.detail?.kind === "monte-carlo" ? COLORS.second : "#222";
     body += `<text x="${left - 6}" y="${y + 4}" text-anchor="end" font-size="11">${esc(methodLabel(e.method))}</text>`;
     if (e.interval) {
-      const [a, b] = e.interval;
+      // an open end (a censored lower bound's [t, ∞]) is drawn to the chart's edge
+      const a = Number.isFinite(e.interval[0]) ? e.interval[0] : 10 ** lo;
+      const b = Number.isFinite(e.interval[1]) ? e.interval[1] : 10 ** hi;
       if (a > 0 && b > 0)
         body += `<line x1="${sx(a)}" x2="${sx(b)}" y1="${y}" y2="${y}" stroke="${col}" stroke-width="2"/><line x1="${sx(a)}" x2="${sx(a)}" y1="${y - 5}" y2="${y + 5}" stroke="${col}"/><line x1="${sx(b)}" x2="${sx(b)}" y1="${y - 5}" y2="${y + 5}" stroke="${col}"/>`;
     }

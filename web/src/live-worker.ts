@@ -4,7 +4,15 @@
  * (the engine polls `shouldStop` between particle ranges).
  */
 import type { ExitEstimate } from "../../src/exit/index.js";
-import { cloudHorizon, defaultQuery, type LiveRequest, landscapeView, liveClouds, liveExit } from "./live.js";
+import {
+  cloudHorizon,
+  defaultQuery,
+  type LiveRequest,
+  landscapeView,
+  liveDensity,
+  liveExit,
+  liveParticles,
+} from "./live.js";
 import { buildProblem, errorInfo, type Overrides } from "./spec.js";
 
 export interface RunMessage {
@@ -56,9 +64,13 @@ self.onmessage = async (ev: MessageEvent<RunMessage>) => {
     const h = cloudHorizon(estimates, p.lr);
     await new Promise((r) => setTimeout(r, 0));
     if (stale()) return;
-    const clouds = liveClouds(p, land, q, msg.request, h.horizon, h.why);
+    const clouds = liveParticles(p, land, q, msg.request, h.horizon, h.why);
+    post({ type: "clouds", id, clouds, ms: performance.now() - t0, density: false });
+    await new Promise((r) => setTimeout(r, 0));
     if (stale()) return;
-    post({ type: "clouds", id, clouds, ms: performance.now() - t0 });
+    const full = liveDensity(p, land, q, clouds);
+    if (stale()) return;
+    post({ type: "clouds", id, clouds: full, ms: performance.now() - t0, density: true });
   } catch (e) {
     if (!stale()) post({ type: "error", id, error: errorInfo(e) });
   }

@@ -31,15 +31,15 @@ export interface LiveRequest {
 }
 
 /** Grid points per axis for the landscape, basins and Fokker–Planck (the exit-time grid is the engine's). */
-export const VIEW_GRID = { 1: 301, 2: 61 } as const;
+export const VIEW_GRID = { 1: 301, 2: 41 } as const;
 /** Points per axis of the exit-time grid methods (analyze --quick's choice). */
 export const EXIT_GRID = { 1: 401, 2: 81 } as const;
-/** Caps on the cloud runs: SGD iterations and SDE steps per particle. */
-export const MAX_ITERATIONS = 3000;
-export const MAX_SDE_STEPS = 12000;
+/** Caps on the cloud runs: SGD iterations (the horizon) and SDE steps per particle (dt grows beyond it). */
+export const MAX_ITERATIONS = 1000;
+export const MAX_SDE_STEPS = 5000;
 /**
- * Implicit Euler steps per frame of the Fokker–Planck law (order 1 in time; uniformization, exact in time, costs
- * ~10× more on the stiff 1-D double well). test/web/live.test.ts bounds the resulting basin-mass error.
+ * Implicit Euler steps per frame of the 1-D Fokker–Planck law (order 1 in time; uniformization, exact in time,
+ * costs ~10× more on the stiff 1-D double well). test/web/live.test.ts bounds the resulting basin-mass error.
  */
 export const FP_SUBSTEPS = 4;
 
@@ -198,8 +198,8 @@ function massOf(
   return c.map((v) => v / m);
 }
 
-/** Clouds of SGD and the second dynamics over [0, horizon], and the Fokker–Planck law at the same times. */
-export function liveClouds(
+/** Clouds of SGD and the second dynamics over [0, horizon] (`frames` snapshots) and their basin masses. */
+export function liveParticles(
   p: Problem,
   land: LandscapeView,
   q: Query,
@@ -216,11 +216,8 @@ export function liveClouds(
     let steps = Math.max(F, Math.round(horizon / dt));
     const cap = discrete ? MAX_ITERATIONS : MAX_SDE_STEPS;
     if (steps > cap) {
-      if (discrete) steps = cap;
-      else {
-        steps = cap;
-        dt = horizon / cap;
-      }
+      steps = cap;
+      if (!discrete) dt = horizon / cap;
     }
     const snapshotSteps = Array.from({ length: F }, (_, f) => Math.round((f * steps) / (F - 1)));
     const r = simulate(p, {
@@ -245,33 +242,20 @@ export function liveClouds(
   const t0 = performance.now();
   const a = run("sgd");
   const b = run(req.dynamics);
-  const times = a.times;
-  const t1 = performance.now();
-  const fpDt = times[times.length - 1] / (FP_SUBSTEPS * (F - 1));
-  const fp = fokkerPlanckLaw(p, {
-    init: { kind: "point", x: q.from },
-    times: times.map((t) => Math.max(t, 0)),
-    grid: land.shape,
-    method: "implicit-euler",
-    dt: fpDt,
-  });
-  const t2 = performance.now();
-  const grid = fp.grid;
-  const nb = fp.basins.minima.length;
+  const grid = makeGrid(p.domain, land.shape);
+  const nb = land.minima.length;
   const m = req.particles;
   const massSgd: number[][] = [];
   const massSgdHalf: number[][] = [];
   const massSecond: number[][] = [];
   for (let f = 0; f < F; f++) {
-    const ms = massOf(a.pos, f, m, d, fp.basins.label, nb, grid);
+    const ms = massOf(a.pos, f, m, d, land.label, nb, grid);
     massSgd.push(ms);
     massSgdHalf.push(ms.map((v) => half(v, m)));
-    massSecond.push(massOf(b.pos, f, m, d, fp.basins.label, nb, grid));
+    massSecond.push(massOf(b.pos, f, m, d, land.label, nb, grid));
   }
-  // particles are labelled with the Fokker–Planck run's own basins (same grid): the masses compare like with like
-  const massPde = fp.evolution.snapshots.map((s) => s.basinMass ?? []);
   return {
-    times,
+    times: a.times,
     sgd: a.pos,
     second: b.pos,
     secondName: req.dynamics,
@@ -280,14 +264,46 @@ export function liveClouds(
     secondStep: b.step,
     horizonWhy,
     diverged: { sgd: a.diverged, second: b.diverged },
-    density: fp.evolution.snapshots.map((s) => Float32Array.from(s.p)),
-    densityMethod: `${fp.evolution.method}, dt = ${num(fpDt)} (${FP_SUBSTEPS} steps per frame)`,
-    ms: { particles: t1 - t0, fokkerPlanck: t2 - t1 },
-    basins: fp.basins.minima.map((b) => ({ x: b.x, loss: b.loss })),
+    density: [],
+    densityMethod: "",
     massSgd,
     massSgdHalf,
     massSecond,
-    massPde,
+    massPde: [],
+    ms: { particles: performance.now() - t0, fokkerPlanck: 0 },
+    basins: land.minima,
+  };
+}
+
+/**
+ * The Fokker–Planck law of the SDE at the clouds' times on the panels' grid, with its mass per basin (the same
+ * gridBasins labels as the particles'). 1-D: implicit Euler, FP_SUBSTEPS steps per frame (tridiagonal solves);
+ * 2-D: uniformization, exact in time.
+ */
+export function liveDensity(p: Problem, land: LandscapeView, q: Query, c: CloudView): CloudView {
+  const t0 = performance.now();
+  const times = c.times;
+  const F = times.length;
+  const fpDt = times[F - 1] / (FP_SUBSTEPS * (F - 1));
+  const fp = fokkerPlanckLaw(p, {
+    init: { kind: "point", x: q.from },
+    times: times.map((t) => Math.max(t, 0)),
+    grid: land.shape,
+    ...(p.dim === 1
+      ? { method: "implicit-euler" as const, dt: fpDt }
+      : { method: "uniformization" as const }),
+  });
+  if (fp.basins.minima.length !== land.minima.length)
+    throw new Error("internal: the Fokker–Planck basins differ from the panels' basins");
+  return {
+    ...c,
+    density: fp.evolution.snapshots.map((s) => Float32Array.from(s.p)),
+    densityMethod:
+      p.dim === 1
+        ? `${fp.evolution.method}, dt = ${num(fpDt)} (${FP_SUBSTEPS} steps per frame)`
+        : fp.evolution.method,
+    massPde: fp.evolution.snapshots.map((s) => s.basinMass ?? []),
+    ms: { ...c.ms, fokkerPlanck: performance.now() - t0 },
   };
 }
 

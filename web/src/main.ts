@@ -207,18 +207,23 @@ live.onmessage = (ev) => {
     $("hist-chart").innerHTML = hist ?? "<p class='small'>no particle method exited</p>";
   } else if (m.type === "clouds") {
     clouds = m.clouds;
-    setStatus(`ready (${(m.ms / 1000).toFixed(1)} s)`, "ready");
+    if (m.density) setStatus(`ready (${(m.ms / 1000).toFixed(1)} s)`, "ready");
+    else
+      setStatus(
+        `particles ready (${(m.ms / 1000).toFixed(1)} s); computing the Fokker–Planck law…`,
+        "computing",
+      );
     const c = m.clouds as CloudView;
     $("cloud-info").textContent =
       `${c.particles} particles per cloud from the start point, seed ${state.seed}; horizon ${fmt(c.times[c.times.length - 1])} (SDE time): ${c.horizonWhy}. ` +
-      `SGD step η = ${fmt(c.sgdStep)}; ${c.secondName} step ${fmt(c.secondStep)}. Fokker–Planck: ${c.densityMethod} on the ${land?.shape.join("×")} grid of the panels. Worker time: particles ${(c.ms.particles / 1000).toFixed(2)} s, Fokker–Planck ${(c.ms.fokkerPlanck / 1000).toFixed(2)} s.` +
+      `SGD step η = ${fmt(c.sgdStep)}; ${c.secondName} step ${fmt(c.secondStep)}. ${m.density ? `Fokker–Planck: ${c.densityMethod} on the ${land?.shape.join("×")} grid of the panels. ` : ""}Worker time: particles ${(c.ms.particles / 1000).toFixed(2)} s${m.density ? `, Fokker–Planck ${(c.ms.fokkerPlanck / 1000).toFixed(2)} s` : ""}.` +
       (c.diverged.sgd + c.diverged.second > 0
         ? ` Diverged: ${c.diverged.sgd} SGD and ${c.diverged.second} ${c.secondName} particles (not drawn, in no basin).`
         : "");
     $<HTMLInputElement>("frame").max = String(c.times.length - 1);
     draw();
     // the slow analyze --quick starts once the live panels are done (it shares the CPU with them)
-    startAnalysis();
+    if (m.density) startAnalysis();
   } else if (m.type === "error") {
     $("problem-error").textContent = m.error.message;
     setStatus(m.error.user ? "not run: see the message above" : "failed: see the message above", "error");
@@ -233,7 +238,7 @@ function renderTable(skipped: { method: string; reason: string }[] = []): void {
       e.detail?.kind === "monte-carlo" ? ` n = ${(e.detail as { particles: number }).particles}.` : "";
     const t = e.status === "lower-bound" ? `≥ ${fmt(e.time)}` : fmt(e.time);
     const why = e.reason ? ` ${e.reason}` : "";
-    return `<tr data-method="${e.method}" data-time="${e.time ?? ""}" data-status="${e.status}"><td>${methodLabel(e.method)}</td><td class="num">${t}</td><td class="num">${fmt(e.iterations, 3)}</td><td class="num">${iv}</td><td>${e.uncertainty}.${mc} ${e.how}.${why}</td></tr>`;
+    return `<tr data-method="${e.method}" data-time="${e.time ?? ""}" data-status="${e.status}"><td>${methodLabel(e.method)}</td><td class="num">${t}</td><td class="num">${fmt(e.iterations, 3)}</td><td class="num">${iv}</td><td>${e.uncertainty === "—" ? "" : `${e.uncertainty}.`}${mc} ${e.how}.${why}</td></tr>`;
   });
   for (const s of skipped)
     rows.push(
