@@ -68,6 +68,10 @@ export class CloudCanvas {
   private contours: HTMLCanvasElement = document.createElement("canvas");
   private contoursFor: LandscapeView | null = null;
   private bins = new Float64Array(0);
+  /** Particle layer: a pixel buffer written directly (one store per pixel, no path per particle). */
+  private dots: HTMLCanvasElement = document.createElement("canvas");
+  private dotsImg: ImageData | null = null;
+  private dotsBuf = new Uint32Array(0);
   constructor(readonly canvas: HTMLCanvasElement) {}
 
   /** Resizes the backing store to the element's CSS size × devicePixelRatio. */
@@ -172,20 +176,52 @@ export class CloudCanvas {
       m.pw,
       m.ph,
     );
-    if (c) {
-      const pos = f.which === "sgd" ? c.sgd : c.second;
-      const n = c.particles;
-      const base = Math.min(f.frame, c.times.length - 1) * n * 2;
-      ctx.fillStyle = f.which === "sgd" ? COLORS.sgd : "#56B4E9";
-      ctx.beginPath();
-      for (let j = 0; j < n; j++) {
-        const x = pos[base + 2 * j];
-        const y = pos[base + 2 * j + 1];
-        if (!Number.isNaN(x) && !Number.isNaN(y)) ctx.rect(m.px(x) - 1, m.py(y) - 1, 2, 2);
-      }
-      ctx.fill();
-    }
+    if (c) this.drawDots(ctx, f, c, Math.round(m.pw), Math.round(m.ph), m.pw, m.ph);
     marker(ctx, m.px(f.start[0]), m.py(f.start[1]));
+  }
+
+  /** 2×2-pixel dots of one frame's particles into the pixel buffer, composited over the density. */
+  private drawDots(
+    ctx: CanvasRenderingContext2D,
+    f: Frame,
+    c: CloudView,
+    W: number,
+    H: number,
+    pw: number,
+    ph: number,
+  ): void {
+    if (!this.dotsImg || this.dotsImg.width !== W || this.dotsImg.height !== H) {
+      this.dots.width = W;
+      this.dots.height = H;
+      this.dotsImg = new ImageData(W, H);
+      this.dotsBuf = new Uint32Array(this.dotsImg.data.buffer);
+    }
+    const buf = this.dotsBuf;
+    buf.fill(0);
+    // RGBA bytes in memory order (little-endian Uint32: 0xAABBGGRR); SGD vermillion, the other sky blue
+    const col = f.which === "sgd" ? 0xff005ed5 : 0xffe9b456;
+    const [x0, x1] = f.land.domain[0];
+    const [y0, y1] = f.land.domain[1];
+    const sx = W / (x1 - x0);
+    const sy = H / (y1 - y0);
+    const pos = f.which === "sgd" ? c.sgd : c.second;
+    const n = c.particles;
+    const base = Math.min(f.frame, c.times.length - 1) * n * 2;
+    for (let j = 0; j < n; j++) {
+      const ix = Math.floor((pos[base + 2 * j] - x0) * sx);
+      const iy = Math.floor((y1 - pos[base + 2 * j + 1]) * sy);
+      // NaN (diverged) fails both tests
+      if (!(ix >= 0 && ix < W - 1 && iy >= 0 && iy < H - 1)) continue;
+      const k = iy * W + ix;
+      buf[k] = col;
+      buf[k + 1] = col;
+      buf[k + W] = col;
+      buf[k + W + 1] = col;
+    }
+    (this.dots.getContext("2d") as CanvasRenderingContext2D).putImageData(this.dotsImg, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(this.dots, MARGIN.left, MARGIN.top, pw, ph);
+    ctx.imageSmoothingEnabled = true;
   }
 
   private draw1d(ctx: CanvasRenderingContext2D, w: number, h: number, f: Frame) {
