@@ -30,7 +30,7 @@ export interface AppState {
 export const DYNAMICS_CHOICES: Record<SecondDynamics, string> = {
   sde: "SDE (order 1, Euler–Maruyama, dt = η/10)",
   sde2: "SDE (order 2 modified equation)",
-  "noisy-sgd": "Noisy SGD (needs δ > 0)",
+  "noisy-sgd": "Noisy SGD (needs δ > 0; SGD then also adds δ)",
   gd: "gradient descent (no noise)",
 };
 
