@@ -71,6 +71,7 @@ export class CloudCanvas {
   /** Particle layer: a pixel buffer written directly (one store per pixel, no path per particle). */
   private dots: HTMLCanvasElement = document.createElement("canvas");
   private dotsImg: ImageData | null = null;
+  private densityImg: ImageData | null = null;
   private dotsBuf = new Uint32Array(0);
   constructor(readonly canvas: HTMLCanvasElement) {}
 
@@ -153,10 +154,14 @@ export class CloudCanvas {
     const [nx, ny] = f.land.shape;
     const c = f.clouds;
     // density image at grid resolution, scaled by the browser (bilinear)
-    this.density.width = nx;
-    this.density.height = ny;
+    // (re)size only when the grid changes: setting a canvas's width reallocates and clears it
+    if (this.density.width !== nx || this.density.height !== ny || !this.densityImg) {
+      this.density.width = nx;
+      this.density.height = ny;
+      this.densityImg = new ImageData(nx, ny);
+    }
     const dx = this.density.getContext("2d") as CanvasRenderingContext2D;
-    const img = dx.createImageData(nx, ny);
+    const img = this.densityImg;
     const p = c ? c.density[Math.min(f.frame, c.density.length - 1)] : null;
     let max = 0;
     if (p) for (const v of p) max = Math.max(max, v);
