@@ -45,6 +45,11 @@ export const COMMANDS: Record<string, CommandEntry> = {
       "merge the shard files of a sweep (sweep --shard i/N) into the table and page of the whole sweep",
     load: async () => (await import("./commands/merge.js")).registerMerge,
   },
+  worker: {
+    description:
+      "process sweep cells from a BullMQ queue in Redis (sweep --queue redis://HOST:PORT) until stopped",
+    load: async () => (await import("./commands/worker.js")).registerWorker,
+  },
   landscape: {
     description:
       "critical points, saddles, paths, barriers, basins, noise, Kramers times and the long-time verdict",

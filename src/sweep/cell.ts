@@ -133,28 +133,31 @@ export async function runCell(
     const q = p;
     return { cell: cell.index, rows: res.estimates.map((e) => rowOf(cell, q, e, eps)), seconds: secs };
   } catch (e) {
-    const reason = `the cell failed: ${(e as Error).message}`;
-    const secs = (Date.now() - t0) / 1000;
-    const rows = cell.methods.map((m) =>
-      rowOf(
-        cell,
-        p,
-        {
-          method: m,
-          status: "failed",
-          time: null,
-          iterations: null,
-          interval: null,
-          intervalKind: null,
-          uncertainty: "—",
-          how: "the cell failed",
-          reason,
-          seconds: 0,
-          detail: null,
-        },
-        p ? isotropicEpsilon(p) : Number.NaN,
-      ),
-    );
-    return { cell: cell.index, rows, seconds: rows.map(() => secs) };
+    return failedCell(cell, p, `the cell failed: ${(e as Error).message}`, (Date.now() - t0) / 1000);
   }
+}
+
+/** A cell that could not run: one row per method with status "failed" and the reason. */
+export function failedCell(cell: SweepCell, p: Problem | null, reason: string, secs = 0): CellResult {
+  const rows = cell.methods.map((m) =>
+    rowOf(
+      cell,
+      p,
+      {
+        method: m,
+        status: "failed",
+        time: null,
+        iterations: null,
+        interval: null,
+        intervalKind: null,
+        uncertainty: "—",
+        how: "the cell failed",
+        reason,
+        seconds: 0,
+        detail: null,
+      },
+      p ? isotropicEpsilon(p) : Number.NaN,
+    ),
+  );
+  return { cell: cell.index, rows, seconds: rows.map(() => secs) };
 }

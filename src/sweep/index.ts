@@ -14,6 +14,7 @@ export {
   type CellHooks,
   type CellResult,
   cellProblem,
+  failedCell,
   isotropicEpsilon,
   runCell,
   type SweepRow,

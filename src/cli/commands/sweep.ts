@@ -19,8 +19,10 @@ import { readShardIfDone, shardFileName, sweepKey, writeShardFile } from "../../
 import { checkOutDir } from "../../io/write.js";
 import { runCellsLocally } from "../../parallel/sweep-pool.js";
 import {
+  type CellResult,
   cellProblem,
   checkPlan,
+  failedCell,
   parseShard,
   parseSweepList,
   type SweepPlan,
@@ -99,6 +101,10 @@ export function registerSweep(program: Command): void {
     .requiredOption(
       "--out <dir>",
       "output folder: sweep.csv, sweep.arrow, sweep-fits.json, sweep.html, timings.csv",
+    )
+    .option(
+      "--queue <url>",
+      "run the cells as jobs on a BullMQ queue in Redis (redis://HOST:PORT) processed by `sgdscope worker --queue …` processes; waits, then writes as usual",
     )
     .option("--quiet", "no progress bar")
     .addHelpText(
@@ -201,19 +207,39 @@ async function sweepCommand(file: string, o: SweepOpts): Promise<number> {
     mine.length,
     o.quiet === true,
   );
-  let out: Awaited<ReturnType<typeof runCellsLocally>>;
+  let out: { results: CellResult[]; stopped: boolean };
   try {
-    out = await runCellsLocally(lp.spec, baseDir, plan, mine, threads, {
-      onProgress: (d) => bar.update(Math.floor(d * 100) / 100),
-      shouldStop: intr.stopped,
-    });
+    if (o.queue !== undefined) {
+      const { checkRedis, runCellsOnQueue } = await import("../../parallel/queue.js");
+      await checkRedis(o.queue);
+      const q = await runCellsOnQueue(
+        { url: o.queue, lockMs: 30_000 },
+        { key, spec: lp.spec, baseDir, plan },
+        mine,
+        {
+          onProgress: (d) => bar.update(d),
+          shouldStop: intr.stopped,
+          failedRows: (c, why) => failedCell(c, null, why),
+        },
+      );
+      if (q.reused > 0 || q.failed > 0)
+        process.stderr.write(
+          `queue: ${q.reused} of ${mine.length} cells were already done in Redis (same sweep key ${key}); ${q.failed} jobs failed (their rows say why)\n`,
+        );
+      out = q;
+    } else {
+      out = await runCellsLocally(lp.spec, baseDir, plan, mine, threads, {
+        onProgress: (d) => bar.update(Math.floor(d * 100) / 100),
+        shouldStop: intr.stopped,
+      });
+    }
   } finally {
     bar.stop();
     intr.dispose();
   }
   if (out.stopped) {
     process.stderr.write(
-      `interrupted: ${out.results.length} of ${mine.length} cells finished; nothing written (use --shard to keep finished work in pieces)\n`,
+      `interrupted: ${out.results.length} of ${mine.length} cells finished; nothing written (use --shard to keep finished work in pieces${o.queue ? "; queued jobs stay in Redis and a rerun picks up their results" : ""})\n`,
     );
     return EXIT_INTERRUPTED;
   }
