@@ -5,6 +5,7 @@
  * the rows, the plan and the context, so sharded and unsharded runs write the same bytes.
  */
 import { formatNumber } from "../analysis/format.js";
+import { isParticleMethod } from "../exit/index.js";
 import type { SweepAnalysis, SweepContext, SweepPlan, SweepRow } from "../sweep/index.js";
 import { VERSION } from "../version.js";
 import { esc } from "./html.js";
@@ -217,8 +218,10 @@ export async function sweepHtml(
   const intro =
     `<h1>Sweep: ${esc(ctx.problem)}</h1><p>Problem file ${esc(problemFile)}; mean exit time from (${plan.from.map((v) => f(v)).join(", ")}) into {${esc(plan.to)}} ` +
     `over η ∈ {${plan.lr.map((v) => f(v)).join(", ")}}, B ∈ {${plan.batch.join(", ")}}${plan.delta ? `, δ ∈ {${plan.delta.map((v) => f(v)).join(", ")}}` : ""}, ` +
-    `seeds {${plan.seeds.join(", ")}}, methods ${esc(plan.methods.join(", "))}; ${plan.particles} particles per Monte Carlo method and cell, ` +
-    `horizon ${plan.horizon === "auto" ? "16× the cell's first deterministic prediction (else " + f(plan.fallbackHorizon) + ")" : f(plan.horizon)} in SDE time. ` +
+    `seeds {${plan.seeds.join(", ")}}, methods ${esc(plan.methods.join(", "))}; ` +
+    (plan.methods.some(isParticleMethod)
+      ? `${plan.particles} particles per Monte Carlo method and cell, horizon ${plan.horizon === "auto" ? `16× the cell's first deterministic prediction (else ${f(plan.fallbackHorizon)})` : f(plan.horizon)} in SDE time. `
+      : "") +
     `All times are SDE time t = η × iterations.</p>` +
     `<p>Landscape: ${ctx.barrier !== null ? `barrier ΔL = ${f(ctx.barrier)} from the start's minimum into the target` : esc(ctx.barrierWhy)}` +
     `${ctx.ekPrefactor !== null ? `; Eyring–Kramers prefactor K = ${f(ctx.ekPrefactor)} (T ≈ K·exp(ΔL/ε))` : ""}; λ_max = ${f(ctx.lambdaMax)} at (${ctx.lambdaAt.map((v) => f(v)).join(", ")}).</p>`;
