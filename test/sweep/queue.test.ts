@@ -134,10 +134,12 @@ describe.runIf(URL_)("sweep over a BullMQ queue in Redis", () => {
   });
 });
 
-describe.skipIf(URL_)("sweep over a BullMQ queue in Redis", () => {
-  it("skipped: SGDSCOPE_TEST_REDIS is not set (.ci/run starts redis-server on 127.0.0.1:6390 and sets it)", () => {
-    console.warn(
-      "queue tests skipped: set SGDSCOPE_TEST_REDIS=redis://127.0.0.1:6390 with a redis-server running",
-    );
+// without a Redis the queue test is reported as skipped, with the reason in its name
+if (!URL_) {
+  console.warn(
+    "queue tests skipped: SGDSCOPE_TEST_REDIS is not set (.ci/run starts redis-server and sets it)",
+  );
+  describe("sweep over a BullMQ queue in Redis", () => {
+    it.skip("skipped: SGDSCOPE_TEST_REDIS is not set (.ci/run starts redis-server on 127.0.0.1:6390 and sets it)", () => {});
   });
-});
+}
