@@ -36,6 +36,21 @@ if (want("particles")) {
       `two independent processes ${th.machine_ceiling.speedup_median.toFixed(2)}× (the machine's ceiling)`,
   );
 }
+if (want("sweep")) {
+  const { benchSweep } = await import("./sweep.js");
+  const r = await benchSweep();
+  writeFileSync(
+    join(here, "results", "sweep.json"),
+    `${JSON.stringify({ ...r, node: process.version, date: new Date().toISOString() }, null, 2)}\n`,
+  );
+  const cpm = (o) => `${o.cells_per_minute.toFixed(1)}`;
+  console.log(
+    `sweep: ${r.cells} cells; cells/min local 1 thread ${cpm(r.local[1])}, 2 threads ${cpm(r.local[2])}` +
+      (r.queue
+        ? `; queue 1 worker ${cpm(r.queue[1])}, 2 workers ${cpm(r.queue[2])}`
+        : "; no redis-server: queue not measured"),
+  );
+}
 if (want("exit")) {
   const load = loadavg()[0];
   const r = await benchExit();

@@ -11,9 +11,10 @@
  *   fokkerPlanck(problem, {init, times})          the law on a grid over time
  *   stationary(problem)                           the long-time law and the spectral gap
  *   analyze(problem)                              the three questions at once (data; words: sgdscope/report)
+ *   runCell / analyzeSweep (sgdscope/sweep)       sweeps over η, B, δ: one cell, and the laws fitted to a table
  *
  * Lower-level pieces are under the subpaths sgdscope/problem, /dynamics, /exit, /pde, /landscape, /analysis,
- * /analyze (see docs/api.md).
+ * /analyze, /sweep (see docs/api.md, docs/sweeps.md).
  */
 
 export {

@@ -21,6 +21,7 @@ const LAYER: Record<string, number> = {
   landscape: 3,
   exit: 4,
   analyze: 5,
+  sweep: 5,
   // edges (Node): files, threads, the report, the CLI, the package entry
   io: 6,
   parallel: 7,
@@ -40,6 +41,7 @@ const CORE = new Set([
   "landscape",
   "exit",
   "analyze",
+  "sweep",
 ]);
 
 function files(dir: string): string[] {

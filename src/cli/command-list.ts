@@ -34,6 +34,22 @@ export const COMMANDS: Record<string, CommandEntry> = {
       "long-time law on a grid: closed classes (densities or point masses), where the mass ends, spectral gap within each class",
     load: async () => (await import("./commands/stationary.js")).registerStationary,
   },
+  sweep: {
+    description:
+      "exit times over a grid of η, B (and δ): one table, and the Arrhenius, B/η and power laws fitted with intervals",
+    load: async () => (await import("./commands/sweep.js")).registerSweep,
+    flags: { methods: "--method", lr: "--lr", batch: "--batch", seeds: "--seeds", horizon: "--max-time" },
+  },
+  merge: {
+    description:
+      "merge the shard files of a sweep (sweep --shard i/N) into the table and page of the whole sweep",
+    load: async () => (await import("./commands/merge.js")).registerMerge,
+  },
+  worker: {
+    description:
+      "process sweep cells from a BullMQ queue in Redis (sweep --queue redis://HOST:PORT) until stopped",
+    load: async () => (await import("./commands/worker.js")).registerWorker,
+  },
   landscape: {
     description:
       "critical points, saddles, paths, barriers, basins, noise, Kramers times and the long-time verdict",
