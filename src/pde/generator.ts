@@ -28,7 +28,7 @@ import { UserError } from "../errors.js";
 import type { Csr } from "../linalg/csr.js";
 import type { Problem } from "../problem/types.js";
 import { type Grid, nodeCoords, type RegionFn } from "./grid.js";
-import { selling } from "./selling.js";
+import { diffusionStencil, type StencilPolicy, stencilPolicy, stencilWork } from "./stencil.js";
 
 export interface GeneratorOptions {
   /** Add the order-2 drift correction −(η/4)∇|∇L|² = −(η/2)∇²L∇L. Default false. */
@@ -37,6 +37,8 @@ export interface GeneratorOptions {
   absorbing?: RegionFn | Uint8Array | null;
   /** Shorten axis edges into the absorbing set to the true boundary (needs a region predicate). Default true. */
   cutCells?: boolean;
+  /** Relaxation and stencil radius for degenerate tensors (default `stencilPolicy(grid.shape)`). */
+  stencil?: StencilPolicy;
 }
 
 export interface DiscreteGenerator {
@@ -51,8 +53,15 @@ export interface DiscreteGenerator {
   traceA: Float64Array;
   /** Nodes whose diffusion matrix is exactly zero. */
   degenerateNodes: number;
-  /** Nodes where Selling's reduction hit its cap (degenerate A with irrational kernel; stencil slightly inconsistent). */
-  sellingFallbacks: number;
+  /**
+   * Nodes whose diffusion tensor was relaxed to D̃ + μI before the reduction (degenerate noise off the lattice
+   * within the stencil radius; stencil.ts): consistent, first order there. 0 when every stencil is exact.
+   */
+  relaxedNodes: number;
+  /** Largest relative relaxation μ/tr D̃ used (0 when none; the policy's ε unless doubling was needed). */
+  maxRelaxation: number;
+  /** Relaxation target ε and stencil radius R used. */
+  stencil: StencilPolicy;
   /** Number of axis edges shortened to the absorbing boundary. */
   cutEdges: number;
   order2: boolean;
@@ -105,10 +114,11 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
   const hess = new Float64Array(d * d);
   const c = new Float64Array(d);
   const axisA = new Float64Array(d);
-  const w = new Float64Array(6);
-  const off = new Int32Array(18);
-  const sb = new Int32Array(12);
-  const st = new Int32Array(1);
+  const policy = opts.stencil ?? stencilPolicy(shape);
+  const sw = stencilWork(Math.max(d, 2));
+  const w = sw.w;
+  const off = sw.off;
+  const bpar = new Float64Array(d);
   const idx = new Int32Array(d);
   const xb = new Float64Array(d);
   const traceA = new Float64Array(n);
@@ -131,7 +141,8 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
   const rv = new Float64Array(32);
   let nnz = 0;
   let degenerate = 0;
-  let fallbacks = 0;
+  let relaxedNodes = 0;
+  let maxRelaxation = 0;
   let cutEdges = 0;
 
   for (let i = 0; i < n; i++) {
@@ -171,28 +182,16 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
     const projDrift = d >= 2 && offDiag;
     if (d > 1 && offDiag) {
       for (let k = 0; k < d; k++) axisA[k] = 0;
-      nterms = selling(d, Dt, w, off, sb, st);
-      if (st[0]) {
-        // Degenerate D with a non-lattice kernel: relax to D + μI, μ = tr D·h_min/ℓ·2^r (vanishes under
-        // refinement, O(h) consistency), until the reduction closes with bounded offsets.
-        fallbacks++;
-        let trD = 0;
-        let hmin = Number.POSITIVE_INFINITY;
-        let ell = 0;
-        for (let k = 0; k < d; k++) {
-          trD += Dt[k * d + k] * h[k] * h[k];
-          hmin = Math.min(hmin, h[k]);
-          ell = Math.max(ell, grid.hi[k] - grid.lo[k]);
-        }
-        let mu = (trD * hmin) / ell;
-        for (let r = 0; r < 12 && st[0]; r++, mu *= 2) {
-          for (let k = 0; k < d; k++)
-            Dt[k * d + k] += mu / (h[k] * h[k]) - (r > 0 ? mu / 2 / (h[k] * h[k]) : 0);
-          nterms = selling(d, Dt, w, off, sb, st);
-        }
+      nterms = diffusionStencil(Dt, policy, sw);
+      if (sw.relaxation > 0) {
+        relaxedNodes++;
+        if (sw.relaxation > maxRelaxation) maxRelaxation = sw.relaxation;
       }
       if (projDrift) {
-        // b = −∇L (+c), split as b = Σ_t β_t H e_t + r with β_t = ρ_t⟨H e_t, D⁺b⟩ (projection on range D)
+        // b = −∇L (+c) = b_∥ + b_⊥ with b_∥ = DD⁺b (the part the noise can carry) written exactly as
+        // Σ_t β_t H e_t, β_t = ρ_t⟨H e_t, D_r⁻¹b_∥⟩ (D_r = H(D̃ + μI)H = Σ ρ_t He_t(He_t)ᵀ, so Σ_t β_t He_t =
+        // b_∥); b_⊥ (drift the noise cannot oppose) is upwinded on the axes. Using D_r⁻¹b instead would blow
+        // b_⊥ up by 1/μ onto nearly parallel offsets: an O(1) numerical diffusion along the noise.
         problem.loss.gradient(x, grad);
         if (order2) {
           problem.loss.hessian(x, hess);
@@ -206,7 +205,7 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
           bvec[k] = -grad[k] + (order2 ? c[k] : 0);
           axisDrift[k] = bvec[k];
         }
-        // y = D⁺b (physical D = H D̃ H)
+        // y = D⁺b (physical D = H D̃ H, unrelaxed)
         for (let k = 0; k < d; k++)
           for (let l = 0; l < d; l++) Dphys[k * d + l] = Dt[k * d + l] * h[k] * h[l];
         if (d === 2) {
@@ -215,6 +214,23 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
           yv[1] = Dp[1] * bvec[0] + Dp[2] * bvec[1];
         } else {
           pinvApply3(Dphys, bvec, yv, jac);
+        }
+        if (sw.relaxation > 0) {
+          // b_∥ = D y, then y = D_r⁻¹ b_∥
+          for (let k = 0; k < d; k++) {
+            let q = 0;
+            for (let l = 0; l < d; l++) q += Dphys[k * d + l] * yv[l];
+            bpar[k] = q;
+          }
+          for (let k = 0; k < d; k++)
+            for (let l = 0; l < d; l++) Dphys[k * d + l] = sw.Dr[k * d + l] * h[k] * h[l];
+          if (d === 2) {
+            pinv2(Dphys[0], Dphys[1], Dphys[3], Dp);
+            yv[0] = Dp[0] * bpar[0] + Dp[1] * bpar[1];
+            yv[1] = Dp[1] * bpar[0] + Dp[2] * bpar[1];
+          } else {
+            pinvApply3(Dphys, bpar, yv, jac);
+          }
         }
         for (let t = 0; t < nterms; t++) {
           let dot = 0;
@@ -380,7 +396,9 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
     loss: L,
     traceA,
     degenerateNodes: degenerate,
-    sellingFallbacks: fallbacks,
+    relaxedNodes,
+    maxRelaxation,
+    stencil: policy,
     cutEdges,
     order2,
   };
