@@ -132,6 +132,83 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
   const tj = new Int32Array(2);
   const th2 = new Float64Array(2);
   const dir = new Float64Array(d);
+  const trOut = new Float64Array(1);
+  const mirroredQ = new Uint8Array(2);
+
+  /** b = −∇L (+c) into bvec and y = D_r⁻¹b_∥ into yv at x, for the tensor in Dt and the stencil in sw. */
+  const driftY = (): void => {
+    problem.loss.gradient(x, grad);
+    if (order2) {
+      problem.loss.hessian(x, hess);
+      for (let k = 0; k < d; k++) {
+        let q = 0;
+        for (let l = 0; l < d; l++) q += hess[k * d + l] * grad[l];
+        c[k] = -0.5 * eta * q;
+      }
+    }
+    for (let k = 0; k < d; k++) {
+      bvec[k] = -grad[k] + (order2 ? c[k] : 0);
+    }
+    // y = D⁺b (physical D = H D̃ H, unrelaxed)
+    for (let k = 0; k < d; k++) for (let l = 0; l < d; l++) Dphys[k * d + l] = Dt[k * d + l] * h[k] * h[l];
+    if (d === 2) {
+      pinv2(Dphys[0], Dphys[1], Dphys[3], Dp);
+      yv[0] = Dp[0] * bvec[0] + Dp[1] * bvec[1];
+      yv[1] = Dp[1] * bvec[0] + Dp[2] * bvec[1];
+    } else {
+      pinvApply3(Dphys, bvec, yv, jac);
+    }
+    if (sw.relaxation > 0) {
+      // b_∥ = D y, then y = D_r⁻¹ b_∥
+      for (let k = 0; k < d; k++) {
+        let q = 0;
+        for (let l = 0; l < d; l++) q += Dphys[k * d + l] * yv[l];
+        bpar[k] = q;
+      }
+      for (let k = 0; k < d; k++)
+        for (let l = 0; l < d; l++) Dphys[k * d + l] = sw.Dr[k * d + l] * h[k] * h[l];
+      if (d === 2) {
+        pinv2(Dphys[0], Dphys[1], Dphys[3], Dp);
+        yv[0] = Dp[0] * bpar[0] + Dp[1] * bpar[1];
+        yv[1] = Dp[1] * bpar[0] + Dp[2] * bpar[1];
+      } else {
+        pinvApply3(Dphys, bpar, yv, jac);
+      }
+    }
+  };
+  /** Dt ← A(x)/2 in grid units; returns whether it has off-diagonal entries. Writes trace A to trOut[0]. */
+  const tensorAt = (): boolean => {
+    problem.noise.covariance(x, cov);
+    let tr = 0;
+    let offDiag = false;
+    for (let k = 0; k < d; k++) {
+      for (let l = 0; l < d; l++) {
+        const a = scale * cov[k * d + l] + (k === l ? 2 * delta : 0);
+        Dt[k * d + l] = (0.5 * a) / (h[k] * h[l]);
+        if (k !== l && a !== 0) offDiag = true;
+      }
+      tr += scale * cov[k * d + k] + 2 * delta;
+    }
+    trOut[0] = tr;
+    return offDiag;
+  };
+  // Pass 2 (d ≥ 2): y = D_r⁻¹b_∥ at every node with an off-diagonal tensor, so that the drift along an offset
+  // edge can be evaluated at the edge (average of its ends, edge-symmetric like the potential differences used
+  // on the axes) instead of at the node: node-based drift on long offsets errs at O(|He|) in the effective
+  // potential, which the exit time amplifies by the barrier/noise ratio.
+  const yNode = d > 1 ? new Float64Array(n * d) : null;
+  const hasY = new Uint8Array(d > 1 ? n : 0);
+  if (yNode) {
+    for (let i = 0; i < n; i++) {
+      if (absorbing?.[i]) continue;
+      nodeCoords(grid, i, x);
+      if (!tensorAt()) continue;
+      diffusionStencil(Dt, policy, sw);
+      driftY();
+      for (let k = 0; k < d; k++) yNode[i * d + k] = yv[k];
+      hasY[i] = 1;
+    }
+  }
 
   let cap = n * (2 * d + 1) + 16;
   let colIdx = new Int32Array(cap);
@@ -155,17 +232,8 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
       r = (r - idx[k]) / nk;
       x[k] = grid.lo[k] + idx[k] * h[k];
     }
-    problem.noise.covariance(x, cov);
-    let tr = 0;
-    let offDiag = false;
-    for (let k = 0; k < d; k++) {
-      for (let l = 0; l < d; l++) {
-        const a = scale * cov[k * d + l] + (k === l ? 2 * delta : 0);
-        Dt[k * d + l] = (0.5 * a) / (h[k] * h[l]);
-        if (k !== l && a !== 0) offDiag = true;
-      }
-      tr += scale * cov[k * d + k] + 2 * delta;
-    }
+    const offDiag = tensorAt();
+    const tr = trOut[0];
     traceA[i] = tr;
     if (tr === 0) degenerate++;
     if (absorbing?.[i]) {
@@ -192,46 +260,8 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
         // Σ_t β_t H e_t, β_t = ρ_t⟨H e_t, D_r⁻¹b_∥⟩ (D_r = H(D̃ + μI)H = Σ ρ_t He_t(He_t)ᵀ, so Σ_t β_t He_t =
         // b_∥); b_⊥ (drift the noise cannot oppose) is upwinded on the axes. Using D_r⁻¹b instead would blow
         // b_⊥ up by 1/μ onto nearly parallel offsets: an O(1) numerical diffusion along the noise.
-        problem.loss.gradient(x, grad);
-        if (order2) {
-          problem.loss.hessian(x, hess);
-          for (let k = 0; k < d; k++) {
-            let q = 0;
-            for (let l = 0; l < d; l++) q += hess[k * d + l] * grad[l];
-            c[k] = -0.5 * eta * q;
-          }
-        }
-        for (let k = 0; k < d; k++) {
-          bvec[k] = -grad[k] + (order2 ? c[k] : 0);
-          axisDrift[k] = bvec[k];
-        }
-        // y = D⁺b (physical D = H D̃ H, unrelaxed)
-        for (let k = 0; k < d; k++)
-          for (let l = 0; l < d; l++) Dphys[k * d + l] = Dt[k * d + l] * h[k] * h[l];
-        if (d === 2) {
-          pinv2(Dphys[0], Dphys[1], Dphys[3], Dp);
-          yv[0] = Dp[0] * bvec[0] + Dp[1] * bvec[1];
-          yv[1] = Dp[1] * bvec[0] + Dp[2] * bvec[1];
-        } else {
-          pinvApply3(Dphys, bvec, yv, jac);
-        }
-        if (sw.relaxation > 0) {
-          // b_∥ = D y, then y = D_r⁻¹ b_∥
-          for (let k = 0; k < d; k++) {
-            let q = 0;
-            for (let l = 0; l < d; l++) q += Dphys[k * d + l] * yv[l];
-            bpar[k] = q;
-          }
-          for (let k = 0; k < d; k++)
-            for (let l = 0; l < d; l++) Dphys[k * d + l] = sw.Dr[k * d + l] * h[k] * h[l];
-          if (d === 2) {
-            pinv2(Dphys[0], Dphys[1], Dphys[3], Dp);
-            yv[0] = Dp[0] * bpar[0] + Dp[1] * bpar[1];
-            yv[1] = Dp[1] * bpar[0] + Dp[2] * bpar[1];
-          } else {
-            pinvApply3(Dphys, bpar, yv, jac);
-          }
-        }
+        driftY();
+        for (let k = 0; k < d; k++) axisDrift[k] = bvec[k];
         for (let t = 0; t < nterms; t++) {
           let dot = 0;
           for (let k = 0; k < d; k++) dot += off[d * t + k] * h[k] * yv[k];
@@ -343,6 +373,7 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
           j += v * strides[k];
         }
         tj[q] = j;
+        mirroredQ[q] = mirrored ? 1 : 0;
         th2[q] = 1;
         if (cut && !mirrored && absorbing![j]) {
           for (let k = 0; k < d; k++) dir[k] = sgn * off[t * d + k] * h[k];
@@ -353,7 +384,14 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
       const hb = 0.5 * (th2[0] + th2[1]);
       for (let q = 0; q < 2; q++) {
         const sgn = q === 0 ? -1 : 1;
-        const rate = projDrift ? sgRate(w[t], sgn * beta[t] * th2[q]) : w[t];
+        let bq = beta[t];
+        const j = tj[q];
+        if (projDrift && yNode && th2[q] === 1 && hasY[j] && !mirroredQ[q]) {
+          let dot = 0;
+          for (let k = 0; k < d; k++) dot += off[t * d + k] * h[k] * 0.5 * (yv[k] + yNode[j * d + k]);
+          bq = w[t] * dot;
+        }
+        const rate = projDrift ? sgRate(w[t], sgn * bq * th2[q]) : w[t];
         m = push(rc, rv, m, tj[q], rate / (th2[q] * hb));
       }
     }
