@@ -119,7 +119,7 @@ const cases = [
     name: "loss-proportional (1-D)",
     spec: {
       name: "lossp",
-      loss: "(x^2-1)^2/4 + 0.05",
+      loss: "(x^2-1)^2/4 + 0.5",
       noise: { loss: 1 },
       lr: 0.1,
       batch: 1,
@@ -129,7 +129,7 @@ const cases = [
       value: exact1d(
         {
           name: "l",
-          loss: "(x^2-1)^2/4 + 0.05",
+          loss: "(x^2-1)^2/4 + 0.5",
           noise: { loss: 1 },
           lr: 0.1,
           batch: 1,
