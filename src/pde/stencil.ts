@@ -4,8 +4,8 @@
  * Input: D̃ = H⁻¹DH⁻¹, the tensor D = A/2 in grid units (H = diag h). Output: weights ρ_t ≥ 0 on integer
  * offsets e_t with Σ ρ_t e_t e_tᵀ = D̃ + μI exactly, so tr(D∇²u) ≈ Σ ρ_t (u(x + He_t) + u(x − He_t) − 2u(x))
  * (rates ρ_t ≥ 0: monotone). Two cases:
- * - exact: Selling's reduction of D̃ itself closes with superbase components ≤ R (every positive-definite D̃
- *   and every degenerate D̃ whose kernel is a lattice direction reachable within R): μ = 0, O(h²) consistency;
+ * - exact: Selling's reduction of D̃ itself closes with superbase components and offsets ≤ R (every
+ *   well-conditioned D̃ and every degenerate D̃ along a short lattice direction): μ = 0, O(h²) consistency;
  * - relaxed (Bonnans–Bonnet–Mirebeau 2022): otherwise D̃ is raised to D̃ + μI with
  *   μ = max(ε·tr D̃ − λ_min(D̃), 0) (doubled until the reduction closes within R) — rank-1 noise at any angle,
  *   turning with the state, on cells of any aspect ratio. The relaxation error is μ/tr D̃ relative, the stencil
@@ -87,7 +87,8 @@ export function diffusionStencil(Dt: Float64Array, policy: StencilPolicy, work: 
     return 0;
   }
   let n = selling(d, Dr, work.w, work.off, work.sb, work.st, policy.radius);
-  if (work.st[0] === 0) {
+  // exact only with offsets within R too (in 3-D offsets are cross products of superbase vectors: longer)
+  if (work.st[0] === 0 && maxComponent(d, n, work.off) <= policy.radius) {
     work.count = n;
     return n;
   }
@@ -96,7 +97,7 @@ export function diffusionStencil(Dt: Float64Array, policy: StencilPolicy, work: 
   if (!(mu > 0)) {
     // well-conditioned (λ_min ≥ ε·tr) but beyond R: exact within 2R, as a relaxed one would be allowed
     n = selling(d, Dr, work.w, work.off, work.sb, work.st, 2 * policy.radius);
-    if (work.st[0] === 0) {
+    if (work.st[0] === 0 && maxComponent(d, n, work.off) <= 2 * policy.radius) {
       work.count = n;
       return n;
     }
@@ -112,6 +113,13 @@ export function diffusionStencil(Dt: Float64Array, policy: StencilPolicy, work: 
   work.relaxation = mu / tr;
   work.count = n;
   return n;
+}
+
+/** Largest |component| of the first n offsets. */
+function maxComponent(d: number, n: number, off: Int32Array): number {
+  let m = 0;
+  for (let k = 0; k < n * d; k++) m = Math.max(m, Math.abs(off[k]));
+  return m;
 }
 
 /** Smallest eigenvalue of a symmetric 2×2 or 3×3 matrix (row-major), closed form. */
