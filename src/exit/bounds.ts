@@ -98,7 +98,11 @@ export function boundsExitTime(p: Problem, q: ExitQuery, g: GridSettings = {}): 
       null,
       p.lr,
     );
-  const est = pdeExitTimeEstimate(p, q.from, inside, { grid: g.grid });
+  const est = pdeExitTimeEstimate(p, q.from, inside, {
+    grid: g.grid,
+    rtol: g.rtol,
+    maxSeconds: g.maxSeconds,
+  });
   if (est.infinite)
     return result(
       t0,

@@ -18,7 +18,7 @@ function camel(o: Record<string, unknown>): Record<string, unknown> {
 
 export function pdeExitTime(p: Problem, q: ExitQuery, g: GridSettings = {}): ExitEstimate {
   const t0 = Date.now();
-  const e = pdeExitTimeEstimate(p, q.from, q.to, { grid: g.grid });
+  const e = pdeExitTimeEstimate(p, q.from, q.to, { grid: g.grid, rtol: g.rtol, maxSeconds: g.maxSeconds });
   const { method: _m, time, iterations, reason, ...rest } = e as unknown as Record<string, unknown>;
   const detail = { kind: "pde", ...camel(rest) } as PdeDetail;
   const t = time as number | null;
@@ -47,13 +47,15 @@ export function pdeExitTime(p: Problem, q: ExitQuery, g: GridSettings = {}): Exi
     intervalKind: err !== null ? "error-estimate" : null,
     uncertainty:
       err !== null
-        ? `± grid-error estimate from refinement (${detail.observedOrder !== null ? `observed order ${fmt(detail.observedOrder, 2)}` : "no clean convergence order"})`
+        ? `± grid-error estimate from ${e.grids.length} grids (${detail.observedOrder !== null ? `observed order ${fmt(detail.observedOrder, 2)}` : "no clean convergence order"}; ${e.converged ? `within rtol ${fmt(e.rtol ?? 0, 2)}` : e.stop_reason === "no refinement asked" ? "no tolerance asked" : `rtol ${fmt(e.rtol ?? 0, 2)} NOT reached: ${e.stop_reason}`})`
         : "no error estimate (the coarse grids failed)",
-    how,
+    how: `${how}; ${e.message}`,
     reason:
       err === null
         ? "no error estimate: the value's accuracy is not known"
-        : ((reason as string | undefined) ?? null),
+        : e.converged || e.stop_reason === "no refinement asked"
+          ? ((reason as string | undefined) ?? null)
+          : e.message,
     seconds: (Date.now() - t0) / 1000,
     detail,
   };

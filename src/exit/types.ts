@@ -214,8 +214,12 @@ export interface ParticleSettings {
 
 /** Options of the grid methods. */
 export interface GridSettings {
-  /** Points per axis (default automatic). */
+  /** Points per axis (default automatic; explicit: the finest of the first three grids). */
   grid?: number;
+  /** pde: refine until error_estimate ≤ rtol·|time| (default 0.01 with the automatic grid; see pdeExitTimeEstimate). */
+  rtol?: number;
+  /** pde: wall-clock budget of the refinement, seconds (default 30). */
+  maxSeconds?: number;
 }
 
 /**

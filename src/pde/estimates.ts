@@ -8,6 +8,7 @@ import { type Exact1dResult, exactExitTimeEstimate as exact1d } from "./exact-1d
 import { exitTime } from "./exit-time.js";
 import { buildGenerator } from "./generator.js";
 import { autoGridShape, interpolate, makeGrid, type RegionFn } from "./grid.js";
+import { richardson } from "./richardson.js";
 import { findTraps } from "./stationary.js";
 
 export interface PdeExitEstimate {
@@ -15,15 +16,31 @@ export interface PdeExitEstimate {
   /** SDE time, or null when infinite. */
   time: number | null;
   iterations: number | null;
+  /** The finest grid solved (points per axis). */
   grid: number[];
-  /**
-   * Grid-error estimate from grids with 1, 1/2, 1/4 of the points per axis: 1.5× the Richardson estimate
-   * |T_f − T_c|/(r − 1), r = (T_c − T_cc)/(T_f − T_c) ≈ 2^order (r capped at 4), the factor 1.5 covering the
-   * ±20% scatter of Richardson seen in the tests; 2|T_f − T_c| when r < 1.5 (not yet converging).
-   */
+  /** Grid-error estimate of `time` from the last three grids (`richardson`, richardson.ts). */
   error_estimate: number | null;
-  /** log2 r, when the three grids converge monotonically. */
+  /** log2 r, when the last three grids converge monotonically. */
   observed_order: number | null;
+  /** Richardson-extrapolated value (not reported as the estimate; for comparison). */
+  extrapolated: number | null;
+  /** Every grid solved, coarsest first, with its value (null = infinite) and solve seconds. */
+  grids: number[][];
+  grid_values: (number | null)[];
+  grid_seconds: number[];
+  /** Tolerance the refinement aimed at (null: no refinement, explicit --grid without --rtol). */
+  rtol: number | null;
+  /** Time budget (seconds). */
+  max_seconds: number;
+  /** error_estimate ≤ rtol·|time| reached. */
+  converged: boolean;
+  stop_reason: "converged" | "time budget" | "grid cap" | "no refinement asked" | "infinite";
+  /** What the user must know about the accuracy (tolerance reached or not, low order, relaxed stencil). */
+  message: string;
+  /** Nodes with a relaxed diffusion stencil on the finest grid (stencil.ts) and the largest relaxation μ/tr. */
+  relaxed_nodes: number;
+  max_relaxation: number;
+  stencil_radius: number;
   coarse_grid: number[];
   coarse_time: number | null;
   infinite: boolean;
@@ -73,18 +90,55 @@ export function pdeExitTimeAt(
   return { t, res: r, grid: g, gen, traps };
 }
 
+/** Default relative tolerance of the refinement (error estimate / value). */
+export const DEFAULT_RTOL = 0.01;
+/** Default wall-clock budget of the refinement (seconds). */
+export const DEFAULT_PDE_SECONDS = 30;
+/** Largest grids the refinement goes to (nodes; memory of the generator and the solver). */
+export const REFINE_MAX_NODES: Record<number, number> = { 1: 2_000_001, 2: 1_050_000, 3: 2_200_000 };
+/** Predicted cost ratio of the next grid (×2 points per axis) to the last solve, per dimension. */
+const COST_GROWTH: Record<number, number> = { 1: 2.5, 2: 5, 3: 10 };
+
+export interface PdeEstimateOptions {
+  /** Points per axis of the finest of the first three grids (default autoGridShape). */
+  grid?: number;
+  order2?: boolean;
+  /**
+   * Refine (×2 points per axis) until error_estimate ≤ rtol·|time|. Default 0.01 with the automatic grid; with an
+   * explicit `grid` and no `rtol` only the three grids up to `grid` are solved.
+   */
+  rtol?: number;
+  /** Wall-clock budget of the refinement in seconds (default 30): no grid is started whose predicted end is later. */
+  maxSeconds?: number;
+  /** Clock in milliseconds (default Date.now; injectable for tests). */
+  now?: () => number;
+}
+
 /**
- * Mean exit time from `from` into `region` on the discrete generator, with an error estimate from a second
- * grid with half the points per axis. `opts.grid`: points per axis (default: autoGridShape).
+ * Mean exit time from `from` into `region` on the discrete generator, with a Richardson error estimate from the
+ * last three of a sequence of grids (each with about twice the points per axis of the one before), refined until
+ * the estimate is within `rtol` of the value or the time budget / node cap stops it — `converged`,
+ * `stop_reason` and `message` say which.
  */
 export function pdeExitTimeEstimate(
   problem: Problem,
   from: readonly number[],
   region: string | RegionFn,
-  opts: { grid?: number; order2?: boolean } = {},
+  opts: PdeEstimateOptions = {},
 ): PdeExitEstimate {
   checkFrom(problem, from);
+  if (opts.rtol !== undefined && !(opts.rtol > 0))
+    throw new UserError(`rtol must be a positive number, got ${opts.rtol}`, {
+      where: "--rtol",
+      hint: "e.g. 0.01",
+    });
+  if (opts.maxSeconds !== undefined && !(opts.maxSeconds > 0))
+    throw new UserError(`the PDE time budget must be positive seconds, got ${opts.maxSeconds}`, {
+      where: "--pde-seconds",
+    });
   const fn = regionOf(problem, region);
+  const now = opts.now ?? Date.now;
+  const t0 = now();
   let shape: number[];
   let why: string;
   if (opts.grid !== undefined) {
@@ -95,44 +149,117 @@ export function pdeExitTimeEstimate(
     shape = a.shape;
     why = a.reason;
   }
+  const refine = opts.rtol !== undefined || opts.grid === undefined;
+  const rtol = opts.rtol ?? DEFAULT_RTOL;
+  const budget = opts.maxSeconds ?? DEFAULT_PDE_SECONDS;
+  const d = problem.dim;
   const coarse = shape.map((n) => Math.max(3, Math.floor((n - 1) / 2) + 1));
   const coarser = coarse.map((n) => Math.max(3, Math.floor((n - 1) / 2) + 1));
-  const fine = pdeExitTimeAt(problem, from, fn, shape, opts);
-  const crs = pdeExitTimeAt(problem, from, fn, coarse, opts);
-  const inf = !Number.isFinite(fine.t);
-  // Error estimate by Richardson: observed ratio r = (T_c − T_cc)/(T_f − T_c) ≈ 2^p on three grids.
-  let errorEstimate: number | null = null;
-  let observedOrder: number | null = null;
-  if (!inf && Number.isFinite(crs.t)) {
-    const d1 = fine.t - crs.t;
-    const cc = coarser.every((n, k) => n < coarse[k])
-      ? pdeExitTimeAt(problem, from, fn, coarser, opts).t
-      : Number.NaN;
-    const d2 = crs.t - cc;
-    const r = d1 !== 0 && Number.isFinite(d2) ? d2 / d1 : Number.NaN;
-    if (r >= 1.5) {
-      observedOrder = Math.log2(r);
-      errorEstimate = (1.5 * Math.abs(d1)) / (Math.min(r, 4) - 1);
-    } else {
-      // not (yet) converging monotonically: report twice the last difference
-      errorEstimate = 2 * Math.abs(d1);
+  const grids: number[][] = [];
+  const values: number[] = [];
+  const seconds: number[] = [];
+  const solveAt = (sh: number[]) => {
+    const s0 = now();
+    const r = pdeExitTimeAt(problem, from, fn, sh, opts);
+    grids.push(sh);
+    values.push(r.t);
+    seconds.push((now() - s0) / 1000);
+    return r;
+  };
+  if (coarser.every((n, k) => n < coarse[k])) solveAt(coarser);
+  solveAt(coarse);
+  let fine = solveAt(shape);
+  let est = richardson(values);
+  let stop: "converged" | "time budget" | "grid cap" | "no refinement asked" | "infinite" =
+    "no refinement asked";
+  const inf = () => !Number.isFinite(fine.t);
+  if (inf()) stop = "infinite";
+  else if (refine) {
+    for (;;) {
+      est = richardson(values);
+      if (est.errorEstimate <= rtol * Math.abs(est.value)) {
+        stop = "converged";
+        break;
+      }
+      const next = grids[grids.length - 1].map((n) => 2 * n - 1);
+      const nodes = next.reduce((a, b) => a * b, 1);
+      if (nodes > REFINE_MAX_NODES[d]) {
+        stop = "grid cap";
+        break;
+      }
+      const predicted = seconds[seconds.length - 1] * COST_GROWTH[d];
+      if ((now() - t0) / 1000 + predicted > budget) {
+        stop = "time budget";
+        break;
+      }
+      fine = solveAt(next);
+      if (inf()) {
+        stop = "infinite";
+        break;
+      }
     }
   }
+  const infinite = inf();
+  est = richardson(values);
+  const nf = values.length;
+  const err = infinite || !Number.isFinite(est.errorEstimate) ? null : est.errorEstimate;
+  const finest = grids[nf - 1];
+  const rel = err !== null && fine.t !== 0 ? err / Math.abs(fine.t) : null;
+  const pct = (v: number) => `${(100 * v).toPrecision(2)}%`;
+  const notes: string[] = [];
+  if (!infinite) {
+    const errText = rel !== null ? `error estimate ${pct(rel)} of the value` : "no error estimate";
+    if (stop === "converged") notes.push(`${errText} ≤ rtol ${pct(rtol)} after ${nf} grids`);
+    else if (stop === "time budget")
+      notes.push(
+        `NOT converged to rtol ${pct(rtol)}: ${errText} on ${finest.join("×")}; the next grid would exceed the ${budget} s budget (--pde-seconds)`,
+      );
+    else if (stop === "grid cap")
+      notes.push(
+        `NOT converged to rtol ${pct(rtol)}: ${errText} on ${finest.join("×")}, the largest grid allowed (${REFINE_MAX_NODES[d]} nodes)`,
+      );
+    else notes.push(`${errText} from ${nf} grids up to the requested --grid (no refinement without --rtol)`);
+    if (est.observedOrder !== null && est.observedOrder < 1)
+      notes.push(
+        `observed order ${est.observedOrder.toFixed(2)} < 1: slow convergence, the error estimate is less reliable`,
+      );
+    if (!est.monotone && nf >= 3)
+      notes.push(
+        "the last three grids do not converge monotonically: the error estimate is twice the last change",
+      );
+  }
+  const relaxed = fine.gen.relaxedNodes;
+  if (relaxed > 0)
+    notes.push(
+      `degenerate noise off the lattice: ${relaxed} nodes use a relaxed diffusion stencil (relaxation ≤ ${fine.gen.maxRelaxation.toPrecision(2)}·tr, radius ${fine.gen.stencil.radius} cells; vanishes under refinement)`,
+    );
   const scheme =
-    "node-centred grid, Scharfetter–Gummel drift, Selling diffusion stencil, cut-cell absorbing boundary" +
+    "node-centred grid, Scharfetter–Gummel drift, Selling diffusion stencil (relaxed where degenerate off the lattice), cut-cell absorbing boundary" +
     (opts.order2 ? ", order-2 drift correction" : "");
   return {
     method: "pde",
-    time: inf ? null : fine.t,
-    iterations: inf ? null : fine.t / problem.lr,
-    grid: shape,
-    error_estimate: errorEstimate,
-    observed_order: observedOrder,
-    coarse_grid: coarse,
-    coarse_time: Number.isFinite(crs.t) ? crs.t : null,
-    infinite: inf,
+    time: infinite ? null : fine.t,
+    iterations: infinite ? null : fine.t / problem.lr,
+    grid: finest,
+    error_estimate: err,
+    observed_order: infinite ? null : est.observedOrder,
+    extrapolated: infinite ? null : est.extrapolated,
+    grids,
+    grid_values: values.map((v) => (Number.isFinite(v) ? v : null)),
+    grid_seconds: seconds,
+    rtol: refine ? rtol : null,
+    max_seconds: budget,
+    converged: stop === "converged",
+    stop_reason: stop,
+    message: notes.join("; "),
+    relaxed_nodes: relaxed,
+    max_relaxation: fine.gen.maxRelaxation,
+    stencil_radius: fine.gen.stencil.radius,
+    coarse_grid: grids[nf - 2],
+    coarse_time: Number.isFinite(values[nf - 2]) ? values[nf - 2] : null,
+    infinite,
     infinite_nodes: fine.res.infiniteNodes,
-    reason: inf
+    reason: infinite
       ? fine.traps.length > 0
         ? "the noise vanishes at a minimum the process reaches before the target: it converges there and never exits"
         : "the target is unreachable from the start in the jump graph (degenerate noise)"

@@ -167,11 +167,11 @@ export interface AutoGrid {
  * Chooses points per axis from the noise scale and the landscape, over the region that carries mass
  * (L ≤ min L + 25·D): the spacing must resolve the equilibrium width √(D/|∇²L|) (≥ 6 nodes across it) and
  * keep the cell Péclet number |∇L|h/D ≤ 4 where the noise is non-degenerate, within the memory caps (1-D ≤ 8001, 2-D ≤ 401², 3-D ≤ 65³) and at
- * least 101 / 81 / 33 points per axis.
+ * least 4001 / 81 / 33 points per axis (1-D solves take milliseconds: accuracy first).
  */
 export function autoGridShape(problem: Problem): AutoGrid {
   const d = problem.dim;
-  const caps: Record<number, [number, number]> = { 1: [101, 8001], 2: [81, 401], 3: [33, 65] };
+  const caps: Record<number, [number, number]> = { 1: [4001, 8001], 2: [81, 401], 3: [33, 65] };
   const [nmin, nmax] = caps[d] ?? [0, 0];
   if (!nmax) throw new UserError(`grid methods need dimension 1, 2 or 3, the problem has ${d}`);
   // Sample the box coarsely: typical diffusion D = tr(A)/(2d), curvature and gradient scales.

@@ -67,6 +67,7 @@ export {
   stationaryLaw,
 } from "./law.js";
 export { canReach, infiniteExitNodes, type SlowExit, slowExitNodes } from "./reach.js";
+export { type RichardsonEstimate, richardson } from "./richardson.js";
 export { selling } from "./selling.js";
 export {
   basinQuasiStationary,
@@ -88,3 +89,11 @@ export {
   stationary,
   WEAK_RATE,
 } from "./stationary.js";
+export {
+  diffusionStencil,
+  minEigenvalue,
+  type StencilPolicy,
+  type StencilWork,
+  stencilPolicy,
+  stencilWork,
+} from "./stencil.js";

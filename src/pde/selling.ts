@@ -8,9 +8,9 @@
 /** Maximum Selling iterations. Reached only for (nearly) degenerate D with an irrational kernel. */
 const MAX_ITER = 200;
 /**
- * Largest offset component allowed (stencil radius). A degenerate D whose kernel is not a lattice direction
- * (e.g. rank-1 noise along an irrational angle) would need unbounded offsets: the reduction stops there, drops
- * the (small) negative weights and flags the node — a monotone stencil whose direction error is O(1/R²).
+ * Default largest superbase component (stencil radius). A degenerate D whose kernel is not a lattice direction
+ * (e.g. rank-1 noise along an irrational angle) would need unbounded offsets: the reduction stops there and
+ * flags the node (`state[0] = 1`); `stencil.ts` then relaxes D (see `diffusionStencil`).
  */
 const MAX_COMPONENT_2D = 16;
 const MAX_COMPONENT_3D = 3;
@@ -18,8 +18,9 @@ const MAX_COMPONENT_3D = 3;
 /**
  * Decomposes the 2×2 or 3×3 matrix D (row-major). Writes up to 3 (2-D) or 6 (3-D) weights into `w` and the
  * offsets into `off` (d integers each). Returns the number of terms. If the iteration cap is hit (degenerate D
- * whose range is not a lattice direction) or the offset cap, negative weights are dropped: a monotone but slightly
- * inconsistent stencil; `state[0]` is set to 1 in that case.
+ * whose range is not a lattice direction) or a superbase component would exceed `radius`, `state[0]` is set to
+ * 1 and the terms returned are NOT a decomposition of D (negative weights dropped): callers must relax D and
+ * retry (`diffusionStencil` in stencil.ts does).
  */
 export function selling(
   d: number,
@@ -28,8 +29,11 @@ export function selling(
   off: Int32Array,
   sb: Int32Array,
   state: Int32Array,
+  radius?: number,
 ): number {
   state[0] = 0;
+  const cap2 = radius ?? MAX_COMPONENT_2D;
+  const cap3 = radius ?? MAX_COMPONENT_3D;
   if (d === 2) {
     sb[0] = 1;
     sb[1] = 0;
@@ -51,8 +55,8 @@ export function selling(
       const k = (found + 2) % 3;
       if (
         it >= MAX_ITER ||
-        Math.abs(sb[2 * i] - sb[2 * j]) > MAX_COMPONENT_2D ||
-        Math.abs(sb[2 * i + 1] - sb[2 * j + 1]) > MAX_COMPONENT_2D
+        Math.abs(sb[2 * i] - sb[2 * j]) > cap2 ||
+        Math.abs(sb[2 * i + 1] - sb[2 * j + 1]) > cap2
       ) {
         state[0] = 1;
         break;
@@ -101,8 +105,7 @@ export function selling(
     let tooLong = false;
     for (let k = 0; k < 4; k++) {
       if (k === fi || k === fj) continue;
-      for (let c = 0; c < 3; c++)
-        if (Math.abs(sb[3 * k + c] + sb[3 * fi + c]) > MAX_COMPONENT_3D) tooLong = true;
+      for (let c = 0; c < 3; c++) if (Math.abs(sb[3 * k + c] + sb[3 * fi + c]) > cap3) tooLong = true;
     }
     if (it >= MAX_ITER || tooLong) {
       state[0] = 1;

@@ -44,6 +44,28 @@ describe("CLI: fokker-planck, stationary, exit-time --method pde,exact", () => {
     expect(Math.abs(byMethod.exact.time / 30.8213 - 1)).toBeLessThan(1e-4);
     expect(byMethod.exact.infinite).toBe(false);
   });
+  it("exit-time --rtol: the pde grid is refined until its error estimate is within rtol, and says so", async () => {
+    const o = JSON.parse(
+      await run(["exit-time", file, "--to", "x > 0", "--method", "pde", "--rtol", "1e-4", "--json"]),
+    );
+    const pde = o.estimates.find((e: { method: string }) => e.method === "pde");
+    expect(pde.converged).toBe(true);
+    expect(pde.stop_reason).toBe("converged");
+    expect(pde.grids.length).toBeGreaterThanOrEqual(3);
+    expect(pde.grid[0]).toBeGreaterThanOrEqual(4001); // 1-D default: accuracy first
+    expect(pde.error_estimate).toBeLessThanOrEqual(1e-4 * pde.time);
+    // the stated error covers the true error (exact double integral 30.8213, test/fixtures/reference)
+    expect(Math.abs(pde.time - 30.8213)).toBeLessThanOrEqual(pde.error_estimate + 5e-5);
+    expect(pde.message).toMatch(/≤ rtol/);
+  });
+  it("exit-time --rtol / --pde-seconds: bad values and use without pde are refused before any work", async () => {
+    await expect(run(["exit-time", file, "--to", "x > 0", "--method", "pde", "--rtol", "0"])).rejects.toThrow(
+      /--rtol/,
+    );
+    await expect(
+      run(["exit-time", file, "--to", "x > 0", "--method", "exact", "--pde-seconds", "5"]),
+    ).rejects.toThrow(/only to the method pde/);
+  });
   it("fokker-planck --json --out: mass 1, regions, files written", async () => {
     const out = join(dir, "fp");
     const o = JSON.parse(

@@ -49,6 +49,8 @@ interface Opts {
   seed: string;
   threads?: string;
   grid?: string;
+  rtol?: string;
+  pdeSeconds?: string;
   json?: boolean;
   dtCheck: boolean;
   out?: string;
@@ -83,7 +85,12 @@ export function registerExitTime(program: Command): void {
     .option("--no-dt-check", "skip the second sde/sde2 run at 2·dt that estimates the time-step bias")
     .option("--seed <S>", "random seed", "1")
     .option("--threads <N>", "worker threads (results do not depend on it)")
-    .option("--grid <N>", "grid points per axis for grid methods")
+    .option("--grid <N>", "grid points per axis for grid methods (pde: the finest of its first three grids)")
+    .option(
+      "--rtol <r>",
+      "pde: refine the grid until the error estimate is ≤ r × the value (default 0.01 with the automatic grid; with --grid no refinement unless --rtol is given)",
+    )
+    .option("--pde-seconds <s>", "pde: wall-clock budget of the grid refinement in seconds (default 30)")
     .option(
       "--out <dir>",
       "also write per-particle exit times (exit-times.csv, exit-times.arrow) and exit-time.json",
@@ -134,6 +141,13 @@ async function exitTimeCommand(file: string, o: Opts): Promise<boolean> {
   const seed = parseSeed(o.seed);
   const threads = o.threads !== undefined ? parsePositiveInt(o.threads, "--threads") : defaultThreads();
   const grid = o.grid !== undefined ? parsePositiveInt(o.grid, "--grid", 3) : undefined;
+  const rtol = o.rtol !== undefined ? parsePositive(o.rtol, "--rtol") : undefined;
+  const maxSeconds = o.pdeSeconds !== undefined ? parsePositive(o.pdeSeconds, "--pde-seconds") : undefined;
+  if ((rtol !== undefined || maxSeconds !== undefined) && !methods.includes("pde" as ExitMethodName))
+    throw new UserError("applies only to the method pde, which is not asked for", {
+      where: rtol !== undefined ? "--rtol" : "--pde-seconds",
+      hint: "--method pde (or remove the option)",
+    });
   if (o.out !== undefined) checkOutDir(o.out);
   const intr = interruptFlag();
   let bar: { label: string; p: Progress } | null = null;
@@ -152,7 +166,7 @@ async function exitTimeCommand(file: string, o: Opts): Promise<boolean> {
           dt,
           dtCheck: o.dtCheck,
         },
-        gridMethods: { grid },
+        gridMethods: { grid, rtol, maxSeconds },
         runner: threadRunner(lp.spec, lp.path.replace(/[/\\][^/\\]*$/, ""), threads),
         shouldStop: intr.stopped,
         onProgress: (label, done, total) => {
