@@ -141,8 +141,23 @@ function generate(
   batches: { n: number; B: number; replacement: boolean } | undefined,
   factorRank: number,
   sde2: boolean,
+  hessianScale: number | undefined,
 ): Kernel {
   const factor = factorRank > 0;
+  const hcode = loss.hessianCode;
+  // ∇²L at the current point into locals `${pre}0 … ${pre}(d²−1)` (generated code, or loss.hessian)
+  const hessianAt = (pre: string) =>
+    hcode !== undefined
+      ? `${Array.from({ length: d * d }, (_, k) => `let ${pre}${k} = 0;`).join(" ")}
+        {
+          ${hcode(X, (k) => `${pre}${k}`, `_${pre}`)}
+        }`
+      : `${all((i) => `xb[${i}] = x${i};`)}
+        loss.hessian(xb, HB);
+        ${Array.from({ length: d * d }, (_, k) => `const ${pre}${k} = HB[${k}];`).join(" ")}`;
+  // Hessian noise in 2-D: the factor √c·P₊(∇²L)^{1/2} computed inline exactly as noise.ts/psd.ts do it
+  // (jacobiInPlace on 2×2 is one rotation, then eigenvalues clipped at 0), into FB
+  const hessian2 = hessianScale !== undefined && d === 2 && hcode !== undefined;
   const hasTarget = target !== undefined;
   const X = (i: number) => `x${i}`;
   const G = (i: number) => `g${i}`;
@@ -172,9 +187,8 @@ function generate(
       ? `${loss.gradientCode!(X, G, "_")}${
           sde2
             ? `
-        ${all((i) => `xb[${i}] = x${i};`)}
-        loss.hessian(xb, HB);
-        ${all((i) => `let gl${i} = 0; { let acc = 0; ${Array.from({ length: d }, (_, c) => `acc += HB[${i * d + c}] * g${c};`).join(" ")} gl${i} = g${i} + 0.5 * ETA * acc; }`)}
+        ${hessianAt("hd")}
+        ${all((i) => `let gl${i} = 0; { let acc = 0; ${Array.from({ length: d }, (_, c) => `acc += hd${i * d + c} * g${c};`).join(" ")} gl${i} = g${i} + 0.5 * ETA * acc; }`)}
         ${all((i) => `g${i} = gl${i};`)}`
             : ""
         }`
@@ -280,8 +294,35 @@ function generate(
         ${diagonal ? `x${i} += -h * g${i} + NM * (0 + f${i} * z);` : `x${i} += -h * g${i} + c${i} * z;`}
       }`;
   const factorStep = () => `
-      ${all((i) => `xb[${i}] = x${i};`)}
-      noiseModel.factor(xb, FB, W);
+      ${
+        hessian2
+          ? `{
+        ${hessianAt("hn")}
+        let a0 = hn0, a1 = hn1, a2 = hn2, a3 = hn3;
+        let v0 = 1, v1 = 0, v2 = 0, v3 = 1;
+        let total = 0;
+        total += a0 * a0; total += a1 * a1; total += a2 * a2; total += a3 * a3;
+        let off = 0;
+        off += a1 * a1;
+        if (!(off <= 1e-32 * total || off === 0) && a1 !== 0) {
+          const theta = (a3 - a0) / (2 * a1);
+          const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+          const c = 1 / Math.sqrt(t * t + 1);
+          const s = t * c;
+          { const akp = a0, akq = a1; a0 = c * akp - s * akq; a1 = s * akp + c * akq; }
+          { const akp = a2, akq = a3; a2 = c * akp - s * akq; a3 = s * akp + c * akq; }
+          { const apk = a0, aqk = a2; a0 = c * apk - s * aqk; a2 = s * apk + c * aqk; }
+          { const apk = a1, aqk = a3; a1 = c * apk - s * aqk; a3 = s * apk + c * aqk; }
+          { const vkp = v0, vkq = v1; v0 = c * vkp - s * vkq; v1 = s * vkp + c * vkq; }
+          { const vkp = v2, vkq = v3; v2 = c * vkp - s * vkq; v3 = s * vkp + c * vkq; }
+        }
+        const r0 = a0 > 0 ? Math.sqrt(a0) : 0;
+        const r1 = a3 > 0 ? Math.sqrt(a3) : 0;
+        FB[0] = v0 * r0 * SC; FB[1] = v1 * r1 * SC; FB[2] = v2 * r0 * SC; FB[3] = v3 * r1 * SC;
+      }`
+          : `${all((i) => `xb[${i}] = x${i};`)}
+      noiseModel.factor(xb, FB, W);`
+      }
       for (let c = 0; c < ${factorRank}; c++) {
         let z = 0.0;
         ${normal()}
@@ -347,6 +388,7 @@ function generate(
   const loss = a.loss;
   const HB = new Float64Array(${sde2 ? d * d : 1});
   const ETA = a.sde2 !== undefined ? a.sde2.eta : 0;
+  const SC = Math.sqrt(${hessianScale ?? 0});
   const W = new Float64Array(noiseModel !== undefined ? Math.max(1, noiseModel.workSize) : 1);
   ${
     batches !== undefined
@@ -485,6 +527,7 @@ export function runFastKernel(a: FastKernelArgs): FastKernelResult {
       batches,
       factorRank,
       a.sde2 !== undefined,
+      factorRank > 0 ? a.factor!.noise.hessianScale : undefined,
     );
     byKey.set(key, kernel);
   }

@@ -119,6 +119,7 @@ function lossFromExpression(src: string, varNames: string[], file: string): Loss
     gradient: f.gradient,
     hessian: f.hessian,
     gradientCode: f.gradientCode,
+    hessianCode: f.hessianCode,
   };
 }
 
@@ -132,6 +133,7 @@ function lossFromSamples(srcs: string[], varNames: string[], file: string): Loss
     gradient: mean.gradient,
     hessian: mean.hessian,
     gradientCode: mean.gradientCode,
+    hessianCode: mean.hessianCode,
     finiteSum: {
       n: parts.length,
       ...(family

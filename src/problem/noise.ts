@@ -150,6 +150,7 @@ export function hessianNoise(loss: Loss, c: number): NoiseModel {
     rank: d,
     constant: false,
     workSize: psdWorkSize(d),
+    hessianScale: c,
     covariance(x, out) {
       loss.hessian(x, h);
       psdFactor(h, d, g, work);

@@ -23,6 +23,8 @@ export interface CompiledScalar {
   hessian(x: Float64Array, h: Float64Array): void;
   /** The gradient as straight-line code, for generated kernels. */
   gradientCode: GradientCode;
+  /** The Hessian as straight-line code (dest(k) receives row-major entry k), the same statements as hessian(). */
+  hessianCode: GradientCode;
 }
 
 function numeric(g: Graph, ast: Ast, src: string, where: string): Node {
