@@ -142,6 +142,7 @@ function generate(
   factorRank: number,
   sde2: boolean,
   hessianScale: number | undefined,
+  empirical: boolean,
 ): Kernel {
   const factor = factorRank > 0;
   const hcode = loss.hessianCode;
@@ -158,6 +159,32 @@ function generate(
   // Hessian noise in 2-D: the factor √c·P₊(∇²L)^{1/2} computed inline exactly as noise.ts/psd.ts do it
   // (jacobiInPlace on 2×2 is one rotation, then eigenvalues clipped at 0), into FB
   const hessian2 = hessianScale !== undefined && d === 2 && hcode !== undefined;
+  // empirical noise of a sample family: the factor columns (∇ℓ_s − mean)/√N computed inline exactly as
+  // noise.ts empiricalNoise does (per-sample gradients in order, their mean, then the columns), into FB
+  const fam = empirical ? loss.finiteSum?.family : undefined;
+  const empiricalStep = () => {
+    const n = loss.finiteSum!.n;
+    const P = fam!.params;
+    return `{
+        ${all((i) => `let em${i} = 0;`)}
+        for (let s = 0; s < ${n}; s++) {
+          ${all((i) => `let q${i} = 0;`)}
+          {
+            const po = s * ${P};
+            ${fam!.gradientCode(
+              (k) => (k < d ? X(k) : `EPT[po + ${k - d}]`),
+              (i) => `q${i}`,
+              "_e",
+            )}
+          }
+          ${all((i) => `AL[s * ${d} + ${i}] = q${i}; em${i} += q${i};`)}
+        }
+        ${all((i) => `em${i} /= ${n};`)}
+        for (let s = 0; s < ${n}; s++) {
+          ${all((i) => `FB[${i * n} + s] = (AL[s * ${d} + ${i}] - em${i}) * ISQ;`)}
+        }
+      }`;
+  };
   const hasTarget = target !== undefined;
   const X = (i: number) => `x${i}`;
   const G = (i: number) => `g${i}`;
@@ -320,7 +347,9 @@ function generate(
         const r1 = a3 > 0 ? Math.sqrt(a3) : 0;
         FB[0] = v0 * r0 * SC; FB[1] = v1 * r1 * SC; FB[2] = v2 * r0 * SC; FB[3] = v3 * r1 * SC;
       }`
-          : `${all((i) => `xb[${i}] = x${i};`)}
+          : fam !== undefined
+            ? empiricalStep()
+            : `${all((i) => `xb[${i}] = x${i};`)}
       noiseModel.factor(xb, FB, W);`
       }
       for (let c = 0; c < ${factorRank}; c++) {
@@ -389,6 +418,9 @@ function generate(
   const HB = new Float64Array(${sde2 ? d * d : 1});
   const ETA = a.sde2 !== undefined ? a.sde2.eta : 0;
   const SC = Math.sqrt(${hessianScale ?? 0});
+  const EPT = loss.finiteSum !== undefined && loss.finiteSum.family !== undefined ? loss.finiteSum.family.table : undefined;
+  const AL = new Float64Array(${fam !== undefined ? loss.finiteSum!.n * d : 1});
+  const ISQ = 1 / Math.sqrt(${loss.finiteSum?.n ?? 1});
   const W = new Float64Array(noiseModel !== undefined ? Math.max(1, noiseModel.workSize) : 1);
   ${
     batches !== undefined
@@ -528,6 +560,7 @@ export function runFastKernel(a: FastKernelArgs): FastKernelResult {
       factorRank,
       a.sde2 !== undefined,
       factorRank > 0 ? a.factor!.noise.hessianScale : undefined,
+      factorRank > 0 && a.factor!.noise.kind === "empirical",
     );
     byKey.set(key, kernel);
   }
