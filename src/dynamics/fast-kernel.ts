@@ -143,6 +143,7 @@ function generate(
   sde2: boolean,
   hessianScale: number | undefined,
   empirical: boolean,
+  lossScale: number | undefined,
 ): Kernel {
   const factor = factorRank > 0;
   const hcode = loss.hessianCode;
@@ -162,6 +163,16 @@ function generate(
   // empirical noise of a sample family: the factor columns (∇ℓ_s − mean)/√N computed inline exactly as
   // noise.ts empiricalNoise does (per-sample gradients in order, their mean, then the columns), into FB
   const fam = empirical ? loss.finiteSum?.family : undefined;
+  // loss noise: F = √(c·max(L, 0))·I exactly as noise.ts lossNoise (the loss's value code), into FB
+  const lossInline = lossScale !== undefined && loss.valueCode !== undefined;
+  const lossStep = () => `{
+        let lval = 0;
+        {
+          ${loss.valueCode!(X, () => "lval", "_l")}
+        }
+        const sl = Math.sqrt(${lossScale} * Math.max(lval, 0));
+        ${Array.from({ length: d * d }, (_, k) => `FB[${k}] = ${k % (d + 1) === 0 ? "sl" : "0"};`).join(" ")}
+      }`;
   const empiricalStep = () => {
     const n = loss.finiteSum!.n;
     const P = fam!.params;
@@ -349,7 +360,9 @@ function generate(
       }`
           : fam !== undefined
             ? empiricalStep()
-            : `${all((i) => `xb[${i}] = x${i};`)}
+            : lossInline
+              ? lossStep()
+              : `${all((i) => `xb[${i}] = x${i};`)}
       noiseModel.factor(xb, FB, W);`
       }
       for (let c = 0; c < ${factorRank}; c++) {
@@ -561,6 +574,7 @@ export function runFastKernel(a: FastKernelArgs): FastKernelResult {
       a.sde2 !== undefined,
       factorRank > 0 ? a.factor!.noise.hessianScale : undefined,
       factorRank > 0 && a.factor!.noise.kind === "empirical",
+      factorRank > 0 ? a.factor!.noise.lossScale : undefined,
     );
     byKey.set(key, kernel);
   }

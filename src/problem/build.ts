@@ -120,6 +120,7 @@ function lossFromExpression(src: string, varNames: string[], file: string): Loss
     hessian: f.hessian,
     gradientCode: f.gradientCode,
     hessianCode: f.hessianCode,
+    valueCode: f.valueCode,
   };
 }
 
@@ -134,6 +135,7 @@ function lossFromSamples(srcs: string[], varNames: string[], file: string): Loss
     hessian: mean.hessian,
     gradientCode: mean.gradientCode,
     hessianCode: mean.hessianCode,
+    valueCode: mean.valueCode,
     finiteSum: {
       n: parts.length,
       ...(family

@@ -180,6 +180,7 @@ export function lossNoise(loss: Loss, c: number): NoiseModel {
     rank: d,
     constant: false,
     workSize: 0,
+    lossScale: c,
     covariance(x, out) {
       const v = c * Math.max(loss.value(x), 0);
       out.fill(0, 0, d * d);

@@ -33,6 +33,8 @@ export interface Loss {
    * the row-major entry k = i·dim + j (arguments otherwise as gradientCode).
    */
   readonly hessianCode?: (load: (k: number) => string, dest: (k: number) => string, prefix: string) => string;
+  /** Optional: L(x) as straight-line JS statements (dest(0) receives it), the same numbers as value(). */
+  readonly valueCode?: (load: (k: number) => string, dest: (k: number) => string, prefix: string) => string;
   /** Present when L = (1/N) Σ_i ℓ_i is a finite sum (expression samples or a data-driven model). */
   readonly finiteSum?: FiniteSum;
 }
@@ -102,6 +104,8 @@ export interface NoiseModel {
    * from the loss's Hessian code with the same PSD projection as factor()).
    */
   readonly hessianScale?: number;
+  /** Present for loss noise Σ = c·max(L, 0)·I of the problem's own loss: c (kernels use the loss's value code). */
+  readonly lossScale?: number;
   /**
    * Optional, for a diagonal Σ(x) given by expressions: straight-line JS statements assigning the
    * unclamped variances Σ_ii(x) to `dest(i)` (`load(k)` is the expression for x_k; temporaries prefixed

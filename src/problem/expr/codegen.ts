@@ -147,6 +147,7 @@ export function compileNode(
   hessian: (x: Float64Array, out: Float64Array) => void;
   gradientCode: GradientCode;
   hessianCode: GradientCode;
+  valueCode: GradientCode;
 } {
   const grads: Node[] = [];
   for (let i = 0; i < dim; i++) grads.push(g.d(f, i));
@@ -176,6 +177,8 @@ export function compileNode(
       ),
     // the same statements as hessian(), entry k (row-major) assigned to dest(k)
     hessianCode: (load, dest, prefix) => emitBody(hessianStores(dest), undefined, { load, prefix }),
+    // the same statements as value(), f assigned to dest(0)
+    valueCode: (load, dest, prefix) => emitBody([{ node: f, dest: dest(0) }], undefined, { load, prefix }),
   };
 }
 

@@ -25,6 +25,8 @@ export interface CompiledScalar {
   gradientCode: GradientCode;
   /** The Hessian as straight-line code (dest(k) receives row-major entry k), the same statements as hessian(). */
   hessianCode: GradientCode;
+  /** The value as straight-line code (dest(0) receives f), the same statements as value(). */
+  valueCode: GradientCode;
 }
 
 function numeric(g: Graph, ast: Ast, src: string, where: string): Node {
