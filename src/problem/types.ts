@@ -104,6 +104,12 @@ export interface NoiseModel {
    * from the loss's Hessian code with the same PSD projection as factor()).
    */
   readonly hessianScale?: number;
+  /**
+   * Present for matrix noise: the entries of Σ(x) (row-major, dest(k) receives entry k) as straight-line code,
+   * the same numbers as covariance(); kernels check and factor them as factor() does (and call factor() for
+   * its error where a check fails).
+   */
+  readonly matrixCode?: (load: (k: number) => string, dest: (k: number) => string, prefix: string) => string;
   /** Present for loss noise Σ = c·max(L, 0)·I of the problem's own loss: c (kernels use the loss's value code). */
   readonly lossScale?: number;
   /**
