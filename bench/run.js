@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchExit } from "./exit.js";
 import { benchFiniteSum } from "./finite-sum.js";
+import { benchNoiseModels } from "./noise-models.js";
 import { benchParticles } from "./particles.js";
 import { benchStartup } from "./startup.js";
 
@@ -91,6 +92,32 @@ if (want("finite-sum")) {
         `${c.ratio_median.toFixed(2)}× (rounds ${c.rounds.map((q) => q.ratio.toFixed(2)).join(", ")}; target ≥ 1.5); ` +
         `general loop ${m(c.general_loop_particle_steps_per_s)}; mean final x sgdscope ${ci(c.final_mean_x.sgdscope)}, ` +
         `NumPy ${ci(c.final_mean_x.numpy)}`,
+    );
+  }
+}
+if (want("noise-models")) {
+  // node bench/run.js noise-models [--rounds R] [--particles M] [--steps K] (defaults 3, 1e5, 1e3)
+  const arg = (name, dflt) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? Number(process.argv[i + 1]) : dflt;
+  };
+  const load = loadavg()[0];
+  const r = await benchNoiseModels({
+    M: arg("--particles", 100000),
+    K: arg("--steps", 1000),
+    rounds: arg("--rounds", 3),
+  });
+  const out = { ...r, node: process.version, date: new Date().toISOString(), load_average_1min: load };
+  writeFileSync(join(here, "results", "noise-models.json"), `${JSON.stringify(out, null, 2)}\n`);
+  const m = (v) => `${(v / 1e6).toFixed(2)}M`;
+  console.log(`SDE with state-dependent noise, ${r.particles} × ${r.steps}, one thread (particle-steps/s):`);
+  for (const c of r.cases) {
+    const ci = (q) => `${q.mean.toFixed(4)} [${q.ci95[0].toFixed(4)}, ${q.ci95[1].toFixed(4)}]`;
+    console.log(
+      `  ${c.case} (${c.dynamics}): sgdscope ${m(c.sgdscope_median_particle_steps_per_s)}, NumPy ` +
+        `${m(c.numpy_median_particle_steps_per_s)} ⇒ ${c.ratio_median.toFixed(2)}× (rounds ` +
+        `${c.rounds.map((q) => q.ratio.toFixed(2)).join(", ")}; target ≥ 1.5); general loop ` +
+        `${m(c.general_loop_particle_steps_per_s)}; mean x at t = ${r.sde_time}: sgdscope ${ci(c.final_mean_x.sgdscope)}, NumPy ${ci(c.final_mean_x.numpy)}`,
     );
   }
 }

@@ -16,6 +16,7 @@
  * (see problem/expr/codegen.ts): no character of user input.
  */
 import { CODE_HELPERS, type Region, type RegionCode } from "../problem/expr/index.js";
+import { PSD_TOL } from "../problem/noise.js";
 import type { FiniteSum, Loss, NoiseModel } from "../problem/types.js";
 import { type Rng, ZIGGURAT_F, ZIGGURAT_K, ZIGGURAT_R, ZIGGURAT_W, ZIGGURAT_WS } from "../random/rng.js";
 import { BRIDGE_NEGLIGIBLE_EXPONENT } from "./bridge.js";
@@ -90,6 +91,7 @@ type Kernel = (
     ZR: number;
     drawInitial: typeof drawInitial;
     NEGLIGIBLE: number;
+    PSD_TOL: number;
   },
   ...helpers: Array<(v: number) => number>
 ) => FastKernelResult;
@@ -141,8 +143,108 @@ function generate(
   batches: { n: number; B: number; replacement: boolean } | undefined,
   factorRank: number,
   sde2: boolean,
+  hessianScale: number | undefined,
+  empirical: boolean,
+  lossScale: number | undefined,
+  mcode: NoiseModel["matrixCode"],
 ): Kernel {
   const factor = factorRank > 0;
+  const hcode = loss.hessianCode;
+  // ∇²L at the current point into locals `${pre}0 … ${pre}(d²−1)` (generated code, or loss.hessian)
+  const hessianAt = (pre: string) =>
+    hcode !== undefined
+      ? `${Array.from({ length: d * d }, (_, k) => `let ${pre}${k} = 0;`).join(" ")}
+        {
+          ${hcode(X, (k) => `${pre}${k}`, `_${pre}`)}
+        }`
+      : `${all((i) => `xb[${i}] = x${i};`)}
+        loss.hessian(xb, HB);
+        ${Array.from({ length: d * d }, (_, k) => `const ${pre}${k} = HB[${k}];`).join(" ")}`;
+  // Hessian noise in 2-D: the factor √c·P₊(∇²L)^{1/2} computed inline exactly as noise.ts/psd.ts do it
+  // (jacobiInPlace on 2×2 is one rotation, then eigenvalues clipped at 0), into FB
+  const hessian2 = hessianScale !== undefined && d === 2 && hcode !== undefined;
+  // 2×2: jacobiInPlace (one rotation) on the matrix in locals m0..m3, then r_k = √max(eigenvalue, 0) (psd.ts)
+  const jacobi2 = (m: string) => `
+        let a0 = ${m}0, a1 = ${m}1, a2 = ${m}2, a3 = ${m}3;
+        let v0 = 1, v1 = 0, v2 = 0, v3 = 1;
+        let total = 0;
+        total += a0 * a0; total += a1 * a1; total += a2 * a2; total += a3 * a3;
+        let off = 0;
+        off += a1 * a1;
+        if (!(off <= 1e-32 * total || off === 0) && a1 !== 0) {
+          const theta = (a3 - a0) / (2 * a1);
+          const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+          const c = 1 / Math.sqrt(t * t + 1);
+          const s = t * c;
+          { const akp = a0, akq = a1; a0 = c * akp - s * akq; a1 = s * akp + c * akq; }
+          { const akp = a2, akq = a3; a2 = c * akp - s * akq; a3 = s * akp + c * akq; }
+          { const apk = a0, aqk = a2; a0 = c * apk - s * aqk; a2 = s * apk + c * aqk; }
+          { const apk = a1, aqk = a3; a1 = c * apk - s * aqk; a3 = s * apk + c * aqk; }
+          { const vkp = v0, vkq = v1; v0 = c * vkp - s * vkq; v1 = s * vkp + c * vkq; }
+          { const vkp = v2, vkq = v3; v2 = c * vkp - s * vkq; v3 = s * vkp + c * vkq; }
+        }
+        const r0 = a0 > 0 ? Math.sqrt(a0) : 0;
+        const r1 = a3 > 0 ? Math.sqrt(a3) : 0;
+`;
+  // matrix noise in 2-D: entries from the model's code, the checks of noise.ts matrixNoise (non-finite,
+  // asymmetric, not PSD: then factor() is called, which throws the same located error), the PSD factor
+  const matrix2 = mcode !== undefined && d === 2;
+  const matrixStep = () => `{
+        let mm0 = 0, mm1 = 0, mm2 = 0, mm3 = 0;
+        {
+          ${mcode!(X, (k) => `mm${k}`, "_m")}
+        }
+        let bad = !(Number.isFinite(mm0) && Number.isFinite(mm1) && Number.isFinite(mm2) && Number.isFinite(mm3));
+        let scale = 0;
+        scale = Math.max(scale, Math.abs(mm0)); scale = Math.max(scale, Math.abs(mm1));
+        scale = Math.max(scale, Math.abs(mm2)); scale = Math.max(scale, Math.abs(mm3));
+        if (Math.abs(mm1 - mm2) > 1e-12 * (1 + scale)) bad = true;
+        ${jacobi2("mm")}
+        let minEig = Infinity;
+        if (a0 < minEig) minEig = a0;
+        if (a3 < minEig) minEig = a3;
+        if (bad || minEig < -PSD_TOL * Math.max(scale, 1e-300)) {
+          ${all((i) => `xb[${i}] = x${i};`)}
+          noiseModel.factor(xb, FB, W);
+        }
+        FB[0] = v0 * r0; FB[1] = v1 * r1; FB[2] = v2 * r0; FB[3] = v3 * r1;
+      }`;
+  // empirical noise of a sample family: the factor columns (∇ℓ_s − mean)/√N computed inline exactly as
+  // noise.ts empiricalNoise does (per-sample gradients in order, their mean, then the columns), into FB
+  const fam = empirical ? loss.finiteSum?.family : undefined;
+  // loss noise: F = √(c·max(L, 0))·I exactly as noise.ts lossNoise (the loss's value code), into FB
+  const lossInline = lossScale !== undefined && loss.valueCode !== undefined;
+  const lossStep = () => `{
+        let lval = 0;
+        {
+          ${loss.valueCode!(X, () => "lval", "_l")}
+        }
+        const sl = Math.sqrt(${lossScale} * Math.max(lval, 0));
+        ${Array.from({ length: d * d }, (_, k) => `FB[${k}] = ${k % (d + 1) === 0 ? "sl" : "0"};`).join(" ")}
+      }`;
+  const empiricalStep = () => {
+    const n = loss.finiteSum!.n;
+    const P = fam!.params;
+    return `{
+        ${all((i) => `let em${i} = 0;`)}
+        for (let s = 0; s < ${n}; s++) {
+          ${all((i) => `let q${i} = 0;`)}
+          {
+            const po = s * ${P};
+            ${fam!.gradientCode(
+              (k) => (k < d ? X(k) : `EPT[po + ${k - d}]`),
+              (i) => `q${i}`,
+              "_e",
+            )}
+          }
+          ${all((i) => `AL[s * ${d} + ${i}] = q${i}; em${i} += q${i};`)}
+        }
+        ${all((i) => `em${i} /= ${n};`)}
+        for (let s = 0; s < ${n}; s++) {
+          ${all((i) => `FB[${i * n} + s] = (AL[s * ${d} + ${i}] - em${i}) * ISQ;`)}
+        }
+      }`;
+  };
   const hasTarget = target !== undefined;
   const X = (i: number) => `x${i}`;
   const G = (i: number) => `g${i}`;
@@ -172,9 +274,8 @@ function generate(
       ? `${loss.gradientCode!(X, G, "_")}${
           sde2
             ? `
-        ${all((i) => `xb[${i}] = x${i};`)}
-        loss.hessian(xb, HB);
-        ${all((i) => `let gl${i} = 0; { let acc = 0; ${Array.from({ length: d }, (_, c) => `acc += HB[${i * d + c}] * g${c};`).join(" ")} gl${i} = g${i} + 0.5 * ETA * acc; }`)}
+        ${hessianAt("hd")}
+        ${all((i) => `let gl${i} = 0; { let acc = 0; ${Array.from({ length: d }, (_, c) => `acc += hd${i * d + c} * g${c};`).join(" ")} gl${i} = g${i} + 0.5 * ETA * acc; }`)}
         ${all((i) => `g${i} = gl${i};`)}`
             : ""
         }`
@@ -280,8 +381,22 @@ function generate(
         ${diagonal ? `x${i} += -h * g${i} + NM * (0 + f${i} * z);` : `x${i} += -h * g${i} + c${i} * z;`}
       }`;
   const factorStep = () => `
-      ${all((i) => `xb[${i}] = x${i};`)}
-      noiseModel.factor(xb, FB, W);
+      ${
+        hessian2
+          ? `{
+        ${hessianAt("hn")}
+        ${jacobi2("hn")}
+        FB[0] = v0 * r0 * SC; FB[1] = v1 * r1 * SC; FB[2] = v2 * r0 * SC; FB[3] = v3 * r1 * SC;
+      }`
+          : fam !== undefined
+            ? empiricalStep()
+            : lossInline
+              ? lossStep()
+              : matrix2
+                ? matrixStep()
+                : `${all((i) => `xb[${i}] = x${i};`)}
+      noiseModel.factor(xb, FB, W);`
+      }
       for (let c = 0; c < ${factorRank}; c++) {
         let z = 0.0;
         ${normal()}
@@ -347,6 +462,11 @@ function generate(
   const loss = a.loss;
   const HB = new Float64Array(${sde2 ? d * d : 1});
   const ETA = a.sde2 !== undefined ? a.sde2.eta : 0;
+  const SC = Math.sqrt(${hessianScale ?? 0});
+  const PSD_TOL = a.PSD_TOL;
+  const EPT = loss.finiteSum !== undefined && loss.finiteSum.family !== undefined ? loss.finiteSum.family.table : undefined;
+  const AL = new Float64Array(${fam !== undefined ? loss.finiteSum!.n * d : 1});
+  const ISQ = 1 / Math.sqrt(${loss.finiteSum?.n ?? 1});
   const W = new Float64Array(noiseModel !== undefined ? Math.max(1, noiseModel.workSize) : 1);
   ${
     batches !== undefined
@@ -485,6 +605,10 @@ export function runFastKernel(a: FastKernelArgs): FastKernelResult {
       batches,
       factorRank,
       a.sde2 !== undefined,
+      factorRank > 0 ? a.factor!.noise.hessianScale : undefined,
+      factorRank > 0 && a.factor!.noise.kind === "empirical",
+      factorRank > 0 ? a.factor!.noise.lossScale : undefined,
+      factorRank > 0 ? a.factor!.noise.matrixCode : undefined,
     );
     byKey.set(key, kernel);
   }
@@ -498,6 +622,7 @@ export function runFastKernel(a: FastKernelArgs): FastKernelResult {
       ZR: ZIGGURAT_R,
       drawInitial,
       NEGLIGIBLE: BRIDGE_NEGLIGIBLE_EXPONENT,
+      PSD_TOL,
     },
     ...Object.values(CODE_HELPERS),
   );

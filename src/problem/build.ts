@@ -146,6 +146,8 @@ function lossFromExpression(src: string, varNames: string[], file: string): Loss
     gradient: f.gradient,
     hessian: f.hessian,
     gradientCode: f.gradientCode,
+    hessianCode: f.hessianCode,
+    valueCode: f.valueCode,
   };
 }
 
@@ -159,6 +161,8 @@ function lossFromSamples(srcs: string[], varNames: string[], file: string): Loss
     gradient: mean.gradient,
     hessian: mean.hessian,
     gradientCode: mean.gradientCode,
+    hessianCode: mean.hessianCode,
+    valueCode: mean.valueCode,
     finiteSum: {
       n: parts.length,
       ...(family

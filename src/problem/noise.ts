@@ -8,7 +8,8 @@ import { psdFactor, psdWorkSize } from "./psd.js";
 import type { Loss, NoiseModel } from "./types.js";
 
 /** Relative tolerance below which a negative eigenvalue of Σ counts as round-off. */
-const PSD_TOL = 1e-10;
+/** Tolerance of the PSD checks: eigenvalues ≥ −PSD_TOL·scale count as round-off (clipped to 0). */
+export const PSD_TOL = 1e-10;
 
 function fmtPoint(x: Float64Array, d: number): string {
   return `(${Array.from(x.subarray(0, d), (v) => Number(v.toPrecision(6))).join(", ")})`;
@@ -120,6 +121,7 @@ export function matrixNoise(entries: readonly string[], varNames: readonly strin
   return {
     kind: "matrix",
     rank: d,
+    matrixCode: compileManyCode(entries, varNames, "noise.matrix"),
     constant: entries.every((e, k) => isConstantExpression(e, varNames, `noise.matrix[${k}]`)),
     workSize: d * d + psdWorkSize(d),
     covariance(x, out) {
@@ -150,6 +152,7 @@ export function hessianNoise(loss: Loss, c: number): NoiseModel {
     rank: d,
     constant: false,
     workSize: psdWorkSize(d),
+    hessianScale: c,
     covariance(x, out) {
       loss.hessian(x, h);
       psdFactor(h, d, g, work);
@@ -179,6 +182,7 @@ export function lossNoise(loss: Loss, c: number): NoiseModel {
     rank: d,
     constant: false,
     workSize: 0,
+    lossScale: c,
     covariance(x, out) {
       const v = c * Math.max(loss.value(x), 0);
       out.fill(0, 0, d * d);

@@ -5,16 +5,27 @@ import { jacobiInPlace } from "../linalg/dense.js";
  * for the d ≤ ~50 matrices of analytic problems.
  */
 
+const views = new WeakMap<Float64Array, { n: number; a: Float64Array; v: Float64Array; w: Float64Array }>();
+
 /**
  * Factor G (row-major n×n) with S = G Gᵀ for a symmetric S, by eigen-decomposition with negative
  * eigenvalues clipped to 0 (the PSD projection). Returns the most negative eigenvalue (before clipping)
  * so callers can decide whether S was truly PSD. `work` needs length ≥ 2n² + n.
  */
 export function psdFactor(s: Float64Array, n: number, g: Float64Array, work: Float64Array): number {
-  const a = work.subarray(0, n * n);
-  const v = work.subarray(n * n, 2 * n * n);
-  const w = work.subarray(2 * n * n, 2 * n * n + n);
-  a.set(s.subarray(0, n * n));
+  // views of the caller's scratch, made once per (scratch, n): no allocation per call (hot loops call this)
+  let vw = views.get(work);
+  if (vw === undefined || vw.n !== n) {
+    vw = {
+      n,
+      a: work.subarray(0, n * n),
+      v: work.subarray(n * n, 2 * n * n),
+      w: work.subarray(2 * n * n, 2 * n * n + n),
+    };
+    views.set(work, vw);
+  }
+  const { a, v, w } = vw;
+  for (let k = 0; k < n * n; k++) a[k] = s[k];
   jacobiInPlace(a, n, v);
   for (let k = 0; k < n; k++) w[k] = a[k * n + k];
   let minEig = Number.POSITIVE_INFINITY;

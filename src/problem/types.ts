@@ -28,6 +28,13 @@ export interface Loss {
     dest: (i: number) => string,
     prefix: string,
   ) => string;
+  /**
+   * Optional: ∇²L as straight-line JS statements computing the same numbers as hessian(); `dest(k)` receives
+   * the row-major entry k = i·dim + j (arguments otherwise as gradientCode).
+   */
+  readonly hessianCode?: (load: (k: number) => string, dest: (k: number) => string, prefix: string) => string;
+  /** Optional: L(x) as straight-line JS statements (dest(0) receives it), the same numbers as value(). */
+  readonly valueCode?: (load: (k: number) => string, dest: (k: number) => string, prefix: string) => string;
   /** Present when L = (1/N) Σ_i ℓ_i is a finite sum (expression samples or a data-driven model). */
   readonly finiteSum?: FiniteSum;
 }
@@ -92,6 +99,19 @@ export interface NoiseModel {
   factor(x: Float64Array, out: Float64Array, work: Float64Array): void;
   /** Length of the scratch that factor() needs. */
   readonly workSize: number;
+  /**
+   * Present for Hessian noise Σ = c·P₊(∇²L) of the problem's own loss: c (lets kernels compute the factor
+   * from the loss's Hessian code with the same PSD projection as factor()).
+   */
+  readonly hessianScale?: number;
+  /**
+   * Present for matrix noise: the entries of Σ(x) (row-major, dest(k) receives entry k) as straight-line code,
+   * the same numbers as covariance(); kernels check and factor them as factor() does (and call factor() for
+   * its error where a check fails).
+   */
+  readonly matrixCode?: (load: (k: number) => string, dest: (k: number) => string, prefix: string) => string;
+  /** Present for loss noise Σ = c·max(L, 0)·I of the problem's own loss: c (kernels use the loss's value code). */
+  readonly lossScale?: number;
   /**
    * Optional, for a diagonal Σ(x) given by expressions: straight-line JS statements assigning the
    * unclamped variances Σ_ii(x) to `dest(i)` (`load(k)` is the expression for x_k; temporaries prefixed

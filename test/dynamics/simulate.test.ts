@@ -324,6 +324,7 @@ describe("the generated kernel with a noise factor (empirical, Hessian, loss, ma
       "x > -0.6",
     ],
     ["sde", dw3, { hessian: 0.5 }, "x > -0.6"],
+    ["sde", dw3, { loss: 1 }, "x > -0.6"],
     [
       "sde",
       dw3,

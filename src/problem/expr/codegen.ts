@@ -146,18 +146,25 @@ export function compileNode(
   gradient: (x: Float64Array, out: Float64Array) => number;
   hessian: (x: Float64Array, out: Float64Array) => void;
   gradientCode: GradientCode;
+  hessianCode: GradientCode;
+  valueCode: GradientCode;
 } {
   const grads: Node[] = [];
   for (let i = 0; i < dim; i++) grads.push(g.d(f, i));
   const gstores = grads.map((node, i) => ({ node, dest: `out[${i}]` }));
-  const hstores: Store[] = [];
-  for (let i = 0; i < dim; i++) {
-    for (let j = i; j < dim; j++) {
-      const node = g.d(grads[i], j);
-      hstores.push({ node, dest: `out[${i * dim + j}]` });
-      if (j !== i) hstores.push({ node, dest: `out[${j * dim + i}]` });
+  // Hessian stores (row-major index k = i·dim + j), with the destination of index k given by `dest`
+  const hessianStores = (dest: (k: number) => string): Store[] => {
+    const hs: Store[] = [];
+    for (let i = 0; i < dim; i++) {
+      for (let j = i; j < dim; j++) {
+        const node = g.d(grads[i], j);
+        hs.push({ node, dest: dest(i * dim + j) });
+        if (j !== i) hs.push({ node, dest: dest(j * dim + i) });
+      }
     }
-  }
+    return hs;
+  };
+  const hstores = hessianStores((k) => `out[${k}]`);
   return {
     value: makeFunction(emitBody([], f)),
     gradient: makeFunction(emitBody(gstores, f)),
@@ -168,6 +175,10 @@ export function compileNode(
         undefined,
         { load, prefix },
       ),
+    // the same statements as hessian(), entry k (row-major) assigned to dest(k)
+    hessianCode: (load, dest, prefix) => emitBody(hessianStores(dest), undefined, { load, prefix }),
+    // the same statements as value(), f assigned to dest(0)
+    valueCode: (load, dest, prefix) => emitBody([{ node: f, dest: dest(0) }], undefined, { load, prefix }),
   };
 }
 

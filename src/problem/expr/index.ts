@@ -23,6 +23,10 @@ export interface CompiledScalar {
   hessian(x: Float64Array, h: Float64Array): void;
   /** The gradient as straight-line code, for generated kernels. */
   gradientCode: GradientCode;
+  /** The Hessian as straight-line code (dest(k) receives row-major entry k), the same statements as hessian(). */
+  hessianCode: GradientCode;
+  /** The value as straight-line code (dest(0) receives f), the same statements as value(). */
+  valueCode: GradientCode;
 }
 
 function numeric(g: Graph, ast: Ast, src: string, where: string): Node {
