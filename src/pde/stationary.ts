@@ -20,6 +20,7 @@ import { absorption } from "./absorption.js";
 import { type ClassStructure, communicatingClasses, generatorNorm, restrictToClass } from "./classes.js";
 import type { DiscreteGenerator } from "./generator.js";
 import { type Grid, nearestNode, nodeCoords } from "./grid.js";
+import { metastableSplit } from "./metastable.js";
 import { type SolveInfo, sparseSolve } from "./solve.js";
 
 /** Jumps with Q_ij ≤ WEAK_RATE·‖Q‖∞ do not connect classes (see the module comment). */
@@ -52,8 +53,16 @@ export interface StationaryClass {
   sureNodes: number;
   /** Max rate (1/SDE time) at which the full chain leaves the class: 0 = closed exactly. */
   leak: number;
-  /** 1/leak: lower bound on the mean time (SDE time) to leave the class; +∞ when closed exactly. */
+  /**
+   * 1/leak: lower bound on the mean time (SDE time) to leave the class; +∞ when closed exactly. For a metastable
+   * core: 1/resolution, the time scale below which the exchange with the other core is not resolved (an estimate).
+   */
   minLifetime: number;
+  /**
+   * A metastable core (metastable.ts): part of a closed class whose exchange with another part is too slow for
+   * double precision (two near-zero eigenvalues); it behaves as a closed class on every resolvable horizon.
+   */
+  metastable: boolean;
   /** The class's own stationary law as node probabilities on the whole grid (null for point masses). */
   probabilities: Float64Array | null;
   /** Node list (ascending). */
@@ -211,7 +220,10 @@ export function stationary(
     trapAt.set(t.node, t.x);
   }
   const weakRate = (opts.weakRate ?? WEAK_RATE) * generatorNorm(Q);
-  const s = communicatingClasses(Q, { cut, minRate: weakRate });
+  const s0 = communicatingClasses(Q, { cut, minRate: weakRate });
+  // classes that double precision cannot tell from two are split into their metastable cores
+  const split = metastableSplit(Q, s0, cut);
+  const s = split.structure;
   const ab = absorption(Q, s, init, { birthDeath: d === 1, tol: opts.tol });
   // one stationary law per class
   const x = new Float64Array(d);
@@ -235,7 +247,8 @@ export function stationary(
       basinNodes: ab.basinSize[k],
       sureNodes: ab.sureSize[k],
       leak: s.leak[k],
-      minLifetime: s.leak[k] > 0 ? 1 / s.leak[k] : Number.POSITIVE_INFINITY,
+      minLifetime: split.lifetime[k] ?? (s.leak[k] > 0 ? 1 / s.leak[k] : Number.POSITIVE_INFINITY),
+      metastable: split.metastable[k],
       members,
     };
     if (members.length === 1) {
@@ -378,7 +391,11 @@ function describeLimit(classes: StationaryClass[], transient: number, eta: numbe
     c.kind === "point-mass"
       ? `a point mass at x* = ${pt(c.centre)} with mass fraction ${c.mass.toPrecision(4)} (${c.why})`
       : `a density around ${pt(c.centre)} on [${c.support.lo.map((v, q) => `${v.toPrecision(3)}…${c.support.hi[q].toPrecision(3)}`).join("]×[")}] with probability ${c.mass.toPrecision(4)}`;
-  const leaky = classes.filter((c) => c.leak > 0);
+  const meta = classes.filter((c) => c.metastable);
+  const metaText = meta.length
+    ? `; ${meta.length} of these are metastable cores of one class whose parts exchange mass only on a time scale beyond ${Math.min(...meta.map((c) => c.minLifetime)).toPrecision(3)} (SDE time) — too slow to resolve in double precision (two eigenvalues of the generator are 0 to working precision): on every computable horizon they behave as separate closed classes`
+    : "";
+  const leaky = classes.filter((c) => c.leak > 0 && !c.metastable);
   const life = Math.min(...leaky.map((c) => c.minLifetime));
   const when = `after a mean time ≥ ${life.toPrecision(3)} (SDE time; ${(life / eta).toPrecision(3)} iterations)`;
   const weak = !leaky.length
@@ -401,7 +418,7 @@ function describeLimit(classes: StationaryClass[], transient: number, eta: numbe
   const head = allPoints
     ? `converges to point masses (${classes.length} closed classes, no unique limit: it depends on the start)`
     : `no unique stationary law: ${classes.length} closed classes, the limit depends on the start`;
-  return `${head} — from the given initial law: ${shown.join("; ")}${more}${tr}${weak}`;
+  return `${head} — from the given initial law: ${shown.join("; ")}${more}${tr}${weak}${metaText}`;
 }
 
 /** 1-D birth–death chain: π_{i+1}/π_i = r_i/l_{i+1}, in log space (no overflow). */
