@@ -211,8 +211,15 @@ export interface NdLu extends NdCost {
   seconds: { analysis: number; factor: number };
 }
 
-/** True when A is a Z-matrix (off-diagonals ≤ 0, diagonal ≥ 0) weakly diagonally dominant by rows or by columns. */
+/**
+ * True when A or −A is a Z-matrix (off-diagonals ≤ 0, diagonal ≥ 0) weakly diagonally dominant by rows or by
+ * columns (−Q_D, Q_D, their transposes): Gaussian elimination needs no pivoting there.
+ */
 export function isDominantZMatrix(A: Csr): boolean {
+  return dominantZ(A, 1) || dominantZ(A, -1);
+}
+
+function dominantZ(A: Csr, sign: number): boolean {
   const { n, rowPtr, colIdx, values } = A;
   const diag = new Float64Array(n);
   const rowOff = new Float64Array(n);
@@ -220,7 +227,7 @@ export function isDominantZMatrix(A: Csr): boolean {
   for (let i = 0; i < n; i++)
     for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) {
       const j = colIdx[k];
-      const v = values[k];
+      const v = sign * values[k];
       if (j === i) diag[i] += v;
       else {
         if (v > 0) return false;

@@ -35,8 +35,10 @@ export type SparseMethod =
   | "ilu0-bicgstab";
 
 export interface SolveSparseOptions {
-  /** Method, or "auto" (default): tridiagonal / dense for tiny n / AMG-GMRES, then fallbacks. */
+  /** Method, or "auto" (default): tridiagonal / dense for tiny n / AMG-BiCGSTAB, then fallbacks. */
   method?: SparseMethod;
+  /** Methods to try in this order (overrides `method`), e.g. a direct method first. */
+  plan?: Exclude<SparseMethod, "auto">[];
   /** Target relative residual ‖b − Ax‖₂/‖b‖₂. Default 1e-10. */
   tol?: number;
   /** Krylov iteration cap per inner solve. Default 300. */
@@ -307,7 +309,8 @@ export function sparseSolver(A: Csr, opts: SolveSparseOptions = {}): SparseSolve
   const maxBytes = opts.maxBytes ?? Math.max(64 * 2 ** 20, 20 * csrByteSize(A));
   const method = opts.method ?? "auto";
   let plan: Exclude<SparseMethod, "auto">[];
-  if (method !== "auto") plan = [method];
+  if (opts.plan && opts.plan.length > 0) plan = [...opts.plan];
+  else if (method !== "auto") plan = [method];
   else if (n <= 2 || isTridiagonal(A)) plan = ["tridiagonal", "banded-lu"];
   else if (n <= 400) plan = ["dense"];
   else plan = ["amg-bicgstab", "amg-gmres", "nd-lu", "ilu0-gmres"];
