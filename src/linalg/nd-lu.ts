@@ -34,6 +34,12 @@ export interface NdLuOptions {
   pivotThreshold?: number;
   /** Refuse (NumericalError) when the analysis says more bytes are needed. Default 2 GiB. */
   maxBytes?: number;
+  /**
+   * With a geometry: "best" (default) analyses both the geometric and the graph ordering and keeps the one
+   * with fewer flops (wide Selling stencils make plane separators thick: 5.9e9 vs 3.0e9 flops on a 256²
+   * rank-1 generator, while plane cuts win on compact stencils); "geometric" or "graph" force one.
+   */
+  ordering?: "best" | "geometric" | "graph";
 }
 
 /** Cost of the factorisation, known before numeric work. */
@@ -261,7 +267,12 @@ export function ndLu(A: Csr, opts: NdLuOptions = {}): NdLu {
       );
   }
   const t0 = now();
-  const sym = ndAnalysis(A, opts);
+  const which = opts.geometry ? (opts.ordering ?? "best") : "graph";
+  let sym = ndAnalysis(A, which === "graph" ? { ...opts, geometry: undefined } : opts);
+  if (which === "best") {
+    const alt = ndAnalysis(A, { ...opts, geometry: undefined });
+    if (alt.flops < sym.flops) sym = alt;
+  }
   const maxBytes = opts.maxBytes ?? 2 * 2 ** 30;
   if (sym.bytes > maxBytes)
     throw new NumericalError(
