@@ -45,6 +45,8 @@ export interface NdLuOptions {
 /** Cost of the factorisation, known before numeric work. */
 export interface NdCost {
   n: number;
+  /** Separators the cost is for. */
+  ordering: "geometric" | "graph";
   /** Entries stored in the L and U factors. */
   factorEntries: number;
   /** Peak bytes: factors + contribution-block stack + largest front + index arrays + matrix copies. */
@@ -181,6 +183,7 @@ export function ndAnalysis(A: Csr, opts: NdLuOptions = {}): Symbolic {
     8 * n * 2; // solve work vectors
   return {
     n,
+    ordering: tree.kind,
     factorEntries,
     bytes,
     flops,
@@ -611,7 +614,7 @@ function stencilOffsets(d: number, stencil: number): number[][] {
 /**
  * Memory (bytes) and flops the nd-lu factorisation needs for a whole grid of `shape` with a
  * `stencil`-point pattern (3/5/7 axis neighbours, 9/27 box neighbours), from the exact symbolic analysis
- * of that pattern with the solver's own ordering. The generator's Selling stencils can be wider than the
+ * of that pattern with the solver's own default ordering (the cheaper of plane and level-set separators). The generator's Selling stencils can be wider than the
  * 3^d box: the analysis of the actual matrix (`ndAnalysis`) is exact, this is the estimate for refusing
  * early. Takes ~1 s per million grid nodes.
  */
@@ -648,7 +651,10 @@ export function directSolveCost(shape: readonly number[], stencil: number): NdCo
         }
       }
   const A = csrFromTriplets(n, rows, cols, vals, q);
-  const s = ndAnalysis(A, { geometry: { shape } });
+  // the same choice as ndLu's default ordering "best": the cheaper of plane and level-set separators
+  const geo = ndAnalysis(A, { geometry: { shape } });
+  const graph = ndAnalysis(A);
+  const s = graph.flops < geo.flops ? graph : geo;
   return {
     n,
     factorEntries: s.factorEntries,
@@ -656,5 +662,6 @@ export function directSolveCost(shape: readonly number[], stencil: number): NdCo
     flops: s.flops,
     maxFront: s.maxFront,
     supernodes: s.supernodes,
+    ordering: s.tree.kind,
   };
 }
