@@ -251,10 +251,17 @@ function buildInner(
       const shape = g
         ? [g.nx, ...(g.ny !== undefined ? [g.ny] : []), ...(g.nz !== undefined ? [g.nz] : [])]
         : [];
-      const f = ndLu(A, {
-        geometry: g ? { shape, nodes: g.nodes } : undefined,
-        maxBytes: opts.directMaxBytes ?? 2 * 2 ** 30,
-      });
+      const cap = opts.directMaxBytes ?? 2 * 2 ** 30;
+      // 3-D: refuse before the symbolic analysis (itself O(fill)) when the measured scaling says it cannot fit:
+      // 2.08 GB at 64³ = 262 144 unknowns (7-point), growing like n^(4/3)
+      if (g?.nz !== undefined && g.nz > 1) {
+        const guess = 2.08e9 * (A.n / 262144) ** (4 / 3);
+        if (guess > 2 * cap)
+          throw new NumericalError(
+            `nd-lu would need ~${(guess / 2 ** 20).toFixed(0)} MB for ${A.n} unknowns in 3-D (scaled from 2.08 GB at 64³) > cap ${(cap / 2 ** 20).toFixed(0)} MB`,
+          );
+      }
+      const f = ndLu(A, { geometry: g ? { shape, nodes: g.nodes } : undefined, maxBytes: cap });
       return {
         exact: true,
         bytes: f.bytes,
