@@ -8,8 +8,8 @@
  * and the u×u Schur complement goes to the parent. Factors: per front the s×m pivot rows (L11\U11, U12) and
  * the u×s block L21, m = s + u.
  *
- * Pivoting: none for diagonally dominant Z-matrices (rows or columns), such as −Q_D of an exit-time system
- * or its transpose: every Schur complement stays a dominant M-matrix, elimination is stable and each pivot is
+ * Pivoting: none when A or −A is a Z-matrix diagonally dominant by rows or columns, such as −Q_D of an
+ * exit-time system, Q_D, or their transposes: every Schur complement stays a dominant M-matrix, elimination is stable and each pivot is
  * computed without cancellation beyond u·|a_kk|. Otherwise threshold partial pivoting (τ = 0.1) among the
  * fully summed rows of each front (no delayed pivots: a pivot that only a row outside the front could supply
  * is reported as singular).
