@@ -4,7 +4,7 @@
 // matrix (raw CSR files) solved by scipy.sparse.linalg.spsolve (bench/pde_degenerate_scipy.py) in the same run.
 // Usage: npm run build && node bench/pde-degenerate.js [N1,N2,...]  → table, bench/results/pde-degenerate.json
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -73,11 +73,25 @@ cases[2].spec = {
 
 const dir = mkdtempSync(join(tmpdir(), "sgdscope-pde-degenerate-"));
 const rss = () => process.memoryUsage().rss;
+/** Resets the kernel's peak-RSS mark (Linux ≥ 4.0); then `peakRss()` is the peak since. */
+const resetPeak = () => {
+  try {
+    writeFileSync("/proc/self/clear_refs", "5");
+  } catch {}
+};
+const peakRss = () => {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    return m ? Number(m[1]) * 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+};
 const rows = [];
-for (const c of cases) {
-  const problem = problemFromSpec(c.spec);
-  const region = compileRegion(c.target, problem.varNames);
-  for (const N of sizes) {
+for (const N of sizes) {
+  for (const c of cases) {
+    const problem = problemFromSpec(c.spec);
+    const region = compileRegion(c.target, problem.varNames);
     const grid = pde.makeGrid(problem.domain, N);
     const gen = pde.buildGenerator(problem, grid, { absorbing: region });
     const keep = new Uint8Array(grid.size);
@@ -99,6 +113,7 @@ for (const c of cases) {
     };
     const run = (opts) => {
       const r0 = rss();
+      resetPeak();
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       try {
@@ -114,7 +129,7 @@ for (const c of cases) {
           backward_error: r.backwardError,
           limited_by_rounding: r.limitedByRounding,
           solver_bytes: r.bytes,
-          rss_growth_bytes: rss() - r0,
+          peak_rss_growth_bytes: peakRss() - r0,
           tried: r.tried.map((t) => ({ ...t, note: t.note?.slice(0, 160) })),
           direct: r.direct,
           met_at_start: r.x[sub.newIndex[startNode]],
@@ -154,23 +169,33 @@ for (const c of cases) {
       row.scipy = { error: String(e.message ?? e).slice(0, 400) };
     }
     rows.push(row);
+    writeResults(false);
     const f = (v, d = 2) => (typeof v === "number" ? v.toExponential(d) : String(v));
     const s = row.scipy;
     console.log(
       `${c.name} ${row.grid} (${row.unknowns} unknowns): auto → ${auto.ok ? `${auto.method} ${auto.wall_s.toFixed(1)} s` : auto.error.slice(0, 120)}; ` +
-        `nd-lu ${nd.ok ? `${nd.wall_s.toFixed(1)} s wall / ${nd.cpu_s.toFixed(1)} s CPU, ${(nd.solver_bytes / 2 ** 20).toFixed(0)} MB, res ${f(nd.rel_residual)} (floor ${f(nd.rounding_floor)}), MET(start) ${f(nd.met_at_start, 4)}` : nd.error.slice(0, 160)}; ` +
+        `nd-lu ${nd.ok ? `${nd.wall_s.toFixed(1)} s wall / ${nd.cpu_s.toFixed(1)} s CPU, ${(nd.solver_bytes / 2 ** 20).toFixed(0)} MB (peak RSS +${(nd.peak_rss_growth_bytes / 2 ** 20).toFixed(0)} MB), res ${f(nd.rel_residual)} (floor ${f(nd.rounding_floor)}), MET(start) ${f(nd.met_at_start, 4)}` : nd.error.slice(0, 160)}; ` +
         `SciPy ${s.error ? s.error.slice(0, 100) : `${s.spsolve_s.toFixed(1)} s wall / ${s.spsolve_cpu_s.toFixed(1)} s CPU, +${s.peak_rss_growth_bytes === null ? "?" : (s.peak_rss_growth_bytes / 2 ** 20).toFixed(0)} MB, res ${f(s.rel_residual)}, MET(start) ${f(s.met_at_start, 4)}, max rel diff ${f(s.max_rel_diff_to_sgdscope, 1)}`}`,
     );
   }
 }
 rmSync(dir, { recursive: true, force: true });
-const out = {
-  what: "exit-time systems −Q_D u = 1 of degenerate 2-D noise; sgdscope solveSparse auto and nd-lu vs scipy.sparse.linalg.spsolve (SuperLU, COLAMD) on the same matrix; one timing each (wall and CPU seconds; the machine is shared)",
-  cases: cases.map((c) => ({ name: c.name, what: c.what })),
-  node: process.version,
-  date: new Date().toISOString(),
-  load_average_1min: loadavg()[0],
-  rows,
-};
-mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-writeFileSync(new URL("./results/pde-degenerate.json", import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
+writeResults(true);
+
+/** Writes bench/results/pde-degenerate.json (after every row, so that a long run leaves what it finished). */
+function writeResults(complete) {
+  const out = {
+    what: "exit-time systems −Q_D u = 1 of degenerate 2-D noise; sgdscope solveSparse auto and nd-lu vs scipy.sparse.linalg.spsolve (SuperLU, COLAMD) on the same matrix; one timing each (wall and CPU seconds; the machine is shared)",
+    cases: cases.map((c) => ({ name: c.name, what: c.what })),
+    node: process.version,
+    date: new Date().toISOString(),
+    load_average_1min: loadavg()[0],
+    complete,
+    rows,
+  };
+  mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
+  writeFileSync(
+    new URL("./results/pde-degenerate.json", import.meta.url),
+    `${JSON.stringify(out, null, 2)}\n`,
+  );
+}

@@ -35,8 +35,10 @@ export type SparseMethod =
   | "ilu0-bicgstab";
 
 export interface SolveSparseOptions {
-  /** Method, or "auto" (default): tridiagonal / dense for tiny n / AMG-GMRES, then fallbacks. */
+  /** Method, or "auto" (default): tridiagonal / dense for tiny n / AMG-BiCGSTAB, then fallbacks. */
   method?: SparseMethod;
+  /** Methods to try in this order (overrides `method`), e.g. a direct method first. */
+  plan?: Exclude<SparseMethod, "auto">[];
   /** Target relative residual ‖b − Ax‖₂/‖b‖₂. Default 1e-10. */
   tol?: number;
   /** Krylov iteration cap per inner solve. Default 300. */
@@ -249,10 +251,17 @@ function buildInner(
       const shape = g
         ? [g.nx, ...(g.ny !== undefined ? [g.ny] : []), ...(g.nz !== undefined ? [g.nz] : [])]
         : [];
-      const f = ndLu(A, {
-        geometry: g ? { shape, nodes: g.nodes } : undefined,
-        maxBytes: opts.directMaxBytes ?? 2 * 2 ** 30,
-      });
+      const cap = opts.directMaxBytes ?? 2 * 2 ** 30;
+      // 3-D: refuse before the symbolic analysis (itself O(fill)) when the measured scaling says it cannot fit:
+      // 2.08 GB at 64³ = 262 144 unknowns (7-point), growing like n^(4/3)
+      if (g?.nz !== undefined && g.nz > 1) {
+        const guess = 2.08e9 * (A.n / 262144) ** (4 / 3);
+        if (guess > 2 * cap)
+          throw new NumericalError(
+            `nd-lu would need ~${(guess / 2 ** 20).toFixed(0)} MB for ${A.n} unknowns in 3-D (scaled from 2.08 GB at 64³) > cap ${(cap / 2 ** 20).toFixed(0)} MB`,
+          );
+      }
+      const f = ndLu(A, { geometry: g ? { shape, nodes: g.nodes } : undefined, maxBytes: cap });
       return {
         exact: true,
         bytes: f.bytes,
@@ -307,7 +316,8 @@ export function sparseSolver(A: Csr, opts: SolveSparseOptions = {}): SparseSolve
   const maxBytes = opts.maxBytes ?? Math.max(64 * 2 ** 20, 20 * csrByteSize(A));
   const method = opts.method ?? "auto";
   let plan: Exclude<SparseMethod, "auto">[];
-  if (method !== "auto") plan = [method];
+  if (opts.plan && opts.plan.length > 0) plan = [...opts.plan];
+  else if (method !== "auto") plan = [method];
   else if (n <= 2 || isTridiagonal(A)) plan = ["tridiagonal", "banded-lu"];
   else if (n <= 400) plan = ["dense"];
   else plan = ["amg-bicgstab", "amg-gmres", "nd-lu", "ilu0-gmres"];

@@ -119,7 +119,8 @@ describe("nd-lu: nested dissection + multifrontal LU", () => {
       const ref = solveDense(dense, n, b);
       const refT = solveDense(transpose(dense, n, n), n, b);
       for (const geometry of [{ shape }, undefined]) {
-        const f = ndLu(A, { geometry, leafSize: 16 });
+        const f = ndLu(A, { geometry, leafSize: 16, ordering: geometry ? "geometric" : undefined });
+        expect(f.ordering).toBe(geometry ? "geometric" : "graph");
         expect(f.pivoting).toBe("threshold 0.1");
         const x = f.solve(b, new Float64Array(n));
         const xt = f.solveTranspose(b, new Float64Array(n));
@@ -140,7 +141,29 @@ describe("nd-lu: nested dissection + multifrontal LU", () => {
     const res = solveSparse(A, b, { method: "nd-lu", grid: { nx: 30, ny: 30 } });
     expect(res.method).toBe("nd-lu");
     expect(res.relativeResidual).toBeLessThan(1e-12);
-    expect(res.direct?.ordering).toBe("geometric");
+    // "best": the cheaper of the two orderings
+    const flops = (ordering: "geometric" | "graph") =>
+      ndLu(A, { geometry: { shape: [30, 30] }, ordering }).flops;
+    expect(res.direct?.flops).toBe(Math.min(flops("geometric"), flops("graph")));
+    // refusals before numeric work: the analysis over the cap, and the 3-D scaling guard before the analysis
+    expect(() => solveSparse(A, b, { method: "nd-lu", directMaxBytes: 1e4 })).toThrow(/nd-lu needs \d+ MB/);
+    const A3 = gridMatrix(
+      [8, 7, 9],
+      [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+      ],
+      9,
+      4,
+    );
+    expect(() =>
+      solveSparse(A3, new Float64Array(A3.n).fill(1), {
+        method: "nd-lu",
+        grid: { nx: 8, ny: 7, nz: 9 },
+        directMaxBytes: 1e5,
+      }),
+    ).toThrow(/nd-lu would need ~\d+ MB for 504 unknowns in 3-D/);
     expect(res.direct?.factorEntries).toBeGreaterThan(A.rowPtr[A.n]);
   });
 
