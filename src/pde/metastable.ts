@@ -57,7 +57,8 @@ export function metastableSplit(Q: Csr, s: ClassStructure, cut?: Uint8Array): Me
   const flagged: MetastableClass[] = [];
   const scratch = new Int32Array(n).fill(-1);
   let transient = s.transient;
-  s.closed.forEach((members, k) => {
+  for (let k = 0; k < s.closed.length; k++) {
+    const members = s.closed[k];
     const keep = () => {
       const id = closed.length;
       closed.push(members);
@@ -66,7 +67,10 @@ export function metastableSplit(Q: Csr, s: ClassStructure, cut?: Uint8Array): Me
       lifetime.push(null);
       for (const i of members) classOf[i] = id;
     };
-    if (members.length < MIN_NODES) return keep();
+    if (members.length < MIN_NODES) {
+      keep();
+      continue;
+    }
     const Qc = restrictToClass(Q, members, cut, scratch);
     const A: Csr = { ...Qc, values: Qc.values.map((v) => -v) };
     const resolution = ZERO_EIGENVALUE * generatorNorm(Qc);
@@ -74,15 +78,22 @@ export function metastableSplit(Q: Csr, s: ClassStructure, cut?: Uint8Array): Me
     try {
       r = eigsNearShift(A, Math.min(3, Qc.n), { tol: 1e-8 });
     } catch {
-      return keep(); // the spectrum could not be computed: the class stays as it is (callers check gaps anyway)
+      keep();
+      continue;
     }
     const zeros: number[] = [];
     for (let q = 0; q < r.re.length; q++)
       if (Math.abs(r.re[q]) <= resolution && Math.abs(r.im[q]) <= resolution) zeros.push(q);
-    if (zeros.length < 2) return keep();
+    if (zeros.length < 2) {
+      keep();
+      continue;
+    }
     const info: MetastableClass = { from: k, zeroEigenvalues: zeros.length, resolution, cores: [] };
     flagged.push(info);
-    if (zeros.length > 2) return keep();
+    if (zeros.length > 2) {
+      keep();
+      continue;
+    }
     // the zero-eigenvector least aligned with the constant, rescaled to χ ∈ [0, 1]
     let chi: Float64Array | null = null;
     let spread = 0;
@@ -102,7 +113,10 @@ export function metastableSplit(Q: Csr, s: ClassStructure, cut?: Uint8Array): Me
         chi = Float64Array.from(v, (x) => (x - lo) / (hi - lo || 1));
       }
     }
-    if (!chi || spread < 0.5) return keep(); // no clear two-set structure
+    if (!chi || spread < 0.5) {
+      keep();
+      continue;
+    } // no clear two-set structure
     const one: number[] = [];
     const other: number[] = [];
     for (let t = 0; t < members.length; t++) {
@@ -113,7 +127,10 @@ export function metastableSplit(Q: Csr, s: ClassStructure, cut?: Uint8Array): Me
         transient++;
       }
     }
-    if (!one.length || !other.length) return keep();
+    if (!one.length || !other.length) {
+      keep();
+      continue;
+    }
     for (const part of [one, other]) {
       const id = closed.length;
       info.cores.push(id);
@@ -123,7 +140,7 @@ export function metastableSplit(Q: Csr, s: ClassStructure, cut?: Uint8Array): Me
       lifetime.push(1 / resolution);
       for (const i of part) classOf[i] = id;
     }
-  });
+  }
   return {
     structure: { ...s, classOf, closed, leak: Float64Array.from(leak), transient },
     metastable,

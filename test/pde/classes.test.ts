@@ -4,7 +4,7 @@ import type { Csr } from "../../src/linalg/csr.js";
 import { absorption } from "../../src/pde/absorption.js";
 import { communicatingClasses, generatorNorm, restrictToClass } from "../../src/pde/classes.js";
 import { exitTime } from "../../src/pde/exit-time.js";
-import { buildGenerator, initialDistribution, makeGrid, nearestNode } from "../../src/pde/index.js";
+import { buildGenerator, initialDistribution, makeGrid } from "../../src/pde/index.js";
 import { slowExitNodes } from "../../src/pde/reach.js";
 import { classSpectrum, spectralGap } from "../../src/pde/spectral.js";
 import { stationary } from "../../src/pde/stationary.js";
@@ -255,22 +255,7 @@ describe("communicating classes of a generator", () => {
       for (let i = 0; i < u.length; i++) if (s.mask[i]) expect(u[i]).toBeGreaterThanOrEqual(s.minTime);
     }
     expect(seen).toBeGreaterThan(0);
-    // the Hessian band: the left well reaches x > 0 only through weak jumps
-    const band = problemFromSpec({
-      name: "band",
-      loss: "x^4 - 2*x^2 + y^2 + 0.3*x*y",
-      noise: { hessian: 1 },
-      lr: 0.05,
-      batch: 1,
-      domain: [
-        [-2, 2],
-        [-2, 2],
-      ],
-    });
-    const g = makeGrid(band.domain, 41);
-    const bg = buildGenerator(band, g, { absorbing: (x) => x[0] > 0 });
-    const slow = slowExitNodes(bg.Q, bg.absorbing!, 1e-12 * generatorNorm(bg.Q));
-    expect(slow.mask[nearestNode(g, [-1, 0])]).toBe(1);
-    expect(slow.minTime).toBeGreaterThan(1e9);
+    // (The Hessian band used to be a case of weak jumps; with the consistent stencil its single jumps are moderate
+    // and the wells are told apart by the spectrum instead: see the metastable split in the band test above.)
   });
 });

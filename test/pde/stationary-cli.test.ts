@@ -54,7 +54,8 @@ describe("CLI: stationary lists the closed classes", () => {
       expect(c.kind).toBe("density");
       expect(c.spectral_gap).toBeGreaterThan(0);
       expect(c.relaxation_iterations).toBeCloseTo(c.relaxation_time / 0.05, 8);
-      expect(c.min_lifetime).toBeGreaterThan(1e9);
+      // metastable cores: their exchange is slower than 1/resolution = 1/(1e-9·‖Q‖) (≈ 1.5e6 at this grid)
+      expect(c.min_lifetime).toBeGreaterThan(1e6);
     }
     expect(o.classes[0].probability).toBeGreaterThan(0.999);
     expect(o.classes[0].centre[0]).toBeLessThan(0);
