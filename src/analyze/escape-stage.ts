@@ -139,6 +139,7 @@ export async function escapeStage(
         seed: pol.seed + 100 + k,
         budget: pol.escapeBudget,
         grid: pol.escapeGrid,
+        pdeSeconds: pol.escapePdeSeconds,
         pde: o.gridOk,
         fallbackHorizon: o.fallbackHorizon,
         landscape: { minima: land.minima, saddles: land.saddles },

@@ -72,6 +72,8 @@ export interface EscapeOptions {
   budget: number;
   /** Points per axis for the PDE (undefined: automatic). */
   grid?: number;
+  /** Time budget of the PDE's grid refinement (seconds; default: the engine's). */
+  pdeSeconds?: number;
   /** Run grid methods (d ≤ 2). */
   pde: boolean;
   /** Fallback horizon (SDE time) when no method predicts the exit time. */
@@ -198,7 +200,7 @@ export async function analyseEscape(p: Problem, s: EscapeSetup, o: EscapeOptions
         fallbackHorizon: o.fallbackHorizon,
         maxParticleSteps: o.budget,
       },
-      gridMethods: { grid: o.grid },
+      gridMethods: { grid: o.grid, maxSeconds: o.pdeSeconds },
       landscape: o.landscape,
       path: s.path ?? null,
       runner: o.runner,

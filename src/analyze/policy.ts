@@ -29,6 +29,8 @@ export interface AnalyzePolicy {
   gridCap: number;
   /** Points per axis of the escape PDE (undefined: automatic). */
   escapeGrid: number | undefined;
+  /** Time budget (seconds) of each escape PDE's grid refinement. */
+  escapePdeSeconds: number;
   /** Escapes analysed at most (non-global minima). */
   maxEscapes: number;
   /** Samples whose gradient flow gives the mass split; samples labelled by flow when d ≤ 2 without a basin grid. */
@@ -73,6 +75,7 @@ export function analyzePolicy(p: Problem, o: PolicyOptions): AnalyzePolicy {
     skipSaddles: quick && big,
     gridCap: quick ? (d === 1 ? 401 : 61) : d === 1 ? 2001 : 161,
     escapeGrid: o.grid ?? (quick ? (d === 1 ? 401 : 81) : undefined),
+    escapePdeSeconds: quick ? 5 : 15,
     maxEscapes: quick ? 2 : 6,
     flowSamples: Math.min(driftParticles, quick ? (d > 2 ? 10 : 200) : d > 2 ? 100 : 1000),
     labelSamples: d > 2 ? Math.min(driftParticles, quick ? 60 : 400) : driftParticles,

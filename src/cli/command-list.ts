@@ -23,7 +23,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   "exit-time": {
     description: "mean exit time from a point into a region, by particles (sgd, sde, ...) and other methods",
     load: async () => (await import("./commands/exit-time.js")).registerExitTime,
-    flags: { methods: "--method", horizon: "--max-time" },
+    flags: { methods: "--method", horizon: "--max-time", rtol: "--rtol", maxSeconds: "--pde-seconds" },
   },
   "fokker-planck": {
     description: "evolve the law of the SDE on a grid (Fokker–Planck) and report snapshots",

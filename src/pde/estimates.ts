@@ -129,12 +129,12 @@ export function pdeExitTimeEstimate(
   checkFrom(problem, from);
   if (opts.rtol !== undefined && !(opts.rtol > 0))
     throw new UserError(`rtol must be a positive number, got ${opts.rtol}`, {
-      where: "--rtol",
+      where: "rtol",
       hint: "e.g. 0.01",
     });
   if (opts.maxSeconds !== undefined && !(opts.maxSeconds > 0))
     throw new UserError(`the PDE time budget must be positive seconds, got ${opts.maxSeconds}`, {
-      where: "--pde-seconds",
+      where: "maxSeconds",
     });
   const fn = regionOf(problem, region);
   const now = opts.now ?? Date.now;

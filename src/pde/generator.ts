@@ -26,6 +26,7 @@
  */
 import { UserError } from "../errors.js";
 import type { Csr } from "../linalg/csr.js";
+import { diffusionFromCovariance } from "../problem/diffusion.js";
 import type { Problem } from "../problem/types.js";
 import { type Grid, nodeCoords, type RegionFn } from "./grid.js";
 import { diffusionStencil, type StencilPolicy, stencilPolicy, stencilWork } from "./stencil.js";
@@ -100,8 +101,6 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
   const cut = (opts.cutCells ?? true) && regionFn !== null;
   const { shape, strides, h } = grid;
   const eta = problem.lr;
-  const scale = eta * problem.batchScale;
-  const delta = problem.delta;
 
   // Pass 1: L at nodes.
   const x = new Float64Array(d);
@@ -179,15 +178,16 @@ export function buildGenerator(problem: Problem, grid: Grid, opts: GeneratorOpti
   /** Dt ← A(x)/2 in grid units; returns whether it has off-diagonal entries. Writes trace A to trOut[0]. */
   const tensorAt = (): boolean => {
     problem.noise.covariance(x, cov);
+    diffusionFromCovariance(problem, d, cov, cov); // cov ← A(x), the one formula
     let tr = 0;
     let offDiag = false;
     for (let k = 0; k < d; k++) {
       for (let l = 0; l < d; l++) {
-        const a = scale * cov[k * d + l] + (k === l ? 2 * delta : 0);
+        const a = cov[k * d + l];
         Dt[k * d + l] = (0.5 * a) / (h[k] * h[l]);
         if (k !== l && a !== 0) offDiag = true;
       }
-      tr += scale * cov[k * d + k] + 2 * delta;
+      tr += cov[k * d + k];
     }
     trOut[0] = tr;
     return offDiag;

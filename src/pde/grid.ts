@@ -9,6 +9,7 @@
  * - Absorbing sets are node masks from a region predicate (see `absorbingMask`).
  */
 import { UserError } from "../errors.js";
+import { diffusionTrace } from "../problem/diffusion.js";
 import type { Box, Problem } from "../problem/types.js";
 
 export interface Grid {
@@ -181,7 +182,6 @@ export function autoGridShape(problem: Problem): AutoGrid {
   const grad = new Float64Array(d);
   const hess = new Float64Array(d * d);
   const cov = new Float64Array(d * d);
-  const scale = problem.lr * problem.batchScale;
   let dmax = 0;
   let curvMax = 0;
   let pecletNeed = 0; // max over relevant nodes with D > 0 of |∇L|/D
@@ -192,8 +192,9 @@ export function autoGridShape(problem: Problem): AutoGrid {
     nodeCoords(g, i, x);
     lmin = Math.min(lmin, problem.loss.value(x));
     problem.noise.covariance(x, cov);
-    let tr = 0;
-    for (let k = 0; k < d; k++) tr += scale * cov[k * d + k] + 2 * problem.delta;
+    let trSigma = 0;
+    for (let k = 0; k < d; k++) trSigma += cov[k * d + k];
+    const tr = diffusionTrace(problem, trSigma, d);
     dTyp = Math.max(dTyp, tr / (2 * d));
   }
   for (let i = 0; i < g.size; i++) {
@@ -202,15 +203,15 @@ export function autoGridShape(problem: Problem): AutoGrid {
     problem.loss.gradient(x, grad);
     problem.loss.hessian(x, hess);
     problem.noise.covariance(x, cov);
-    let tr = 0;
+    let trSigma = 0;
     let gn = 0;
     let hn = 0;
     for (let k = 0; k < d; k++) {
-      tr += scale * cov[k * d + k] + 2 * problem.delta;
+      trSigma += cov[k * d + k];
       gn += grad[k] * grad[k];
       hn = Math.max(hn, Math.abs(hess[k * d + k]));
     }
-    const D = tr / (2 * d);
+    const D = diffusionTrace(problem, trSigma, d) / (2 * d);
     dmax = Math.max(dmax, D);
     curvMax = Math.max(curvMax, hn);
     // (where the noise nearly vanishes the exponentially fitted rates are upwind anyway: no Péclet limit)

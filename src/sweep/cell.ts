@@ -3,6 +3,7 @@
  * function of (problem spec, plan, cell): the same rows whoever runs it (a thread, a shard, a queue worker).
  */
 import { type EnsembleRunner, type ExitEstimate, exitTime, type MonteCarloDetail } from "../exit/index.js";
+import { isotropicEps } from "../pde/index.js";
 import { type ProblemContext, problemFromSpec } from "../problem/index.js";
 import type { Problem } from "../problem/types.js";
 import type { SweepCell, SweepPlan } from "./plan.js";
@@ -55,11 +56,8 @@ export function cellProblem(spec: unknown, ctx: ProblemContext, cell: SweepCell)
 
 /** ε with A = 2εI when the diffusion is isotropic and constant; NaN otherwise. */
 export function isotropicEpsilon(p: Problem): number {
-  const d = p.noise.constantDiagonal;
   if (p.momentum !== 0) return Number.NaN;
-  if (p.noise.kind === "none") return p.delta > 0 ? p.delta : Number.NaN;
-  if (!p.noise.constant || !d || d.length !== p.dim || !d.every((v) => v === d[0])) return Number.NaN;
-  return (p.lr * p.batchScale * d[0] + 2 * p.delta) / 2;
+  return isotropicEps(p) ?? Number.NaN;
 }
 
 function rowOf(cell: SweepCell, p: Problem | null, e: ExitEstimate, eps: number): SweepRow {
