@@ -201,8 +201,8 @@ md.push(
     "where d = 1; otherwise NumPy Euler–Maruyama with the Brownian-bridge correction at dt_ref = η/20, coupled with a " +
     "run at 2·dt_ref on the same Brownian paths; its interval is the 95% t-interval widened by the measured " +
     "time-step bias |T(dt_ref) − T(2dt_ref)| + 1.96 se. A case's verdict is *within* when [pde ± error] meets that interval. " +
-    "Particles do not see the domain box, the grid methods reflect at its walls: every box is wide enough that the " +
-    "walls are not reached in practice. Provenance (command, seed, sample sizes): each file in validation/reference/results/.",
+    "Particles do not see the domain box, the grid methods reflect at its walls: the boxes are chosen wide in the potential, " +
+    "but the effect of the walls is not measured separately (a wall effect would show as a pde miss). Provenance (command, seed, sample sizes): each file in validation/reference/results/.",
 );
 md.push("");
 md.push("## Summary");
