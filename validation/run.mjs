@@ -193,6 +193,21 @@ md.push(
 md.push(
   `- The 2-D/3-D reference method (NumPy Euler–Maruyama + bridge, bias-widened interval) contains the exact value on ${refCovered.length} of ${refCheck.length} 1-D cases where both exist (${refCheck.map((x) => `${x.c.id}: ${num(x.ref.sde.reference)} [${num(x.ref.sde.reference_interval[0])}, ${num(x.ref.sde.reference_interval[1])}] vs ${num(x.ref.exact.time)}`).join("; ")}).`,
 );
+{
+  const misses = [];
+  for (const [m, pick] of [
+    ["pde", (x) => x.cmp.pde],
+    ["exact", (x) => x.cmp.exact],
+    ["bounds", (x) => x.cmp.bounds],
+    ["sde", (x) => x.cmp.sde],
+    ["sde time-step extrapolation", (x) => x.dtc],
+    ["sgd", (x) => x.cmp.sgd],
+  ])
+    for (const x of rows)
+      if (pick(x)?.ok === false)
+        misses.push(`${m} on ${x.c.id} (${(pick(x).verdict ?? pick(x).text).slice(0, 160)})`);
+  md.push(`- Misses: ${misses.length ? misses.join("; ") : "none"}.`);
+}
 md.push("- kramers: asymptotic (small noise); no coverage claim, its ratio to the reference is listed.");
 if (noRef.length) md.push(`- No reference computed for: ${noRef.join(", ")}.`);
 md.push("");
