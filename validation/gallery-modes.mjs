@@ -103,7 +103,10 @@ function context(s, key) {
     const st = s.settings;
     return `long horizon ${st?.longHorizon}, long scale ${st?.longScale?.value} (${st?.longScale?.source}), grid ${st?.grid?.shape?.join("×")}`;
   }
-  if (key.startsWith("landscape")) return `grid ${s.settings?.grid?.shape?.join("×")}`;
+  if (key.startsWith("landscape"))
+    return s.settings?.grid?.shape
+      ? `grid ${s.settings.grid.shape.join("×")}`
+      : `d = ${s.problem?.dim}, no grid: minima and saddles from local searches, whose number depends on the mode`;
   if (key.startsWith("first stage"))
     return `drift particles ${s.settings?.driftParticles}, horizon ${s.settings?.driftHorizon}`;
   return "";
@@ -205,7 +208,15 @@ function writeDoc() {
       const why = same
         ? ""
         : `${cause(q.s, full.s, k)}quick: ${context(q.s, k) || "—"} / full: ${context(full.s, k) || "—"}`;
-      per.push(`| ${k} | ${a} | ${b} | ${same ? "yes" : "**no**"} | ${why.replaceAll("|", "/")} |`);
+      // long target expressions shortened for display only (matching uses the full key)
+      const shown = k.length > 140 ? `${k.slice(0, 90)} … ${k.slice(-40)}` : k;
+      const note =
+        a === "absent" || b === "absent"
+          ? `only in ${a === "absent" ? "full" : "quick"}: the two modes escape from different minima or targets. `
+          : "";
+      per.push(
+        `| ${shown} | ${a} | ${b} | ${same ? "yes" : "**no**"} | ${note}${why.replaceAll("|", "/")} |`,
+      );
     }
     agreeTotal += agree;
     total += keys.length;
