@@ -207,7 +207,7 @@ describe("nd-lu: nested dissection + multifrontal LU", () => {
     expect(ok.relativeResidual).toBeLessThan(1e-12);
   });
 
-  it("degenerate 2-D generator (rank-1 noise turning with the state): AMG fails, nd-lu solves to the rounding floor and agrees with an RCM banded LU", () => {
+  it("degenerate 2-D generator (rank-1 noise turning with the state): nd-lu solves to the rounding floor, agrees with an RCM banded LU, and takes over when the iterative methods fail", () => {
     // Σ(x, y) = v vᵀ, v = (cos 3xy, sin 3xy): rank 1 everywhere, direction turning with the state; η = 0.02.
     const p = makeProblem({
       loss: "(x^2-1)^2/4 + y^2/2",
@@ -245,11 +245,12 @@ describe("nd-lu: nested dissection + multifrontal LU", () => {
     expect(res.relativeResidual).toBeLessThanOrEqual(2 * res.roundingFloor);
     const banded = solveSparse(A, b, { method: "banded-lu", maxBytes: 1e9 }).x;
     expect(maxRelDiff(res.x, banded)).toBeLessThan(1e-6);
-    // auto: AMG fails first, then nd-lu takes over
-    const auto = solveSparse(A, b, { grid });
+    // auto: when the iterative methods fail (here: starved of iterations — with the consistent stencil AMG does
+    // converge on this matrix), nd-lu takes over and the answer says what was tried
+    const auto = solveSparse(A, b, { grid, maxIter: 2 });
     expect(auto.method).toBe("nd-lu");
     expect(auto.tried[0].method).toBe("amg-bicgstab");
-    expect(auto.tried[0].relativeResidual).toBeGreaterThan(1); // AMG-BiCGSTAB diverges on this matrix
+    expect(maxRelDiff(auto.x, res.x)).toBeLessThan(1e-12);
   });
 
   it("directSolveCost: grows like n^1.5 (flops) in 2-D and rejects stencils that do not exist", () => {
