@@ -153,7 +153,7 @@ export function convergenceAnswer(r: AnalysisResult): string {
       : ` The spectral computation did not resolve the relaxation rate (gap ${fmt(L.spectral.gap)} not used).`;
   }
   if (L.entropy?.fittedRate)
-    s += ` Relative entropy decays at the fitted rate ${fmt(L.entropy.fittedRate)}${L.entropy.bakryEmeryRate ? ` (Bakry–Émery bound 2λ = ${fmt(L.entropy.bakryEmeryRate)})` : ""}.`;
+    s += ` Relative entropy decays at the fitted rate ${fmt(L.entropy.fittedRate)}${L.entropy.bakryEmeryRate ? ` (Bakry–Émery bound 2λ = ${fmt(L.entropy.bakryEmeryRate)})` : ""}${entropyModeText(L.entropy.fittedRate, L.spectral)}.`;
   const nb = r.landscape.minima.length;
   const held = L.finalMass
     .slice(0, nb)
@@ -175,4 +175,24 @@ export function convergenceAnswer(r: AnalysisResult): string {
 /** The three answers. */
 export function describeAnalysis(r: AnalysisResult): { drift: string; escape: string; convergence: string } {
   return { drift: driftAnswer(r), escape: escapeAnswer(r), convergence: convergenceAnswer(r) };
+}
+
+/**
+ * Which eigenvalue the fitted entropy rate belongs to: near equilibrium H(t) ~ e^{−2λt} for the slowest mode the
+ * initial law excites, which need not be the gap (a symmetric start does not excite the exchange between two
+ * symmetric wells). Says so when the rate is 2λ for a faster eigenvalue, or matches none of those computed.
+ */
+export function entropyModeText(
+  rate: number,
+  sp: { gap: number | null; eigenvalues: number[]; converged: boolean } | null,
+): string {
+  if (!sp?.gap || !sp.converged) return "";
+  const nonzero = sp.eigenvalues.filter((v) => v > 0.5 * sp.gap!).sort((a, b) => a - b);
+  if (!nonzero.length) return "";
+  const best = nonzero.reduce((b, v) => (Math.abs(2 * v - rate) < Math.abs(2 * b - rate) ? v : b));
+  const close = Math.abs(2 * best - rate) <= 0.25 * rate;
+  if (close && best <= 1.25 * sp.gap) return " = 2 × the spectral gap";
+  if (close)
+    return `, ≈ 2λ for the eigenvalue λ = ${fmt(best)}: the initial law does not excite the slower mode${nonzero[0] < best ? ` at the gap ${fmt(sp.gap)}` : ""} (a symmetric start, say), so the entropy decays faster than the gap alone suggests`;
+  return `, which matches 2λ for none of the ${nonzero.length} computed eigenvalues (the fit may see a transient)`;
 }
