@@ -5,16 +5,11 @@ import { availableParallelism } from "node:os";
 import cliProgress from "cli-progress";
 import { UserError } from "../errors.js";
 import { checkFiniteLoss } from "../problem/build.js";
+import { parseDecimal } from "../problem/decimal.js";
 import type { Problem } from "../problem/types.js";
 import { terminalSafe } from "./terminal.js";
 
-/** A plain decimal number ("2", "-1.5", "1e3"); Number() alone would also take "0x10", "" and " ". */
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-function decimal(s: string | number): number {
-  const t = String(s).trim();
-  return DECIMAL.test(t) ? Number(t) : Number.NaN;
-}
+const decimal = parseDecimal;
 
 /** Most steps of one run: step counters are 32-bit. */
 export const MAX_STEPS = 2 ** 31 - 1;

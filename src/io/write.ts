@@ -1,8 +1,8 @@
 /**
- * Result files, written atomically (temporary file + rename): a reader never sees half a file and an
- * interrupted run leaves every file it had finished intact.
+ * Result files, written atomically (temporary file + rename): a reader never sees half a file. A whole
+ * result folder is swapped in at once by result-set.ts.
  */
-import { existsSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { tableFromArrays, tableToIPC } from "apache-arrow";
 import { UserError } from "../errors.js";
@@ -26,7 +26,8 @@ export function ensureDir(dir: string): void {
   for (const m of missing.reverse()) mkdirSync(m);
 }
 
-function why(e: unknown): string {
+/** A file-system error in words. */
+export function why(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   const text: Record<string, string> = {
     ENOENT: "the folder cannot be created there",
@@ -38,24 +39,6 @@ function why(e: unknown): string {
     EISDIR: "a folder stands where a file is needed",
   };
   return (code && text[code]) ?? (e as Error).message;
-}
-
-/**
- * Makes sure results can be written into `dir` (creating it), before any long computation: throws a
- * UserError naming `flag` (e.g. "--out") otherwise.
- */
-export function checkOutDir(dir: string, flag = "--out"): void {
-  try {
-    ensureDir(dir);
-    const probe = join(dir, `.sgdscope-probe-${process.pid}`);
-    writeFileSync(probe, "");
-    unlinkSync(probe);
-  } catch (e) {
-    throw new UserError(`cannot write into ${JSON.stringify(dir)}: ${why(e)}`, {
-      where: flag,
-      hint: "a folder you can write to",
-    });
-  }
 }
 
 /** Writes `data` to `path` atomically, creating folders as needed; a failure is a UserError naming the path. */

@@ -265,6 +265,65 @@ const cases: Array<[string, () => string[], RegExp]> = [
     /--to: .*\\u001b/,
   ],
   [
+    "a problem file that is a device (/dev/zero would be read for ever)",
+    () => ["landscape", "/dev/zero"],
+    /\/dev\/zero: \/dev\/zero is not a regular file/,
+  ],
+  [
+    "--init samples: a device",
+    () => ["simulate", dw(), ...quick, "--init", "samples:/dev/zero"],
+    /--init \/dev\/zero: \/dev\/zero is not a regular file/,
+  ],
+  [
+    "--init samples: a hex cell",
+    () => [
+      "fokker-planck",
+      dw(),
+      "--grid",
+      "11",
+      "--times",
+      "1",
+      "--init",
+      `samples:${file("x\n0.5\n0x10\n", "csv")}`,
+    ],
+    /--init .*\.csv: line 3, column 1: "0x10" is not a decimal number/,
+  ],
+  [
+    "--init gaussian with an empty std",
+    () => ["simulate", dw(), ...quick, "--init", "gaussian:0:"],
+    /--init gaussian std: "" is not one std/,
+  ],
+  [
+    "5001 sample expressions",
+    () => [
+      "landscape",
+      problem({ loss: { samples: Array.from({ length: 5001 }, (_, i) => `(x-${i % 3})^2`) } }),
+    ],
+    /loss\.samples: 5001 sample expressions are too many.*at most 5000/,
+  ],
+  [
+    "an MLP with hidden: [4096, 4096]",
+    () => [
+      "landscape",
+      problem({
+        loss: { model: "mlp", data: { generate: "two-moons", n: 40, seed: 1 }, hidden: [4096, 4096] },
+        domain: undefined,
+      }),
+    ],
+    /loss\.hidden: an MLP 2→4096→4096→2 has \d+ parameters, too many.*at most 100000/,
+  ],
+  [
+    "softmax with 20000 classes",
+    () => {
+      file(`f,y\n${Array.from({ length: 20_000 }, (_, i) => `${i},c${i}`).join("\n")}\n`, "csv");
+      return [
+        "landscape",
+        problem({ loss: { model: "mlp", data: { csv: `p${n - 1}.csv`, target: "y" } }, domain: undefined }),
+      ];
+    },
+    /loss\.hidden: an MLP 1→8→20000 has \d+ parameters, too many/,
+  ],
+  [
     "a region name used twice",
     () => ["fokker-planck", dw(), "--grid", "11", "--times", "1", "--regions", "a=x>0;a=x<0"],
     /--regions: the region name 'a' is used twice/,

@@ -8,7 +8,7 @@ import { basename, dirname, extname, join, relative } from "node:path";
 import type { Command } from "commander";
 import { analyze } from "../../analyze/index.js";
 import { loadProblem } from "../../io/load-problem.js";
-import { checkOutDir } from "../../io/write.js";
+import { openResultSet } from "../../io/result-set.js";
 import { threadRunner } from "../../parallel/ensemble.js";
 import { COMMANDS } from "../command-list.js";
 import {
@@ -63,7 +63,7 @@ export async function analyzeCommand(file: string, o: Opts): Promise<void> {
   if (particles !== undefined) checkEnsembleSize(particles, lp.problem.dim);
   const grid = o.grid !== undefined ? parsePositiveInt(o.grid, "--grid", 5) : undefined;
   const outDir = o.out ?? join("out", basename(file, extname(file)));
-  checkOutDir(outDir);
+  const set = openResultSet(outDir);
   const args = ["sgdscope", "analyze", file];
   if (o.out !== undefined) args.push("--out", o.out);
   if (o.quick) args.push("--quick");
@@ -105,12 +105,13 @@ export async function analyzeCommand(file: string, o: Opts): Promise<void> {
   // other command (and every error message) would otherwise wait for
   const { describeAnalysis, writeReport } = await import("../../report/index.js");
   const w = await writeReport(r, {
-    outDir,
+    outDir: set.dir,
     command,
     problemFile: relative(process.cwd(), lp.path) || lp.path,
     problemText: lp.text,
     png: o.png,
   });
+  set.commit();
   if (o.json) {
     process.stdout.write(`${JSON.stringify(w.summaryObject)}\n`);
     return;
@@ -126,8 +127,8 @@ export async function analyzeCommand(file: string, o: Opts): Promise<void> {
     `3. Convergence: ${answers.convergence}`,
     "",
     ...r.notes.map((n) => `note: ${n}`),
-    `report: ${w.html}`,
-    `summary: ${w.summary}`,
+    `report: ${join(outDir, "report.html")}`,
+    `summary: ${join(outDir, "summary.json")}`,
   ];
   printText(lines.join("\n"));
 }

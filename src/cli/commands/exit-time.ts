@@ -20,7 +20,8 @@ import {
 } from "../../exit/index.js";
 import { defaultSdeStep } from "../../exit/policy.js";
 import { loadProblem } from "../../io/load-problem.js";
-import { checkOutDir, ensureDir, toJson, writeArrow, writeCsv, writeJson } from "../../io/write.js";
+import { openResultSet } from "../../io/result-set.js";
+import { toJson, writeArrow, writeCsv, writeJson } from "../../io/write.js";
 import { threadRunner } from "../../parallel/ensemble.js";
 import { COMMANDS } from "../command-list.js";
 import {
@@ -134,7 +135,7 @@ async function exitTimeCommand(file: string, o: Opts): Promise<boolean> {
   const seed = parseSeed(o.seed);
   const threads = o.threads !== undefined ? parsePositiveInt(o.threads, "--threads") : defaultThreads();
   const grid = o.grid !== undefined ? parsePositiveInt(o.grid, "--grid", 3) : undefined;
-  if (o.out !== undefined) checkOutDir(o.out);
+  const set = o.out !== undefined ? openResultSet(o.out) : undefined;
   const intr = interruptFlag();
   let bar: { label: string; p: Progress } | null = null;
   let result: ExitTimeResult;
@@ -181,7 +182,10 @@ async function exitTimeCommand(file: string, o: Opts): Promise<boolean> {
       return j;
     }),
   };
-  if (o.out !== undefined) writeExitTimes(o.out, result, out);
+  if (set) {
+    writeExitTimes(set.dir, result, out);
+    set.commit();
+  }
   if (o.json) process.stdout.write(`${toJson(out)}\n`);
   else printText(describe(result, o.timings === true));
   return result.interrupted;
@@ -189,7 +193,6 @@ async function exitTimeCommand(file: string, o: Opts): Promise<boolean> {
 
 /** Per-particle exit times of every Monte Carlo method, and the JSON, into `dir`. */
 function writeExitTimes(dir: string, r: ExitTimeResult, json: unknown): void {
-  ensureDir(dir);
   const rows: unknown[][] = [];
   const method: number[] = [];
   const particle: number[] = [];

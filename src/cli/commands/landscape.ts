@@ -37,6 +37,12 @@ export function registerLandscape(program: Command): void {
     });
 }
 
+/**
+ * Most multi-start descents: each is a gradient descent of up to a few thousand steps whose end point is
+ * kept (1e9 starts exhausted the heap).
+ */
+export const MAX_STARTS = 100_000;
+
 function landscapeCommand(file: string, o: Opts): void {
   const lp = loadProblem(file);
   const p = lp.problem;
@@ -44,7 +50,7 @@ function landscapeCommand(file: string, o: Opts): void {
   const r = analyseLandscape(p, {
     minima: {
       seed: parseSeed(o.seed),
-      starts: o.starts !== undefined ? parsePositiveInt(o.starts, "--starts") : undefined,
+      starts: o.starts !== undefined ? parsePositiveInt(o.starts, "--starts", 1, MAX_STARTS) : undefined,
     },
     skipSaddles: !o.saddles,
     basinGrid:

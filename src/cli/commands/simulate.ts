@@ -3,8 +3,7 @@
  * over time (moments, histograms, divergence) and, with --to, exit statistics.
  */
 
-import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { exitTimeStats, formatExitTimeStats, snapshotStats } from "../../analysis/index.js";
 import type { InitialLaw } from "../../dynamics/initial.js";
@@ -12,8 +11,11 @@ import { DYNAMICS, type DynamicsKind, type SimulateResult } from "../../dynamics
 import { UserError } from "../../errors.js";
 import { defaultSdeStep } from "../../exit/policy.js";
 import { loadProblem } from "../../io/load-problem.js";
-import { checkOutDir, toJson, writeArrow, writeCsv, writeJson } from "../../io/write.js";
+import { readSamplesCsv } from "../../io/read.js";
+import { openResultSet } from "../../io/result-set.js";
+import { toJson, writeArrow, writeCsv, writeJson } from "../../io/write.js";
 import { runEnsemble } from "../../parallel/ensemble.js";
+import { parseDecimal } from "../../problem/decimal.js";
 import { compileRegion } from "../../problem/index.js";
 import type { Problem } from "../../problem/types.js";
 import { COMMANDS } from "../command-list.js";
@@ -109,7 +111,7 @@ function parseInit(p: Problem, o: Opts): InitialLaw {
     if (std === undefined)
       throw new UserError(`"${s}" lacks the standard deviation`, { where: "--init", hint });
     const m = parsePoint(mean, d, "--init gaussian mean");
-    const sd = std.split(",").map(Number);
+    const sd = std.split(",").map(parseDecimal);
     const sds = sd.length === 1 ? Array(d).fill(sd[0]) : sd;
     if (sds.length !== d || sds.some((v) => !(v >= 0))) {
       throw new UserError(`"${std}" is not one std ≥ 0 or ${d} of them`, { where: "--init gaussian std" });
@@ -117,33 +119,9 @@ function parseInit(p: Problem, o: Opts): InitialLaw {
     return { kind: "gaussian", mean: m, std: sds };
   }
   if (s.startsWith("samples:")) {
-    // a file named on the command line is relative to the working directory
-    const path = resolve(s.slice(8));
-    let text: string;
-    try {
-      text = readFileSync(path, "utf8");
-    } catch {
-      throw new UserError(`cannot read ${s.slice(8)}`, { where: "--init samples" });
-    }
-    const rows = text.split(/\r?\n/).filter((l) => l.trim() !== "");
-    const vals: number[] = [];
-    let count = 0;
-    rows.forEach((line, i) => {
-      const cells = line.split(",").map((c) => c.trim());
-      if (i === 0 && cells.some((c) => Number.isNaN(Number(c)))) return; // header
-      if (cells.length !== d || cells.some((c) => c === "" || !Number.isFinite(Number(c)))) {
-        throw new UserError(`line ${i + 1} must hold ${d} numbers`, { where: `--init ${s.slice(8)}` });
-      }
-      vals.push(...cells.map(Number));
-      count++;
-    });
-    if (count === 0) {
-      throw new UserError("holds no data rows", {
-        where: `--init ${s.slice(8)}`,
-        hint: `one row of ${d} comma-separated numbers per particle (an optional header first)`,
-      });
-    }
-    return { kind: "samples", samples: Float64Array.from(vals), count };
+    // a file named on the command line is relative to the working folder (as in fokker-planck)
+    const { samples, count } = readSamplesCsv(s.slice(8), d);
+    return { kind: "samples", samples, count };
   }
   throw new UserError(`unknown initial law "${s}"`, { where: "--init", hint });
 }
@@ -194,7 +172,7 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
       );
     }
   }
-  if (o.out !== undefined) checkOutDir(o.out);
+  const set = o.out !== undefined ? openResultSet(o.out) : undefined;
   const intr = interruptFlag();
   const bar = new Progress(`${dynamics} particles`, particles, o.json === true);
   let res: SimulateResult;
@@ -212,6 +190,9 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
       onProgress: (n) => bar.update(n),
       shouldStop: intr.stopped,
     });
+  } catch (e) {
+    set?.discard();
+    throw e;
   } finally {
     bar.stop();
     intr.dispose();
@@ -283,9 +264,9 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
         }
       : null,
   };
-  if (o.out) {
+  if (set) {
     writeCsv(
-      join(o.out, "moments.csv"),
+      join(set.dir, "moments.csv"),
       [
         "step",
         "time",
@@ -314,13 +295,13 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
         });
       }
     });
-    writeArrow(join(o.out, "snapshots.arrow"), cols);
+    writeArrow(join(set.dir, "snapshots.arrow"), cols);
     if (o.to)
-      writeArrow(join(o.out, "exit-times.arrow"), {
+      writeArrow(join(set.dir, "exit-times.arrow"), {
         particle: Int32Array.from({ length: m }, (_, j) => res.from + j),
         time: res.exitTime,
       });
-    writeJson(join(o.out, "manifest.json"), {
+    writeJson(join(set.dir, "manifest.json"), {
       sgdscope: "simulate",
       files: {
         moments: "moments.csv",
@@ -336,6 +317,7 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
         marginals: s.histograms,
       })),
     });
+    set.commit();
   }
   if (o.json) {
     process.stdout.write(`${toJson(summary)}\n`);
