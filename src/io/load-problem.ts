@@ -8,6 +8,9 @@ import { problemFromSpec } from "../problem/index.js";
 import type { Problem } from "../problem/types.js";
 import { MAX_DATA_BYTES, MAX_PROBLEM_BYTES, readTextFile } from "./read.js";
 
+/** Most alias expansions (*name) in a YAML problem file: a few lines could otherwise expand to gigabytes. */
+export const MAX_YAML_ALIASES = 100;
+
 export interface LoadedProblem {
   problem: Problem;
   /** The parsed file (plain JSON). */
@@ -56,7 +59,7 @@ export function parseProblemText(text: string, file: string): unknown {
     throw new UserError(`is not valid YAML/JSON${at}: ${e.message.split("\n")[0]}`, { where: file });
   }
   try {
-    return doc.toJS({ maxAliasCount: 100 });
+    return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
   } catch (e) {
     throw new UserError(`cannot be expanded: ${(e as Error).message}`, {
       where: file,

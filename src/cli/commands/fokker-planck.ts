@@ -304,7 +304,7 @@ function fokkerPlanckCommand(file: string, o: Opts): void {
 }
 
 /** Most multiply-adds a Fokker–Planck run may ask for (≈ a few minutes): beyond, an error instead of a hang. */
-const MAX_FP_WORK = 1e11;
+export const MAX_FP_WORK = 1e11;
 
 /** Rejects --times / --dt that would take days: uniformization needs ≈ Λ·t products with Q. */
 function checkWork(

@@ -35,6 +35,9 @@ import {
   stepsFor,
 } from "../common.js";
 
+/** Most snapshots of one simulate run (each is a copy of every particle and a row of moments). */
+export const MAX_SNAPSHOTS = 100_000;
+
 interface Opts {
   dynamics: string;
   particles: string;
@@ -150,7 +153,7 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
         ? stepsFor(parsePositive(o.time, "--time"), h, "--time")
         : stepsFor(10, h, "--dt");
   const particles = parsePositiveInt(o.particles, "--particles");
-  const nsnap = parsePositiveInt(o.snapshots, "--snapshots", 1, 100_000);
+  const nsnap = parsePositiveInt(o.snapshots, "--snapshots", 1, MAX_SNAPSHOTS);
   const snapshotSteps = [
     ...new Set(
       Array.from({ length: nsnap }, (_, i) => (nsnap === 1 ? steps : Math.round((i * steps) / (nsnap - 1)))),

@@ -123,11 +123,14 @@ const big = (v: number) => (Math.abs(v) >= 1e6 && Number.isFinite(v) ? v.toExpon
  */
 export const MAX_STATIONARY_NODES = 250_000;
 
+/** Most eigenvalues `stationary --eigs` computes (dense work grows with their square). */
+export const MAX_EIGS = 1000;
+
 function stationaryCommand(file: string, o: Opts): void {
   const lp = loadProblem(file);
   const p = lp.problem;
   requireDomain(p, file, "the stationary law on a grid");
-  const k = parsePositiveInt(o.eigs, "--eigs", 2, 1000);
+  const k = parsePositiveInt(o.eigs, "--eigs", 2, MAX_EIGS);
   const set = o.out !== undefined ? openResultSet(o.out) : undefined;
   const { shape, reason } = gridShape(p, o.grid);
   const nodes = shape.reduce((a, b) => a * b, 1);

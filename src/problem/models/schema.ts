@@ -21,7 +21,7 @@ import { GlmLoss } from "./glm.js";
 import { MlpLoss } from "./mlp.js";
 
 /** Largest generated design, in feature values (n·dim): 2·10⁷ doubles = 160 MB. */
-const MAX_CELLS = 20_000_000;
+export const MAX_CELLS = 20_000_000;
 
 /**
  * Largest MLP: its parameter count d (every particle holds d numbers, the landscape's Hessian d², the
