@@ -324,6 +324,50 @@ const cases: Array<[string, () => string[], RegExp]> = [
     /loss\.hidden: an MLP 1→8→20000 has \d+ parameters, too many/,
   ],
   [
+    "landscape --starts 1e9",
+    () => ["landscape", dw(), "--starts", "1e9"],
+    /--starts: 1e9 is too large.*at most 100000/,
+  ],
+  [
+    "stationary --grid 1e6",
+    () => ["stationary", dw(), "--grid", "1e6"],
+    /--grid: a grid of 1000000 = 1000000 nodes is too large for the stationary law/,
+  ],
+  [
+    "--time shorter than one step (0 steps)",
+    () => ["simulate", dw(), "--particles", "4", "--time", "1e-12"],
+    /--time: a horizon of 1e-12 \(SDE time\) is shorter than one step of η = 0\.2: 0 steps/,
+  ],
+  [
+    "lr 1e308 (the default horizon is 0 steps)",
+    () => ["simulate", problem({ lr: 1e308, start: [-1] }), "--particles", "4"],
+    /p\d+\.json: lr: a horizon of 10 .* shorter than one step of η = 1e\+308/,
+  ],
+  [
+    "a ±1e308 domain (its width overflows)",
+    () => ["stationary", problem({ domain: [[-1e308, 1e308]] })],
+    /p\d+\.json: domain\[0\]: the width hi − lo of each interval must be a finite number/,
+  ],
+  [
+    "a grid command on a 5-D problem does not ask for a domain",
+    () => [
+      "stationary",
+      problem({ loss: "x1^2 + x2^2 + x3^2 + x4^2 + x5^2", start: [1, 1, 1, 1, 1], domain: undefined }),
+    ],
+    /p\d+\.json: the stationary law on a grid needs dimension d ≤ 3, this problem has d = 5/,
+  ],
+  [
+    "analyze from a start outside the domain",
+    () => ["analyze", problem({ start: [5] }), "--quick"],
+    /p\d+\.json: start: coordinate x = 5 of the start point is outside the domain \[-3, 3\]/,
+  ],
+  ['--out ""', () => ["simulate", dw(), ...quick, "--out", ""], /--out: is empty/],
+  [
+    "--out a folder holding other files",
+    () => ["simulate", dw(), ...quick, "--out", "."],
+    /--out: "\." is the working folder or holds it/,
+  ],
+  [
     "a region name used twice",
     () => ["fokker-planck", dw(), "--grid", "11", "--times", "1", "--regions", "a=x>0;a=x<0"],
     /--regions: the region name 'a' is used twice/,

@@ -13,6 +13,7 @@ import { threadRunner } from "../../parallel/ensemble.js";
 import { COMMANDS } from "../command-list.js";
 import {
   checkEnsembleSize,
+  checkInDomain,
   defaultThreads,
   Progress,
   parsePositiveInt,
@@ -58,6 +59,8 @@ const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/
 export async function analyzeCommand(file: string, o: Opts): Promise<void> {
   const lp = loadProblem(file);
   if (!lp.problem.start) requireDomain(lp.problem, file, "analyze (or give start: [...] to search around)");
+  // the grid stages and the landscape search live in the domain box: a start outside it would be ignored
+  else checkInDomain(lp.problem, lp.problem.start, `${file}: start`);
   const seed = parseSeed(o.seed);
   const particles = o.particles !== undefined ? parsePositiveInt(o.particles, "--particles", 2) : undefined;
   if (particles !== undefined) checkEnsembleSize(particles, lp.problem.dim);

@@ -36,7 +36,7 @@ import {
   parsePositive,
   parsePositiveInt,
   printText,
-  requireDomain,
+  requireGrid,
 } from "../common.js";
 /** Grid shape from --grid or automatic. */
 export function gridShape(p: Problem, grid: string | undefined): { shape: number[]; reason: string } {
@@ -157,7 +157,7 @@ export function registerFokkerPlanck(program: Command): void {
 function fokkerPlanckCommand(file: string, o: Opts): void {
   const lp = loadProblem(file);
   const p = lp.problem;
-  requireDomain(p, file, "the Fokker–Planck grid");
+  requireGrid(p, file, "the Fokker–Planck grid");
   const set = o.out !== undefined ? openResultSet(o.out) : undefined;
   const times = o.times.split(",").map((t) => parsePositiveOrZero(t.trim()));
   if (o.method !== "uniformization" && o.method !== "implicit-euler") {

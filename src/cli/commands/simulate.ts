@@ -144,14 +144,20 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
     throw new UserError(`applies only to sde and sde2 (${dynamics} steps by η = ${p.lr})`, { where: "--dt" });
   // the one default-step policy of every command: η for the discrete dynamics, η/10 for the SDEs
   const h = o.dt !== undefined ? parsePositive(o.dt, "--dt") : isSde ? defaultSdeStep(p.lr) : p.lr;
+  const stepName = o.dt !== undefined ? `--dt ${h}` : isSde ? `η/10 = ${h}` : `η = ${h}`;
   if (o.steps !== undefined && o.time !== undefined)
     throw new UserError("give either --steps or --time", { where: "--time" });
   const steps =
     o.steps !== undefined
       ? parsePositiveInt(o.steps, "--steps", 0, MAX_STEPS)
       : o.time !== undefined
-        ? stepsFor(parsePositive(o.time, "--time"), h, "--time")
-        : stepsFor(10, h, "--dt");
+        ? stepsFor(parsePositive(o.time, "--time"), h, "--time", stepName)
+        : stepsFor(
+            10,
+            h,
+            o.dt !== undefined ? "--dt" : `${file}: lr`,
+            `${stepName} (the default horizon is t = 10)`,
+          );
   const particles = parsePositiveInt(o.particles, "--particles");
   const nsnap = parsePositiveInt(o.snapshots, "--snapshots", 1, MAX_SNAPSHOTS);
   const snapshotSteps = [

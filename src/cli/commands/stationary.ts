@@ -28,7 +28,7 @@ import {
 } from "../../pde/index.js";
 import type { Problem } from "../../problem/types.js";
 import { COMMANDS } from "../command-list.js";
-import { fmt, parsePositiveInt, printText, requireDomain } from "../common.js";
+import { fmt, parsePositiveInt, printText, requireGrid } from "../common.js";
 import { gridShape, parseGridInit } from "./fokker-planck.js";
 
 interface Opts {
@@ -129,7 +129,7 @@ export const MAX_EIGS = 1000;
 function stationaryCommand(file: string, o: Opts): void {
   const lp = loadProblem(file);
   const p = lp.problem;
-  requireDomain(p, file, "the stationary law on a grid");
+  requireGrid(p, file, "the stationary law on a grid");
   const k = parsePositiveInt(o.eigs, "--eigs", 2, MAX_EIGS);
   const set = o.out !== undefined ? openResultSet(o.out) : undefined;
   const { shape, reason } = gridShape(p, o.grid);
