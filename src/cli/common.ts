@@ -11,6 +11,12 @@ import { terminalSafe } from "./terminal.js";
 
 const decimal = parseDecimal;
 
+/** Exit code of a run stopped by Ctrl-C that kept and printed what finished (128 + SIGINT, as shells do). */
+export const EXIT_INTERRUPTED = 130;
+
+/** Exit codes every command documents in --help. */
+export const EXIT_CODES_HELP = `\nExit codes: 0 done, 1 internal error, 2 bad input, 3 numerical failure, ${EXIT_INTERRUPTED} interrupted (Ctrl-C: what finished is kept and printed).`;
+
 /** Most steps of one run: step counters are 32-bit. */
 export const MAX_STEPS = 2 ** 31 - 1;
 

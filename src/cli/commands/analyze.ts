@@ -15,6 +15,9 @@ import {
   checkEnsembleSize,
   checkInDomain,
   defaultThreads,
+  EXIT_CODES_HELP,
+  EXIT_INTERRUPTED,
+  interruptFlag,
   Progress,
   parsePositiveInt,
   parseSeed,
@@ -49,6 +52,7 @@ export function registerAnalyze(program: Command): void {
     .option("--grid <N>", "PDE grid points per axis (default: chosen from the problem)")
     .option("--threads <N>", "worker threads for the escape Monte Carlo (results do not depend on it)")
     .option("--no-png", "skip the PNG copies of the figures")
+    .addHelpText("after", EXIT_CODES_HELP)
     .action(async (file: string, o: Opts) => {
       await analyzeCommand(file, o);
     });
@@ -80,7 +84,9 @@ export async function analyzeCommand(file: string, o: Opts): Promise<void> {
   const chatty = !o.json && process.stderr.isTTY === true;
   const t0 = Date.now();
   let bar: { label: string; p: Progress } | null = null;
+  const intr = interruptFlag();
   const r = await analyze(lp.problem, {
+    shouldStop: intr.stopped,
     quick: o.quick,
     seed,
     particles,
@@ -102,6 +108,15 @@ export async function analyzeCommand(file: string, o: Opts): Promise<void> {
     },
   });
   (bar as { p: Progress } | null)?.p.stop();
+  intr.dispose();
+  const interrupted = intr.stopped();
+  if (interrupted) {
+    // what finished is kept and written; the Monte Carlo estimates say how many particles they hold
+    r.notes.push(
+      `interrupted (Ctrl-C): the escape Monte Carlo stopped early; every estimate holds only the particles that had finished (exit code ${EXIT_INTERRUPTED})`,
+    );
+    process.exitCode = EXIT_INTERRUPTED;
+  }
   if (chatty)
     process.stderr.write(`analyze: writing the report (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
   // loaded here, not at start-up: the report's plotting libraries take ~1 s to import, which every

@@ -27,6 +27,8 @@ import { COMMANDS } from "../command-list.js";
 import {
   checkEnsembleSize,
   defaultThreads,
+  EXIT_CODES_HELP,
+  EXIT_INTERRUPTED,
   fmt,
   interruptFlag,
   Progress,
@@ -55,9 +57,6 @@ interface Opts {
   out?: string;
   timings?: boolean;
 }
-
-/** Exit code of a run cut short by Ctrl-C (what finished is printed). */
-export const EXIT_INTERRUPTED = 130;
 
 export function registerExitTime(program: Command): void {
   program
@@ -91,10 +90,7 @@ export function registerExitTime(program: Command): void {
     )
     .option("--timings", "include each method's wall time (seconds) in the output")
     .option("--json", "print exactly one JSON object on stdout")
-    .addHelpText(
-      "after",
-      `\nExit codes: 0 done, 2 bad input, 3 numerical failure, ${EXIT_INTERRUPTED} interrupted (Ctrl-C; what finished is printed).`,
-    )
+    .addHelpText("after", EXIT_CODES_HELP)
     .action(async (file: string, o: Opts) => {
       const interrupted = await exitTimeCommand(file, o);
       if (interrupted) process.exitCode = EXIT_INTERRUPTED;

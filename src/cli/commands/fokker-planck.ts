@@ -30,6 +30,7 @@ import type { Problem } from "../../problem/types.js";
 import { COMMANDS } from "../command-list.js";
 import {
   checkStart,
+  EXIT_CODES_HELP,
   fmt,
   Progress,
   parsePoint,
@@ -149,6 +150,7 @@ export function registerFokkerPlanck(program: Command): void {
     .option("--order2", "add the order-2 drift correction −(η/4)∇|∇L|²")
     .option("--out <dir>", "write manifest.json, snapshots.csv and density.arrow here")
     .option("--json", "print exactly one JSON object on stdout")
+    .addHelpText("after", EXIT_CODES_HELP)
     .action(async (file: string, o: Opts) => {
       fokkerPlanckCommand(file, o);
     });

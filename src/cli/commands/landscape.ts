@@ -9,7 +9,7 @@ import { loadProblem } from "../../io/load-problem.js";
 import { toJson } from "../../io/write.js";
 import { analyseLandscape, type LandscapeReport } from "../../landscape/index.js";
 import { COMMANDS } from "../command-list.js";
-import { fmt, parsePositiveInt, parseSeed, printText, requireDomain } from "../common.js";
+import { EXIT_CODES_HELP, fmt, parsePositiveInt, parseSeed, printText, requireDomain } from "../common.js";
 
 interface Opts {
   starts?: string;
@@ -32,6 +32,7 @@ export function registerLandscape(program: Command): void {
     )
     .option("--no-saddles", "skip the saddle search (large d)")
     .option("--json", "print exactly one JSON object on stdout")
+    .addHelpText("after", EXIT_CODES_HELP)
     .action((file: string, o: Opts) => {
       landscapeCommand(file, o);
     });

@@ -23,6 +23,7 @@ import {
   checkEnsembleSize,
   checkStart,
   defaultThreads,
+  EXIT_CODES_HELP,
   fmt,
   interruptFlag,
   MAX_STEPS,
@@ -75,6 +76,7 @@ export function registerSimulate(program: Command): void {
     .option("--threads <N>", "worker threads (results do not depend on it)")
     .option("--out <dir>", "write manifest.json, moments.csv and snapshots.arrow here")
     .option("--json", "print exactly one JSON object on stdout")
+    .addHelpText("after", EXIT_CODES_HELP)
     .action(async (file: string, o: Opts) => {
       await simulateCommand(file, o);
     });

@@ -28,7 +28,7 @@ import {
 } from "../../pde/index.js";
 import type { Problem } from "../../problem/types.js";
 import { COMMANDS } from "../command-list.js";
-import { fmt, parsePositiveInt, printText, requireGrid } from "../common.js";
+import { EXIT_CODES_HELP, fmt, parsePositiveInt, printText, requireGrid } from "../common.js";
 import { gridShape, parseGridInit } from "./fokker-planck.js";
 
 interface Opts {
@@ -59,6 +59,7 @@ export function registerStationary(program: Command): void {
     .option("--basins", "also the exit rate and quasi-stationary mean exit time of each basin (up to 8)")
     .option("--out <dir>", "write manifest.json and stationary.csv (the density) here")
     .option("--json", "print exactly one JSON object on stdout")
+    .addHelpText("after", EXIT_CODES_HELP)
     .action(async (file: string, o: Opts) => {
       stationaryCommand(file, o);
     });
