@@ -385,6 +385,17 @@ if (process.platform === "linux") {
 /** Valid but extreme input that once crashed: must run (exit 0) and print no NaN. */
 const valid: Array<[string, () => string[]]> = [
   [
+    "analyze --quick of x^4 at lr 1 from 3 without a domain (every particle diverges; once spun > 300 s)",
+    () => [
+      "analyze",
+      problem({ loss: "x^4", lr: 1, start: [3], domain: undefined }),
+      "--quick",
+      "--no-png",
+      "--threads",
+      "1",
+    ],
+  ],
+  [
     "a flat sum of 25000 terms (1e5 characters)",
     () => ["simulate", problem({ loss: `x^2${"+x^2".repeat(24_999)}`, start: [-1] }), ...quick],
   ],
