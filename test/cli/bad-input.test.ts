@@ -385,6 +385,19 @@ if (process.platform === "linux") {
 /** Valid but extreme input that once crashed: must run (exit 0) and print no NaN. */
 const valid: Array<[string, () => string[]]> = [
   [
+    "exit statistics when every particle diverged (once printed NaN% and quantiles NaN)",
+    () => [
+      "simulate",
+      problem({ loss: "x^4", lr: 1, start: [3], domain: undefined }),
+      "--particles",
+      "20",
+      "--steps",
+      "20",
+      "--to",
+      "x > 5",
+    ],
+  ],
+  [
     "analyze --quick of x^4 at lr 1 from 3 without a domain (every particle diverges; once spun > 300 s)",
     () => [
       "analyze",
