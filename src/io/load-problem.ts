@@ -76,6 +76,7 @@ export function loadProblem(path: string): LoadedProblem {
     MAX_PROBLEM_BYTES,
     path,
     "a YAML or JSON problem file, e.g. examples/double-well.yaml",
+    "the problem file",
   );
   const spec = parseProblemText(text, path);
   const problem = problemFromSpec(spec, { readText: fileReader(dirname(full)), file: path });

@@ -14,11 +14,17 @@ export const MAX_DATA_BYTES = 512 * 2 ** 20;
 
 /**
  * The text of the regular file `path` (absolute, or relative to the working folder) if it has at most
- * `maxBytes` bytes; `where` names the key or flag for the error.
+ * `maxBytes` bytes; `where` names the key or flag for the error, `what` the file in it (default: its path).
  */
-export function readTextFile(path: string, maxBytes: number, where: string, hint?: string): string {
+export function readTextFile(
+  path: string,
+  maxBytes: number,
+  where: string,
+  hint?: string,
+  what?: string,
+): string {
   const full = resolve(path);
-  const shown = full === path ? path : `${path} (${full})`;
+  const shown = what ?? (full === path ? path : `${path} (${full})`);
   let size: number;
   try {
     const st = statSync(full);

@@ -267,7 +267,7 @@ const cases: Array<[string, () => string[], RegExp]> = [
   [
     "a problem file that is a device (/dev/zero would be read for ever)",
     () => ["landscape", "/dev/zero"],
-    /\/dev\/zero: \/dev\/zero is not a regular file/,
+    /\/dev\/zero: the problem file is not a regular file/,
   ],
   [
     "--init samples: a device",
