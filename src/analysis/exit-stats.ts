@@ -303,7 +303,8 @@ export function exitTimeStats(times: Float64Array, opts: ExitTimeOptions): ExitT
 /** A few readable lines summarising exit-time statistics (for CLIs and logs). */
 export function formatExitTimeStats(s: ExitTimeStats): string {
   const lines: string[] = [];
-  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const pct = (x: number) =>
+    Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : "not known: no particle left";
   lines.push(
     `particles ${s.n}, exited ${s.exited} by t = ${s.horizon} (${pct(s.exitProbability.value)})` +
       (s.diverged > 0 ? `, diverged ${s.diverged} (excluded)` : ""),
@@ -325,7 +326,7 @@ export function formatExitTimeStats(s: ExitTimeStats): string {
   const med = s.median;
   lines.push(
     `median ${med.censored ? `> ${s.horizon} (censored)` : formatWithCi(med.time, med.ci95)}` +
-      `; quantiles ${s.quantiles.map((q) => `${q.q}: ${q.censored ? "censored" : q.time.toPrecision(4)}`).join(", ")}`,
+      `; quantiles ${s.quantiles.map((q) => `${q.q}: ${q.censored ? "censored" : Number.isFinite(q.time) ? q.time.toPrecision(4) : "not known"}`).join(", ")}`,
   );
   if (s.exponentiality) lines.push(`exponentiality: ${s.exponentiality.verdict}`);
   return lines.join("\n");

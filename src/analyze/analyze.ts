@@ -38,6 +38,8 @@ export interface AnalyzeOptions {
   runner?: EnsembleRunner;
   /** Progress of long Monte Carlo runs: `done` of `total` particles under a label. */
   onProgress?: (label: string, done: number, total: number) => void;
+  /** Polled by the escape Monte Carlo: true stops it, keeping the particles that finished (Ctrl-C). */
+  shouldStop?: () => boolean;
 }
 
 export interface AnalysisResult {
@@ -177,6 +179,7 @@ export async function analyze(problem: Problem, options: AnalyzeOptions = {}): P
     gridOk,
     fallbackHorizon: fs.longHorizon,
     runner: options.runner,
+    shouldStop: options.shouldStop,
     onProgress: options.onProgress,
   });
   timings.escapes = now() - t0;

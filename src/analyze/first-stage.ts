@@ -217,7 +217,29 @@ export function firstStage(
         labels[j] = x.every(Number.isFinite) ? basinLabelAt(land.basinGrid, x) : -1;
       }
     } else if (d <= 2) {
-      labels = labelSamples(p, rm.subarray(0, pol.labelSamples * d), minima, { saddles }).labels;
+      // diverged particles (beyond the divergence bound or non-finite) are in no basin: following the
+      // gradient flow from x = 1e100 would never end
+      const n = Math.min(pol.labelSamples, Md);
+      const keep: number[] = [];
+      for (let j = 0; j < n; j++) {
+        let ok = true;
+        for (let i = 0; i < d; i++) {
+          const v = rm[j * d + i];
+          if (!(Math.abs(v) <= run.bound)) ok = false;
+        }
+        if (ok) keep.push(j);
+      }
+      labels = new Int32Array(n).fill(-1);
+      if (keep.length > 0) {
+        const pts = new Float64Array(keep.length * d);
+        keep.forEach((j, q) => {
+          for (let i = 0; i < d; i++) pts[q * d + i] = rm[j * d + i];
+        });
+        const got = labelSamples(p, pts, minima, { saddles }).labels;
+        keep.forEach((j, q) => {
+          labels[j] = got[q];
+        });
+      }
     } else {
       // d > 2: the nearest minimum when within 0.9× its distance to the nearest other critical point, else "in transit"
       labels = new Int32Array(Md);

@@ -5,16 +5,17 @@ import { availableParallelism } from "node:os";
 import cliProgress from "cli-progress";
 import { UserError } from "../errors.js";
 import { checkFiniteLoss } from "../problem/build.js";
+import { parseDecimal } from "../problem/decimal.js";
 import type { Problem } from "../problem/types.js";
 import { terminalSafe } from "./terminal.js";
 
-/** A plain decimal number ("2", "-1.5", "1e3"); Number() alone would also take "0x10", "" and " ". */
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const decimal = parseDecimal;
 
-function decimal(s: string | number): number {
-  const t = String(s).trim();
-  return DECIMAL.test(t) ? Number(t) : Number.NaN;
-}
+/** Exit code of a run stopped by Ctrl-C that kept and printed what finished (128 + SIGINT, as shells do). */
+export const EXIT_INTERRUPTED = 130;
+
+/** Exit codes every command documents in --help. */
+export const EXIT_CODES_HELP = `\nExit codes: 0 done, 1 internal error, 2 bad input, 3 numerical failure, ${EXIT_INTERRUPTED} interrupted (Ctrl-C: what finished is kept and printed).`;
 
 /** Most steps of one run: step counters are 32-bit. */
 export const MAX_STEPS = 2 ** 31 - 1;
@@ -60,9 +61,19 @@ export function parsePositive(s: string | number, flag: string): number {
   return v;
 }
 
-/** Number of steps of size h that cover the horizon T (SDE time); a UserError naming `flag` beyond MAX_STEPS. */
-export function stepsFor(T: number, h: number, flag: string): number {
+/**
+ * Number of steps of size h that cover the horizon T (SDE time); a UserError naming `flag` beyond MAX_STEPS
+ * or when T is shorter than one step (a run of 0 steps would print the start as a result). `step` says what
+ * h is (e.g. "η = 0.1").
+ */
+export function stepsFor(T: number, h: number, flag: string, step = `${h}`): number {
   const steps = Math.ceil(T / h - 1e-9);
+  if (!(steps >= 1)) {
+    throw new UserError(`a horizon of ${T} (SDE time) is shorter than one step of ${step}: 0 steps`, {
+      where: flag,
+      hint: `a horizon of at least ${h}, or a smaller step (the learning rate lr of the problem, or --dt for the SDEs)`,
+    });
+  }
   if (!(steps <= MAX_STEPS)) {
     throw new UserError(`a horizon of ${T} in steps of ${h} is ${steps.toExponential(2)} steps`, {
       where: flag,
@@ -115,6 +126,20 @@ export function requireDomain(problem: Problem, file: string, what: string): voi
       hint: "a box, one [lo, hi] per dimension, e.g. domain: [[-3, 3]]",
     });
   }
+}
+
+/**
+ * A command that works on a grid: dimension ≤ 3 first (adding a domain would not help beyond), then the
+ * domain box.
+ */
+export function requireGrid(problem: Problem, file: string, what: string): void {
+  if (problem.dim > 3) {
+    throw new UserError(`${what} needs dimension d ≤ 3, this problem has d = ${problem.dim}`, {
+      where: file,
+      hint: "particles (simulate, exit-time --method sgd,sde) or the landscape for d > 3",
+    });
+  }
+  requireDomain(problem, file, what);
 }
 
 export function parseSeed(s: string | number): number {

@@ -1,12 +1,15 @@
 /**
  * Reading a problem file (YAML or JSON) from disk: the file-system edge of problemFromSpec.
  */
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import { UserError } from "../errors.js";
 import { problemFromSpec } from "../problem/index.js";
 import type { Problem } from "../problem/types.js";
+import { MAX_DATA_BYTES, MAX_PROBLEM_BYTES, readTextFile } from "./read.js";
+
+/** Most alias expansions (*name) in a YAML problem file: a few lines could otherwise expand to gigabytes. */
+export const MAX_YAML_ALIASES = 100;
 
 export interface LoadedProblem {
   problem: Problem;
@@ -18,19 +21,9 @@ export interface LoadedProblem {
   text: string;
 }
 
-/** Reads a text file named in a problem, relative to the problem's folder. */
+/** Reads a text file named in a problem (CSV data), relative to the problem's folder, bounded. */
 export function fileReader(baseDir: string): (p: string) => string {
-  return (p: string) => {
-    const full = resolve(baseDir, p);
-    try {
-      return readFileSync(full, "utf8");
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const why =
-        code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? String(e));
-      throw new UserError(`cannot read ${full}: ${why}`);
-    }
-  };
+  return (p: string) => readTextFile(resolve(baseDir, p), MAX_DATA_BYTES, p);
 }
 
 /** Line and column (1-based) of a character offset. */
@@ -66,7 +59,7 @@ export function parseProblemText(text: string, file: string): unknown {
     throw new UserError(`is not valid YAML/JSON${at}: ${e.message.split("\n")[0]}`, { where: file });
   }
   try {
-    return doc.toJS({ maxAliasCount: 100 });
+    return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
   } catch (e) {
     throw new UserError(`cannot be expanded: ${(e as Error).message}`, {
       where: file,
@@ -78,18 +71,13 @@ export function parseProblemText(text: string, file: string): unknown {
 /** Loads and validates a problem file. Every failure is a UserError naming the file. */
 export function loadProblem(path: string): LoadedProblem {
   const full = resolve(path);
-  let text: string;
-  try {
-    text = readFileSync(full, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? String(e));
-    throw new UserError(`cannot read the problem file: ${why}`, {
-      where: path,
-      hint: "a YAML or JSON problem file, e.g. examples/double-well.yaml",
-    });
-  }
+  const text = readTextFile(
+    full,
+    MAX_PROBLEM_BYTES,
+    path,
+    "a YAML or JSON problem file, e.g. examples/double-well.yaml",
+    "the problem file",
+  );
   const spec = parseProblemText(text, path);
   const problem = problemFromSpec(spec, { readText: fileReader(dirname(full)), file: path });
   return { problem, spec, path: full, text };

@@ -1,6 +1,6 @@
 /**
- * Result files, written atomically (temporary file + rename): a reader never sees half a file and an
- * interrupted run leaves every file it had finished intact.
+ * Result files, written atomically (temporary file + rename): a reader never sees half a file. A whole
+ * result folder is swapped in at once by result-set.ts.
  */
 import { existsSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -26,7 +26,8 @@ export function ensureDir(dir: string): void {
   for (const m of missing.reverse()) mkdirSync(m);
 }
 
-function why(e: unknown): string {
+/** A file-system error in words. */
+export function why(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   const text: Record<string, string> = {
     ENOENT: "the folder cannot be created there",
@@ -41,10 +42,12 @@ function why(e: unknown): string {
 }
 
 /**
- * Makes sure results can be written into `dir` (creating it), before any long computation: throws a
- * UserError naming `flag` (e.g. "--out") otherwise.
+ * Checks that `dir` can be created and written (sweep and merge, whose folders accumulate shard files written
+ * atomically one by one; the other commands replace their whole folder with `openResultSet`, result-set.ts).
  */
 export function checkOutDir(dir: string, flag = "--out"): void {
+  if (dir.trim() === "")
+    throw new UserError("is empty", { where: flag, hint: "a folder name, e.g. out/sweep1" });
   try {
     ensureDir(dir);
     const probe = join(dir, `.sgdscope-probe-${process.pid}`);

@@ -151,7 +151,19 @@ function lossFromExpression(src: string, varNames: string[], file: string): Loss
   };
 }
 
+/**
+ * Most sample expressions of a finite-sum loss: each is compiled on its own (value, gradient) beside the mean
+ * (≈ 2 ms of compilation each, and the generated mean grows with N); larger data sets are a model loss.
+ */
+export const MAX_SAMPLE_EXPRESSIONS = 5000;
+
 function lossFromSamples(srcs: string[], varNames: string[], file: string): Loss {
+  if (srcs.length > MAX_SAMPLE_EXPRESSIONS) {
+    throw new UserError(`${srcs.length} sample expressions are too many to compile`, {
+      where: `${file}: loss.samples`,
+      hint: `at most ${MAX_SAMPLE_EXPRESSIONS}; a larger data set as loss: { model: linear|logistic|mlp, data: { csv: FILE, target: COLUMN } }`,
+    });
+  }
   const { mean, parts } = compileMean(srcs, varNames, `${file}: loss.samples`);
   // samples that differ only in numeric literals: one compiled gradient with a table of per-sample literals
   const family = compileSampleFamily(srcs, varNames, `${file}: loss.samples`);

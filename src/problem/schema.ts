@@ -34,7 +34,10 @@ const samplesLoss = z.object({ samples: z.array(z.string().min(1)).min(1) }).str
 
 const interval = z
   .tuple([finite, finite])
-  .refine(([lo, hi]) => lo < hi, { message: "each interval must be [lo, hi] with lo < hi" });
+  .refine(([lo, hi]) => lo < hi, { message: "each interval must be [lo, hi] with lo < hi" })
+  .refine(([lo, hi]) => Number.isFinite(hi - lo), {
+    message: "the width hi − lo of each interval must be a finite number (it overflows here)",
+  });
 
 export const problemSchema = z
   .object({

@@ -1,5 +1,5 @@
 /** `sgdscope analyze` end to end (in-process): --json prints exactly one JSON object; plain mode answers the three questions. */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
@@ -68,4 +68,34 @@ describe("sgdscope analyze", () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain("no such file");
   });
+
+  it("Ctrl-C: keeps what finished, writes the report, says so and exits 130", async () => {
+    const before = process.listenerCount("SIGINT");
+    // one SIGINT as soon as analyze listens for it (a second one would exit the process)
+    const poll = setInterval(() => {
+      if (process.listenerCount("SIGINT") > before) {
+        clearInterval(poll);
+        process.emit("SIGINT");
+      }
+    }, 5);
+    try {
+      const r = await capture([
+        "analyze",
+        ex("double-well"),
+        "--quick",
+        "--no-png",
+        "--json",
+        "--out",
+        join(dir, "c"),
+      ]);
+      expect(r.code).toBe(130);
+      expect(r.err).toMatch(/stopping: finishing the particles in flight/);
+      const s = JSON.parse(readFileSync(join(dir, "c", "summary.json"), "utf8"));
+      expect(JSON.stringify(s)).toMatch(/interrupted \(Ctrl-C\)/);
+      expect(process.listenerCount("SIGINT")).toBe(before);
+    } finally {
+      clearInterval(poll);
+      process.exitCode = undefined;
+    }
+  }, 60_000);
 });

@@ -265,6 +265,109 @@ const cases: Array<[string, () => string[], RegExp]> = [
     /--to: .*\\u001b/,
   ],
   [
+    "a problem file that is a device (/dev/zero would be read for ever)",
+    () => ["landscape", "/dev/zero"],
+    /\/dev\/zero: the problem file is not a regular file/,
+  ],
+  [
+    "--init samples: a device",
+    () => ["simulate", dw(), ...quick, "--init", "samples:/dev/zero"],
+    /--init \/dev\/zero: \/dev\/zero is not a regular file/,
+  ],
+  [
+    "--init samples: a hex cell",
+    () => [
+      "fokker-planck",
+      dw(),
+      "--grid",
+      "11",
+      "--times",
+      "1",
+      "--init",
+      `samples:${file("x\n0.5\n0x10\n", "csv")}`,
+    ],
+    /--init .*\.csv: line 3, column 1: "0x10" is not a decimal number/,
+  ],
+  [
+    "--init gaussian with an empty std",
+    () => ["simulate", dw(), ...quick, "--init", "gaussian:0:"],
+    /--init gaussian std: "" is not one std/,
+  ],
+  [
+    "5001 sample expressions",
+    () => [
+      "landscape",
+      problem({ loss: { samples: Array.from({ length: 5001 }, (_, i) => `(x-${i % 3})^2`) } }),
+    ],
+    /loss\.samples: 5001 sample expressions are too many.*at most 5000/,
+  ],
+  [
+    "an MLP with hidden: [4096, 4096]",
+    () => [
+      "landscape",
+      problem({
+        loss: { model: "mlp", data: { generate: "two-moons", n: 40, seed: 1 }, hidden: [4096, 4096] },
+        domain: undefined,
+      }),
+    ],
+    /loss\.hidden: an MLP 2→4096→4096→2 has \d+ parameters, too many.*at most 100000/,
+  ],
+  [
+    "softmax with 20000 classes",
+    () => {
+      file(`f,y\n${Array.from({ length: 20_000 }, (_, i) => `${i},c${i}`).join("\n")}\n`, "csv");
+      return [
+        "landscape",
+        problem({ loss: { model: "mlp", data: { csv: `p${n - 1}.csv`, target: "y" } }, domain: undefined }),
+      ];
+    },
+    /loss\.hidden: an MLP 1→8→20000 has \d+ parameters, too many/,
+  ],
+  [
+    "landscape --starts 1e9",
+    () => ["landscape", dw(), "--starts", "1e9"],
+    /--starts: 1e9 is too large.*at most 100000/,
+  ],
+  [
+    "stationary --grid 1e6",
+    () => ["stationary", dw(), "--grid", "1e6"],
+    /--grid: a grid of 1000000 = 1000000 nodes is too large for the stationary law/,
+  ],
+  [
+    "--time shorter than one step (0 steps)",
+    () => ["simulate", dw(), "--particles", "4", "--time", "1e-12"],
+    /--time: a horizon of 1e-12 \(SDE time\) is shorter than one step of η = 0\.2: 0 steps/,
+  ],
+  [
+    "lr 1e308 (the default horizon is 0 steps)",
+    () => ["simulate", problem({ lr: 1e308, start: [-1] }), "--particles", "4"],
+    /p\d+\.json: lr: a horizon of 10 .* shorter than one step of η = 1e\+308/,
+  ],
+  [
+    "a ±1e308 domain (its width overflows)",
+    () => ["stationary", problem({ domain: [[-1e308, 1e308]] })],
+    /p\d+\.json: domain\[0\]: the width hi − lo of each interval must be a finite number/,
+  ],
+  [
+    "a grid command on a 5-D problem does not ask for a domain",
+    () => [
+      "stationary",
+      problem({ loss: "x1^2 + x2^2 + x3^2 + x4^2 + x5^2", start: [1, 1, 1, 1, 1], domain: undefined }),
+    ],
+    /p\d+\.json: the stationary law on a grid needs dimension d ≤ 3, this problem has d = 5/,
+  ],
+  [
+    "analyze from a start outside the domain",
+    () => ["analyze", problem({ start: [5] }), "--quick"],
+    /p\d+\.json: start: coordinate x = 5 of the start point is outside the domain \[-3, 3\]/,
+  ],
+  ['--out ""', () => ["simulate", dw(), ...quick, "--out", ""], /--out: is empty/],
+  [
+    "--out a folder holding other files",
+    () => ["simulate", dw(), ...quick, "--out", "."],
+    /--out: "\." is the working folder or holds it/,
+  ],
+  [
     "a region name used twice",
     () => ["fokker-planck", dw(), "--grid", "11", "--times", "1", "--regions", "a=x>0;a=x<0"],
     /--regions: the region name 'a' is used twice/,
@@ -281,6 +384,30 @@ if (process.platform === "linux") {
 
 /** Valid but extreme input that once crashed: must run (exit 0) and print no NaN. */
 const valid: Array<[string, () => string[]]> = [
+  [
+    "exit statistics when every particle diverged (once printed NaN% and quantiles NaN)",
+    () => [
+      "simulate",
+      problem({ loss: "x^4", lr: 1, start: [3], domain: undefined }),
+      "--particles",
+      "20",
+      "--steps",
+      "20",
+      "--to",
+      "x > 5",
+    ],
+  ],
+  [
+    "analyze --quick of x^4 at lr 1 from 3 without a domain (every particle diverges; once spun > 300 s)",
+    () => [
+      "analyze",
+      problem({ loss: "x^4", lr: 1, start: [3], domain: undefined }),
+      "--quick",
+      "--no-png",
+      "--threads",
+      "1",
+    ],
+  ],
   [
     "a flat sum of 25000 terms (1e5 characters)",
     () => ["simulate", problem({ loss: `x^2${"+x^2".repeat(24_999)}`, start: [-1] }), ...quick],

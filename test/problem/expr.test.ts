@@ -90,6 +90,35 @@ describe("expression compiler", () => {
   });
 });
 
+describe("finite sums of many samples (issue 10: 2000 samples overflowed the stack in Graph.dRaw)", () => {
+  it("compiles the mean of 3000 sample expressions with exact value, gradient and Hessian", () => {
+    // sample i: (x − c_i)² y + y²/2 with c_i = i mod 7: L = mean over i, known in closed form
+    const n = 3000;
+    const srcs = Array.from({ length: n }, (_, i) => `(x - ${i % 7})^2 * y + y^2/2`);
+    const { mean, parts } = compileMean(srcs, ["x", "y"]);
+    expect(parts).toHaveLength(n);
+    const x = Float64Array.of(0.5, 2);
+    let v = 0;
+    let gx = 0;
+    let gy = 0;
+    for (let i = 0; i < n; i++) {
+      const c = i % 7;
+      v += (0.5 - c) ** 2 * 2 + 2;
+      gx += 2 * (0.5 - c) * 2;
+      gy += (0.5 - c) ** 2 + 2;
+    }
+    expect(mean.value(x)).toBeCloseTo(v / n, 10);
+    const g = new Float64Array(2);
+    mean.gradient(x, g);
+    expect(g[0]).toBeCloseTo(gx / n, 10);
+    expect(g[1]).toBeCloseTo(gy / n, 10);
+    const h = new Float64Array(4);
+    mean.hessian(x, h);
+    expect(h[0]).toBeCloseTo(4, 10); // ∂²/∂x² = 2y
+    expect(h[3]).toBeCloseTo(1, 10);
+  });
+});
+
 describe("expression safety: hostile or broken input is rejected with a clear error and runs nothing", () => {
   const hostile = [
     "constructor.constructor('return process')()",

@@ -8,12 +8,16 @@ import { basename, dirname, extname, join, relative } from "node:path";
 import type { Command } from "commander";
 import { analyze } from "../../analyze/index.js";
 import { loadProblem } from "../../io/load-problem.js";
-import { checkOutDir } from "../../io/write.js";
+import { openResultSet } from "../../io/result-set.js";
 import { threadRunner } from "../../parallel/ensemble.js";
 import { COMMANDS } from "../command-list.js";
 import {
   checkEnsembleSize,
+  checkInDomain,
   defaultThreads,
+  EXIT_CODES_HELP,
+  EXIT_INTERRUPTED,
+  interruptFlag,
   Progress,
   parsePositiveInt,
   parseSeed,
@@ -48,6 +52,7 @@ export function registerAnalyze(program: Command): void {
     .option("--grid <N>", "PDE grid points per axis (default: chosen from the problem)")
     .option("--threads <N>", "worker threads for the escape Monte Carlo (results do not depend on it)")
     .option("--no-png", "skip the PNG copies of the figures")
+    .addHelpText("after", EXIT_CODES_HELP)
     .action(async (file: string, o: Opts) => {
       await analyzeCommand(file, o);
     });
@@ -58,12 +63,14 @@ const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/
 export async function analyzeCommand(file: string, o: Opts): Promise<void> {
   const lp = loadProblem(file);
   if (!lp.problem.start) requireDomain(lp.problem, file, "analyze (or give start: [...] to search around)");
+  // the grid stages and the landscape search live in the domain box: a start outside it would be ignored
+  else checkInDomain(lp.problem, lp.problem.start, `${file}: start`);
   const seed = parseSeed(o.seed);
   const particles = o.particles !== undefined ? parsePositiveInt(o.particles, "--particles", 2) : undefined;
   if (particles !== undefined) checkEnsembleSize(particles, lp.problem.dim);
   const grid = o.grid !== undefined ? parsePositiveInt(o.grid, "--grid", 5) : undefined;
   const outDir = o.out ?? join("out", basename(file, extname(file)));
-  checkOutDir(outDir);
+  const set = openResultSet(outDir);
   const args = ["sgdscope", "analyze", file];
   if (o.out !== undefined) args.push("--out", o.out);
   if (o.quick) args.push("--quick");
@@ -77,7 +84,9 @@ export async function analyzeCommand(file: string, o: Opts): Promise<void> {
   const chatty = !o.json && process.stderr.isTTY === true;
   const t0 = Date.now();
   let bar: { label: string; p: Progress } | null = null;
+  const intr = interruptFlag();
   const r = await analyze(lp.problem, {
+    shouldStop: intr.stopped,
     quick: o.quick,
     seed,
     particles,
@@ -99,18 +108,28 @@ export async function analyzeCommand(file: string, o: Opts): Promise<void> {
     },
   });
   (bar as { p: Progress } | null)?.p.stop();
+  intr.dispose();
+  const interrupted = intr.stopped();
+  if (interrupted) {
+    // what finished is kept and written; the Monte Carlo estimates say how many particles they hold
+    r.notes.push(
+      `interrupted (Ctrl-C): the escape Monte Carlo stopped early; every estimate holds only the particles that had finished (exit code ${EXIT_INTERRUPTED})`,
+    );
+    process.exitCode = EXIT_INTERRUPTED;
+  }
   if (chatty)
     process.stderr.write(`analyze: writing the report (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
   // loaded here, not at start-up: the report's plotting libraries take ~1 s to import, which every
   // other command (and every error message) would otherwise wait for
   const { describeAnalysis, writeReport } = await import("../../report/index.js");
   const w = await writeReport(r, {
-    outDir,
+    outDir: set.dir,
     command,
     problemFile: relative(process.cwd(), lp.path) || lp.path,
     problemText: lp.text,
     png: o.png,
   });
+  set.commit();
   if (o.json) {
     process.stdout.write(`${JSON.stringify(w.summaryObject)}\n`);
     return;
@@ -126,8 +145,8 @@ export async function analyzeCommand(file: string, o: Opts): Promise<void> {
     `3. Convergence: ${answers.convergence}`,
     "",
     ...r.notes.map((n) => `note: ${n}`),
-    `report: ${w.html}`,
-    `summary: ${w.summary}`,
+    `report: ${join(outDir, "report.html")}`,
+    `summary: ${join(outDir, "summary.json")}`,
   ];
   printText(lines.join("\n"));
 }

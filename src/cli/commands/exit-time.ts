@@ -20,12 +20,15 @@ import {
 } from "../../exit/index.js";
 import { defaultSdeStep } from "../../exit/policy.js";
 import { loadProblem } from "../../io/load-problem.js";
-import { checkOutDir, ensureDir, toJson, writeArrow, writeCsv, writeJson } from "../../io/write.js";
+import { openResultSet } from "../../io/result-set.js";
+import { toJson, writeArrow, writeCsv, writeJson } from "../../io/write.js";
 import { threadRunner } from "../../parallel/ensemble.js";
 import { COMMANDS } from "../command-list.js";
 import {
   checkEnsembleSize,
   defaultThreads,
+  EXIT_CODES_HELP,
+  EXIT_INTERRUPTED,
   fmt,
   interruptFlag,
   Progress,
@@ -56,9 +59,6 @@ interface Opts {
   out?: string;
   timings?: boolean;
 }
-
-/** Exit code of a run cut short by Ctrl-C (what finished is printed). */
-export const EXIT_INTERRUPTED = 130;
 
 export function registerExitTime(program: Command): void {
   program
@@ -97,10 +97,7 @@ export function registerExitTime(program: Command): void {
     )
     .option("--timings", "include each method's wall time (seconds) in the output")
     .option("--json", "print exactly one JSON object on stdout")
-    .addHelpText(
-      "after",
-      `\nExit codes: 0 done, 2 bad input, 3 numerical failure, ${EXIT_INTERRUPTED} interrupted (Ctrl-C; what finished is printed).`,
-    )
+    .addHelpText("after", EXIT_CODES_HELP)
     .action(async (file: string, o: Opts) => {
       const interrupted = await exitTimeCommand(file, o);
       if (interrupted) process.exitCode = EXIT_INTERRUPTED;
@@ -148,7 +145,7 @@ async function exitTimeCommand(file: string, o: Opts): Promise<boolean> {
       where: rtol !== undefined ? "--rtol" : "--pde-seconds",
       hint: "--method pde (or remove the option)",
     });
-  if (o.out !== undefined) checkOutDir(o.out);
+  const set = o.out !== undefined ? openResultSet(o.out) : undefined;
   const intr = interruptFlag();
   let bar: { label: string; p: Progress } | null = null;
   let result: ExitTimeResult;
@@ -195,7 +192,10 @@ async function exitTimeCommand(file: string, o: Opts): Promise<boolean> {
       return j;
     }),
   };
-  if (o.out !== undefined) writeExitTimes(o.out, result, out);
+  if (set) {
+    writeExitTimes(set.dir, result, out);
+    set.commit();
+  }
   if (o.json) process.stdout.write(`${toJson(out)}\n`);
   else printText(describe(result, o.timings === true));
   return result.interrupted;
@@ -203,7 +203,6 @@ async function exitTimeCommand(file: string, o: Opts): Promise<boolean> {
 
 /** Per-particle exit times of every Monte Carlo method, and the JSON, into `dir`. */
 function writeExitTimes(dir: string, r: ExitTimeResult, json: unknown): void {
-  ensureDir(dir);
   const rows: unknown[][] = [];
   const method: number[] = [];
   const particle: number[] = [];

@@ -4,12 +4,13 @@
  * entropy and L¹ distance to the stationary law. Also registers the grid exit-time methods `pde` and `exact`
  * for `sgdscope exit-time --method`.
  */
-import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { UserError } from "../../errors.js";
 import { loadProblem } from "../../io/load-problem.js";
-import { checkOutDir, toJson, writeArrow, writeCsv, writeJson } from "../../io/write.js";
+import { readSamplesCsv } from "../../io/read.js";
+import { openResultSet } from "../../io/result-set.js";
+import { toJson, writeArrow, writeCsv, writeJson } from "../../io/write.js";
 import {
   autoGridShape,
   axisCoords,
@@ -23,18 +24,20 @@ import {
   type NamedRegion,
   stationary,
 } from "../../pde/index.js";
+import { parseDecimal } from "../../problem/decimal.js";
 import { compileRegion, reservedName } from "../../problem/index.js";
 import type { Problem } from "../../problem/types.js";
 import { COMMANDS } from "../command-list.js";
 import {
   checkStart,
+  EXIT_CODES_HELP,
   fmt,
   Progress,
   parsePoint,
   parsePositive,
   parsePositiveInt,
   printText,
-  requireDomain,
+  requireGrid,
 } from "../common.js";
 /** Grid shape from --grid or automatic. */
 export function gridShape(p: Problem, grid: string | undefined): { shape: number[]; reason: string } {
@@ -46,12 +49,7 @@ export function gridShape(p: Problem, grid: string | undefined): { shape: number
 }
 
 /** --from / --init → an initial law on the grid (same syntax as `simulate --init`). */
-export function parseGridInit(
-  p: Problem,
-  from: string | undefined,
-  init: string | undefined,
-  baseDir: string,
-): InitialLaw {
+export function parseGridInit(p: Problem, from: string | undefined, init: string | undefined): InitialLaw {
   const d = p.dim;
   if (from !== undefined && init !== undefined)
     throw new UserError("give either --from or --init, not both", { where: "--init" });
@@ -79,7 +77,7 @@ export function parseGridInit(
     if (std === undefined)
       throw new UserError(`"${init}" lacks the standard deviation`, { where: "--init", hint });
     const m = parsePoint(mean, d, "--init gaussian mean");
-    const sd = std.split(",").map(Number);
+    const sd = std.split(",").map(parseDecimal);
     const sds = sd.length === 1 ? new Array(d).fill(sd[0]) : sd;
     if (sds.length !== d || sds.some((v) => !(v > 0))) {
       throw new UserError(`"${std}" is not one std > 0 or ${d} of them`, { where: "--init gaussian std" });
@@ -89,32 +87,8 @@ export function parseGridInit(
     return { kind: "gaussian", mean: m, cov };
   }
   if (init.startsWith("samples:")) {
-    const f = init.slice(8);
-    let text: string;
-    try {
-      text = readFileSync(resolve(baseDir, f), "utf8");
-    } catch {
-      throw new UserError(`cannot read ${f}`, { where: "--init samples" });
-    }
-    const vals: number[] = [];
-    text
-      .split(/\r?\n/)
-      .filter((l) => l.trim() !== "")
-      .forEach((line, i) => {
-        const cells = line.split(",").map((c) => c.trim());
-        if (i === 0 && cells.some((c) => Number.isNaN(Number(c)))) return;
-        if (cells.length !== d || cells.some((c) => c === "" || !Number.isFinite(Number(c)))) {
-          throw new UserError(`line ${i + 1} must hold ${d} numbers`, { where: `--init ${f}` });
-        }
-        vals.push(...cells.map(Number));
-      });
-    if (vals.length === 0) {
-      throw new UserError("holds no data rows", {
-        where: `--init ${f}`,
-        hint: `one row of ${d} comma-separated numbers per sample (an optional header first)`,
-      });
-    }
-    return { kind: "samples", points: Float64Array.from(vals) };
+    // relative to the working folder, like every file named on the command line
+    return { kind: "samples", points: readSamplesCsv(init.slice(8), d).samples };
   }
   throw new UserError(`unknown initial law "${init}"`, { where: "--init", hint });
 }
@@ -176,6 +150,7 @@ export function registerFokkerPlanck(program: Command): void {
     .option("--order2", "add the order-2 drift correction −(η/4)∇|∇L|²")
     .option("--out <dir>", "write manifest.json, snapshots.csv and density.arrow here")
     .option("--json", "print exactly one JSON object on stdout")
+    .addHelpText("after", EXIT_CODES_HELP)
     .action(async (file: string, o: Opts) => {
       fokkerPlanckCommand(file, o);
     });
@@ -184,9 +159,8 @@ export function registerFokkerPlanck(program: Command): void {
 function fokkerPlanckCommand(file: string, o: Opts): void {
   const lp = loadProblem(file);
   const p = lp.problem;
-  requireDomain(p, file, "the Fokker–Planck grid");
-  if (o.out !== undefined) checkOutDir(o.out);
-  const baseDir = lp.path.replace(/[/\\][^/\\]*$/, "");
+  requireGrid(p, file, "the Fokker–Planck grid");
+  const set = o.out !== undefined ? openResultSet(o.out) : undefined;
   const times = o.times.split(",").map((t) => parsePositiveOrZero(t.trim()));
   if (o.method !== "uniformization" && o.method !== "implicit-euler") {
     throw new UserError(`unknown method '${o.method}'`, {
@@ -197,7 +171,7 @@ function fokkerPlanckCommand(file: string, o: Opts): void {
   const dt = o.dt !== undefined ? parsePositive(o.dt, "--dt") : undefined;
   const { shape, reason } = gridShape(p, o.grid);
   const grid = makeGrid(p.domain, shape);
-  const init = parseGridInit(p, o.from, o.init, baseDir);
+  const init = parseGridInit(p, o.from, o.init);
   const p0 = initialDistribution(grid, init);
   const regions = parseRegions(p, o.regions);
   const gen = buildGenerator(p, grid, { order2: o.order2 === true });
@@ -252,8 +226,8 @@ function fokkerPlanckCommand(file: string, o: Opts): void {
         }
       : null,
   };
-  if (o.out) {
-    const dir = o.out;
+  if (set) {
+    const dir = set.dir;
     writeJson(join(dir, "manifest.json"), { command: "fokker-planck", file: lp.path, ...summary });
     const d = p.dim;
     const header = ["t", "iterations", "mass", ...p.varNames.map((v) => `mean_${v}`)];
@@ -293,6 +267,7 @@ function fokkerPlanckCommand(file: string, o: Opts): void {
     });
     if (st.density) cols.density_stationary = st.density;
     writeArrow(join(dir, "density.arrow"), cols);
+    set.commit();
   }
   if (o.json) {
     process.stdout.write(`${toJson(summary)}\n`);
@@ -331,7 +306,7 @@ function fokkerPlanckCommand(file: string, o: Opts): void {
 }
 
 /** Most multiply-adds a Fokker–Planck run may ask for (≈ a few minutes): beyond, an error instead of a hang. */
-const MAX_FP_WORK = 1e11;
+export const MAX_FP_WORK = 1e11;
 
 /** Rejects --times / --dt that would take days: uniformization needs ≈ Λ·t products with Q. */
 function checkWork(

@@ -9,7 +9,7 @@ import { loadProblem } from "../../io/load-problem.js";
 import { toJson } from "../../io/write.js";
 import { analyseLandscape, type LandscapeReport } from "../../landscape/index.js";
 import { COMMANDS } from "../command-list.js";
-import { fmt, parsePositiveInt, parseSeed, printText, requireDomain } from "../common.js";
+import { EXIT_CODES_HELP, fmt, parsePositiveInt, parseSeed, printText, requireDomain } from "../common.js";
 
 interface Opts {
   starts?: string;
@@ -32,10 +32,17 @@ export function registerLandscape(program: Command): void {
     )
     .option("--no-saddles", "skip the saddle search (large d)")
     .option("--json", "print exactly one JSON object on stdout")
+    .addHelpText("after", EXIT_CODES_HELP)
     .action((file: string, o: Opts) => {
       landscapeCommand(file, o);
     });
 }
+
+/**
+ * Most multi-start descents: each is a gradient descent of up to a few thousand steps whose end point is
+ * kept (1e9 starts exhausted the heap).
+ */
+export const MAX_STARTS = 100_000;
 
 function landscapeCommand(file: string, o: Opts): void {
   const lp = loadProblem(file);
@@ -44,7 +51,7 @@ function landscapeCommand(file: string, o: Opts): void {
   const r = analyseLandscape(p, {
     minima: {
       seed: parseSeed(o.seed),
-      starts: o.starts !== undefined ? parsePositiveInt(o.starts, "--starts") : undefined,
+      starts: o.starts !== undefined ? parsePositiveInt(o.starts, "--starts", 1, MAX_STARTS) : undefined,
     },
     skipSaddles: !o.saddles,
     basinGrid:

@@ -3,8 +3,7 @@
  * over time (moments, histograms, divergence) and, with --to, exit statistics.
  */
 
-import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { exitTimeStats, formatExitTimeStats, snapshotStats } from "../../analysis/index.js";
 import type { InitialLaw } from "../../dynamics/initial.js";
@@ -12,8 +11,11 @@ import { DYNAMICS, type DynamicsKind, type SimulateResult } from "../../dynamics
 import { UserError } from "../../errors.js";
 import { defaultSdeStep } from "../../exit/policy.js";
 import { loadProblem } from "../../io/load-problem.js";
-import { checkOutDir, toJson, writeArrow, writeCsv, writeJson } from "../../io/write.js";
+import { readSamplesCsv } from "../../io/read.js";
+import { openResultSet } from "../../io/result-set.js";
+import { toJson, writeArrow, writeCsv, writeJson } from "../../io/write.js";
 import { runEnsemble } from "../../parallel/ensemble.js";
+import { parseDecimal } from "../../problem/decimal.js";
 import { compileRegion } from "../../problem/index.js";
 import type { Problem } from "../../problem/types.js";
 import { COMMANDS } from "../command-list.js";
@@ -21,6 +23,7 @@ import {
   checkEnsembleSize,
   checkStart,
   defaultThreads,
+  EXIT_CODES_HELP,
   fmt,
   interruptFlag,
   MAX_STEPS,
@@ -32,6 +35,9 @@ import {
   printText,
   stepsFor,
 } from "../common.js";
+
+/** Most snapshots of one simulate run (each is a copy of every particle and a row of moments). */
+export const MAX_SNAPSHOTS = 100_000;
 
 interface Opts {
   dynamics: string;
@@ -70,6 +76,7 @@ export function registerSimulate(program: Command): void {
     .option("--threads <N>", "worker threads (results do not depend on it)")
     .option("--out <dir>", "write manifest.json, moments.csv and snapshots.arrow here")
     .option("--json", "print exactly one JSON object on stdout")
+    .addHelpText("after", EXIT_CODES_HELP)
     .action(async (file: string, o: Opts) => {
       await simulateCommand(file, o);
     });
@@ -109,7 +116,7 @@ function parseInit(p: Problem, o: Opts): InitialLaw {
     if (std === undefined)
       throw new UserError(`"${s}" lacks the standard deviation`, { where: "--init", hint });
     const m = parsePoint(mean, d, "--init gaussian mean");
-    const sd = std.split(",").map(Number);
+    const sd = std.split(",").map(parseDecimal);
     const sds = sd.length === 1 ? Array(d).fill(sd[0]) : sd;
     if (sds.length !== d || sds.some((v) => !(v >= 0))) {
       throw new UserError(`"${std}" is not one std ≥ 0 or ${d} of them`, { where: "--init gaussian std" });
@@ -117,33 +124,9 @@ function parseInit(p: Problem, o: Opts): InitialLaw {
     return { kind: "gaussian", mean: m, std: sds };
   }
   if (s.startsWith("samples:")) {
-    // a file named on the command line is relative to the working directory
-    const path = resolve(s.slice(8));
-    let text: string;
-    try {
-      text = readFileSync(path, "utf8");
-    } catch {
-      throw new UserError(`cannot read ${s.slice(8)}`, { where: "--init samples" });
-    }
-    const rows = text.split(/\r?\n/).filter((l) => l.trim() !== "");
-    const vals: number[] = [];
-    let count = 0;
-    rows.forEach((line, i) => {
-      const cells = line.split(",").map((c) => c.trim());
-      if (i === 0 && cells.some((c) => Number.isNaN(Number(c)))) return; // header
-      if (cells.length !== d || cells.some((c) => c === "" || !Number.isFinite(Number(c)))) {
-        throw new UserError(`line ${i + 1} must hold ${d} numbers`, { where: `--init ${s.slice(8)}` });
-      }
-      vals.push(...cells.map(Number));
-      count++;
-    });
-    if (count === 0) {
-      throw new UserError("holds no data rows", {
-        where: `--init ${s.slice(8)}`,
-        hint: `one row of ${d} comma-separated numbers per particle (an optional header first)`,
-      });
-    }
-    return { kind: "samples", samples: Float64Array.from(vals), count };
+    // a file named on the command line is relative to the working folder (as in fokker-planck)
+    const { samples, count } = readSamplesCsv(s.slice(8), d);
+    return { kind: "samples", samples, count };
   }
   throw new UserError(`unknown initial law "${s}"`, { where: "--init", hint });
 }
@@ -163,16 +146,22 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
     throw new UserError(`applies only to sde and sde2 (${dynamics} steps by η = ${p.lr})`, { where: "--dt" });
   // the one default-step policy of every command: η for the discrete dynamics, η/10 for the SDEs
   const h = o.dt !== undefined ? parsePositive(o.dt, "--dt") : isSde ? defaultSdeStep(p.lr) : p.lr;
+  const stepName = o.dt !== undefined ? `--dt ${h}` : isSde ? `η/10 = ${h}` : `η = ${h}`;
   if (o.steps !== undefined && o.time !== undefined)
     throw new UserError("give either --steps or --time", { where: "--time" });
   const steps =
     o.steps !== undefined
       ? parsePositiveInt(o.steps, "--steps", 0, MAX_STEPS)
       : o.time !== undefined
-        ? stepsFor(parsePositive(o.time, "--time"), h, "--time")
-        : stepsFor(10, h, "--dt");
+        ? stepsFor(parsePositive(o.time, "--time"), h, "--time", stepName)
+        : stepsFor(
+            10,
+            h,
+            o.dt !== undefined ? "--dt" : `${file}: lr`,
+            `${stepName} (the default horizon is t = 10)`,
+          );
   const particles = parsePositiveInt(o.particles, "--particles");
-  const nsnap = parsePositiveInt(o.snapshots, "--snapshots", 1, 100_000);
+  const nsnap = parsePositiveInt(o.snapshots, "--snapshots", 1, MAX_SNAPSHOTS);
   const snapshotSteps = [
     ...new Set(
       Array.from({ length: nsnap }, (_, i) => (nsnap === 1 ? steps : Math.round((i * steps) / (nsnap - 1)))),
@@ -194,7 +183,7 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
       );
     }
   }
-  if (o.out !== undefined) checkOutDir(o.out);
+  const set = o.out !== undefined ? openResultSet(o.out) : undefined;
   const intr = interruptFlag();
   const bar = new Progress(`${dynamics} particles`, particles, o.json === true);
   let res: SimulateResult;
@@ -212,6 +201,9 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
       onProgress: (n) => bar.update(n),
       shouldStop: intr.stopped,
     });
+  } catch (e) {
+    set?.discard();
+    throw e;
   } finally {
     bar.stop();
     intr.dispose();
@@ -283,9 +275,9 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
         }
       : null,
   };
-  if (o.out) {
+  if (set) {
     writeCsv(
-      join(o.out, "moments.csv"),
+      join(set.dir, "moments.csv"),
       [
         "step",
         "time",
@@ -314,13 +306,13 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
         });
       }
     });
-    writeArrow(join(o.out, "snapshots.arrow"), cols);
+    writeArrow(join(set.dir, "snapshots.arrow"), cols);
     if (o.to)
-      writeArrow(join(o.out, "exit-times.arrow"), {
+      writeArrow(join(set.dir, "exit-times.arrow"), {
         particle: Int32Array.from({ length: m }, (_, j) => res.from + j),
         time: res.exitTime,
       });
-    writeJson(join(o.out, "manifest.json"), {
+    writeJson(join(set.dir, "manifest.json"), {
       sgdscope: "simulate",
       files: {
         moments: "moments.csv",
@@ -336,6 +328,7 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
         marginals: s.histograms,
       })),
     });
+    set.commit();
   }
   if (o.json) {
     process.stdout.write(`${toJson(summary)}\n`);

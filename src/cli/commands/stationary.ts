@@ -7,9 +7,10 @@
  */
 import { join } from "node:path";
 import type { Command } from "commander";
-import { NumericalError } from "../../errors.js";
+import { NumericalError, UserError } from "../../errors.js";
 import { loadProblem } from "../../io/load-problem.js";
-import { checkOutDir, toJson, writeCsv, writeJson } from "../../io/write.js";
+import { openResultSet } from "../../io/result-set.js";
+import { toJson, writeCsv, writeJson } from "../../io/write.js";
 import {
   axisCoords,
   basinQuasiStationary,
@@ -27,7 +28,7 @@ import {
 } from "../../pde/index.js";
 import type { Problem } from "../../problem/types.js";
 import { COMMANDS } from "../command-list.js";
-import { fmt, parsePositiveInt, printText, requireDomain } from "../common.js";
+import { EXIT_CODES_HELP, fmt, parsePositiveInt, printText, requireGrid } from "../common.js";
 import { gridShape, parseGridInit } from "./fokker-planck.js";
 
 interface Opts {
@@ -58,6 +59,7 @@ export function registerStationary(program: Command): void {
     .option("--basins", "also the exit rate and quasi-stationary mean exit time of each basin (up to 8)")
     .option("--out <dir>", "write manifest.json and stationary.csv (the density) here")
     .option("--json", "print exactly one JSON object on stdout")
+    .addHelpText("after", EXIT_CODES_HELP)
     .action(async (file: string, o: Opts) => {
       stationaryCommand(file, o);
     });
@@ -116,20 +118,33 @@ function gridCheck(p: Problem, shape: number[], law: InitialLaw, st: StationaryR
 /** Large values in exponent notation (fmt prints all digits below 1e21). */
 const big = (v: number) => (Math.abs(v) >= 1e6 && Number.isFinite(v) ? v.toExponential(2) : fmt(v, 3));
 
+/**
+ * Most grid nodes `stationary --grid` accepts: the classes, every class's law, the spectrum and the check on
+ * the coarser grid take ~5 s of CPU at 2·10⁵ nodes in 1-D and grow faster than the node count.
+ */
+export const MAX_STATIONARY_NODES = 250_000;
+
+/** Most eigenvalues `stationary --eigs` computes (dense work grows with their square). */
+export const MAX_EIGS = 1000;
+
 function stationaryCommand(file: string, o: Opts): void {
   const lp = loadProblem(file);
   const p = lp.problem;
-  requireDomain(p, file, "the stationary law on a grid");
-  const k = parsePositiveInt(o.eigs, "--eigs", 2, 1000);
-  if (o.out !== undefined) checkOutDir(o.out);
-  const baseDir = lp.path.replace(/[/\\][^/\\]*$/, "");
+  requireGrid(p, file, "the stationary law on a grid");
+  const k = parsePositiveInt(o.eigs, "--eigs", 2, MAX_EIGS);
+  const set = o.out !== undefined ? openResultSet(o.out) : undefined;
   const { shape, reason } = gridShape(p, o.grid);
+  const nodes = shape.reduce((a, b) => a * b, 1);
+  if (o.grid !== undefined && nodes > MAX_STATIONARY_NODES) {
+    throw new UserError(`a grid of ${shape.join("×")} = ${nodes} nodes is too large for the stationary law`, {
+      where: "--grid",
+      hint: `at most ${MAX_STATIONARY_NODES} nodes (${Math.floor(MAX_STATIONARY_NODES ** (1 / p.dim))} per axis in ${p.dim}-D)`,
+    });
+  }
   const grid = makeGrid(p.domain, shape);
   const gen = buildGenerator(p, grid);
   const law: InitialLaw =
-    o.from === undefined && o.init === undefined
-      ? { kind: "uniform" }
-      : parseGridInit(p, o.from, o.init, baseDir);
+    o.from === undefined && o.init === undefined ? { kind: "uniform" } : parseGridInit(p, o.from, o.init);
   const init = initialDistribution(grid, law);
   const st = stationary(p, gen, { init });
   const check = gridCheck(p, shape, law, st);
@@ -249,8 +264,8 @@ function stationaryCommand(file: string, o: Opts): void {
     basins: basinRows,
     solver: st.solve?.method ?? null,
   };
-  if (o.out) {
-    writeJson(join(o.out, "manifest.json"), { command: "stationary", file: lp.path, ...out });
+  if (set) {
+    writeJson(join(set.dir, "manifest.json"), { command: "stationary", file: lp.path, ...out });
     // the t → ∞ law from the initial law (point masses at their node), class and basin labels per node
     const limit = st.probabilities ? Float64Array.from(st.probabilities) : new Float64Array(grid.size);
     if (!st.probabilities) {
@@ -266,10 +281,11 @@ function stationaryCommand(file: string, o: Opts): void {
     for (let i = 0; i < grid.size; i++)
       rows.push([...coordsOf(i), st.classOf[i], st.basin[i], limit[i], limit[i] / grid.volume[i]]);
     writeCsv(
-      join(o.out, "stationary.csv"),
+      join(set.dir, "stationary.csv"),
       [...p.varNames, "class", "basin", "probability", "density"],
       rows,
     );
+    set.commit();
   }
   if (o.json) {
     process.stdout.write(`${toJson(out)}\n`);

@@ -34,6 +34,7 @@ import { COMMANDS } from "../command-list.js";
 import {
   checkEnsembleSize,
   defaultThreads,
+  EXIT_INTERRUPTED,
   interruptFlag,
   Progress,
   parsePositive,
@@ -42,7 +43,6 @@ import {
   requireDomain,
   startPoint,
 } from "../common.js";
-import { EXIT_INTERRUPTED } from "./exit-time.js";
 
 export interface SweepOpts {
   lr?: string;

@@ -61,14 +61,20 @@ export function compileMean(
   where = "expression",
 ): { mean: CompiledScalar; parts: CompiledScalar[] } {
   const g = new Graph();
-  let sum: Node | undefined;
-  srcs.forEach((s, i) => {
+  let terms: Node[] = srcs.map((s, i) => {
     const w = `${where}[${i}]`;
-    const n = numeric(g, parseExpression(s, varNames, w), s, w);
-    sum = sum ? g.add(sum, n) : n;
+    return numeric(g, parseExpression(s, varNames, w), s, w);
   });
-  if (!sum) throw new UserError("no samples", { where, hint: "a non-empty list of expressions" });
-  const mean = g.div(sum, g.num(srcs.length));
+  if (terms.length === 0)
+    throw new UserError("no samples", { where, hint: "a non-empty list of expressions" });
+  // a balanced sum (depth log2 N): a chain of N additions would recurse N deep when differentiated
+  while (terms.length > 1) {
+    const next: Node[] = [];
+    for (let k = 0; k + 1 < terms.length; k += 2) next.push(g.add(terms[k], terms[k + 1]));
+    if (terms.length % 2 === 1) next.push(terms[terms.length - 1]);
+    terms = next;
+  }
+  const mean = g.div(terms[0], g.num(srcs.length));
   const d = varNames.length;
   return {
     mean: { dim: d, ...compileNode(g, mean, d) },

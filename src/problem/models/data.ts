@@ -8,6 +8,7 @@
 
 import { UserError } from "../../errors.js";
 import { Rng } from "../../random/rng.js";
+import { parseDecimal } from "../decimal.js";
 import { IRIS_CLASSES, IRIS_FEATURES, IRIS_LABELS, IRIS_X } from "./iris.js";
 
 export interface Dataset {
@@ -305,12 +306,8 @@ export function parseCsv(text: string, where = "csv"): { rows: string[][]; lines
   return { rows, lines };
 }
 
-/** A strict number parser for CSV cells: decimal or exponent notation, no empty cells, no hex. */
-function parseNumber(s: string): number {
-  const t = s.trim();
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return Number.NaN;
-  return Number(t);
-}
+/** CSV cells are strict decimals: no empty cells, hex, binary or Infinity. */
+const parseNumber = parseDecimal;
 
 export interface CsvOptions {
   /** Name of the target column. */

@@ -21,7 +21,36 @@ import { GlmLoss } from "./glm.js";
 import { MlpLoss } from "./mlp.js";
 
 /** Largest generated design, in feature values (n·dim): 2·10⁷ doubles = 160 MB. */
-const MAX_CELLS = 20_000_000;
+export const MAX_CELLS = 20_000_000;
+
+/**
+ * Largest MLP: its parameter count d (every particle holds d numbers, the landscape's Hessian d², the
+ * noise factor d × B) and the work of one full gradient, n samples × d multiply-adds.
+ */
+export const MAX_MLP_PARAMS = 100_000;
+export const MAX_MLP_GRADIENT_WORK = 1e9;
+
+/** Refuses an MLP whose size would exhaust memory or make one step take minutes, naming the key. */
+function checkMlpSize(n: number, sizes: readonly number[], bias: boolean, where: string): void {
+  let params = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) params += (sizes[l] + (bias ? 1 : 0)) * sizes[l + 1];
+  const shape = sizes.join("→");
+  if (params > MAX_MLP_PARAMS) {
+    throw new UserError(`an MLP ${shape} has ${params} parameters, too many`, {
+      where: `${where}.hidden`,
+      hint: `at most ${MAX_MLP_PARAMS} parameters (inputs, hidden widths and ${sizes[sizes.length - 1]} outputs/classes together): smaller hidden layers or fewer classes`,
+    });
+  }
+  if (n * params > MAX_MLP_GRADIENT_WORK || n * sizes[sizes.length - 1] > MAX_CELLS) {
+    throw new UserError(
+      `an MLP ${shape} on ${n} samples needs ${(n * params).toExponential(1)} multiply-adds per full gradient`,
+      {
+        where: `${where}.hidden`,
+        hint: `at most ${MAX_MLP_GRADIENT_WORK.toExponential(0)}: fewer samples or a smaller network`,
+      },
+    );
+  }
+}
 
 const generateSchema = z
   .object({
@@ -238,6 +267,7 @@ export function buildModelLoss(spec: unknown, ctx: ModelLossContext = {}): Built
       outputs = 1;
       targets = data.y;
     }
+    checkMlpSize(data.n, [data.p, ...hidden, outputs], bias, where);
     const m = new MlpLoss(data.X, targets, data.n, data.p, outputs, { hidden, activation, output, bias, l2 });
     loss = m;
     init = m.initialParams(() => rng.normal());
