@@ -6,7 +6,7 @@
  * the finest value T₂ − T ≈ (T₂ − T₁)/(r − 1). The estimate used is SAFETY·|T₂ − T₁|/(min(r, ρ⁴) − 1) — the
  * factor 1.5 covering the ±20% scatter of Richardson seen in the tests, r capped at ρ⁴ so an accidental near
  * cancellation cannot shrink it — and, when the three values do not converge monotonically (r ≤ 1.2 or the
- * differences change sign) or converge faster than the schemes can (observed order above MAX_ORDER: two error
+ * differences change sign) or converge faster than the schemes can (observed order above TRUSTED_ORDER: two error
  * terms of opposite sign cancelling on coarse grids, a pre-asymptotic sequence whose last difference says nothing
  * about the remaining error), 2·max(|T₂ − T₁|, |T₁ − T₀|), flagged.
  *
@@ -16,7 +16,7 @@
  */
 
 /** Highest order the grid schemes reach (second-order stencils); a faster observed order is not trusted. */
-export const MAX_ORDER = 2.5;
+export const TRUSTED_ORDER = 2.5;
 
 /** Safety factor on the Richardson remainder. */
 export const RICHARDSON_SAFETY = 1.5;
@@ -62,7 +62,7 @@ export function richardson(values: readonly number[], ratio = 2): RichardsonEsti
   if (d2 === 0 && d1 === 0)
     return { value, errorEstimate: 0, observedOrder: null, extrapolated: value, monotone: true };
   const r = d2 !== 0 ? d1 / d2 : Number.POSITIVE_INFINITY;
-  if (r > 1.2 && r <= ratio ** MAX_ORDER) {
+  if (r > 1.2 && r <= ratio ** TRUSTED_ORDER) {
     const rc = Math.min(r, ratio ** 4);
     return {
       value,
