@@ -57,6 +57,9 @@ export interface Node {
   readonly bool: boolean;
 }
 
+/** Distinct terms one compilation may create (value, gradient, Hessian): bounds memory and compile time. */
+export const MAX_GRAPH_NODES = 400_000;
+
 const BOOL_OPS = new Set<Op>(["lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not"]);
 
 /** A node factory: one per compilation; identical requests return the identical node. */
@@ -69,6 +72,14 @@ export class Graph {
     const key = `${op}|${k}|${args.map((a) => a.id).join(",")}`;
     let n = this.table.get(key);
     if (!n) {
+      if (this.nextId >= MAX_GRAPH_NODES)
+        throw new UserError(
+          `the expression and its exact derivatives need more than ${MAX_GRAPH_NODES.toExponential(0)} distinct terms (the gradient of a product of n factors in n variables alone has ~n² terms); refused before compiling`,
+          {
+            where: "loss",
+            hint: "a sum of logarithms instead of a long product, fewer variables, or a model loss (mlp/linear) for high dimension",
+          },
+        );
       n = { id: this.nextId++, op, args, k, bool: BOOL_OPS.has(op) };
       this.table.set(key, n);
     }
@@ -221,12 +232,39 @@ export class Graph {
 
   /** ∂n/∂x_i, exact. Boolean nodes may appear only as the condition of select/min/max. */
   d(n: Node, i: number): Node {
+    // a term that does not contain x_i has derivative 0: no walk (a product of n factors in n variables then
+    // differentiates in O(n log n) terms instead of visiting every factor for every variable)
+    if (!this.varsOf(n).has(i)) return this.num(0);
     const key = `${n.id}:${i}`;
     const hit = this.dcache.get(key);
     if (hit) return hit;
     const r = this.dRaw(n, i);
     this.dcache.set(key, r);
     return r;
+  }
+
+  private readonly vars = new Map<number, ReadonlySet<number>>();
+  private static readonly NONE: ReadonlySet<number> = new Set();
+
+  /** The variables a term contains (memoised; a child's set is shared when only one child has variables). */
+  private varsOf(n: Node): ReadonlySet<number> {
+    const hit = this.vars.get(n.id);
+    if (hit) return hit;
+    let out: ReadonlySet<number>;
+    if (n.op === "var") out = new Set([n.k]);
+    else if (n.args.length === 0) out = Graph.NONE;
+    else {
+      const sets = n.args.map((a) => this.varsOf(a)).filter((v) => v.size > 0);
+      if (sets.length === 0) out = Graph.NONE;
+      else if (sets.length === 1) out = sets[0];
+      else {
+        const u = new Set<number>();
+        for (const v of sets) for (const k of v) u.add(k);
+        out = u;
+      }
+    }
+    this.vars.set(n.id, out);
+    return out;
   }
 
   private dRaw(n: Node, i: number): Node {
