@@ -4,6 +4,8 @@
 import { availableParallelism } from "node:os";
 import cliProgress from "cli-progress";
 import { UserError } from "../errors.js";
+import type { ExitMethodName } from "../exit/index.js";
+import { type LoadedProblem, loadProblem } from "../io/load-problem.js";
 import { checkFiniteLoss } from "../problem/build.js";
 import { parseDecimal } from "../problem/decimal.js";
 import type { Problem } from "../problem/types.js";
@@ -227,4 +229,38 @@ export function fmt(v: number, digits = 4): string {
   if (v === null || v === undefined || Number.isNaN(v)) return "n/a";
   if (!Number.isFinite(v)) return v > 0 ? "∞" : "-∞";
   return Number(v.toPrecision(digits)).toString();
+}
+
+/**
+ * The flags `exit-time` and `sweep` share, read and checked before any work: the problem file, the start point
+ * (`--from`, else the file's `start`), the target (`--to`, else the file's `target`), the methods and the
+ * particle count (checked against memory).
+ */
+export function exitQueryFromFlags(
+  file: string,
+  o: { from?: string; to?: string; method: string; particles: string },
+): {
+  lp: LoadedProblem;
+  p: Problem;
+  from: number[];
+  to: string;
+  methods: ExitMethodName[];
+  particles: number;
+} {
+  const lp = loadProblem(file);
+  const p = lp.problem;
+  const from = startPoint(p, o.from);
+  const to = o.to ?? p.target;
+  if (!to)
+    throw new UserError("no target region", {
+      where: "--to",
+      hint: 'a condition such as "x > 0", or target: in the problem file',
+    });
+  const methods = o.method
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean) as ExitMethodName[];
+  const particles = parsePositiveInt(o.particles, "--particles");
+  checkEnsembleSize(particles, p.dim);
+  return { lp, p, from, to, methods, particles };
 }

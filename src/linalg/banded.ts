@@ -8,33 +8,14 @@
  */
 
 import { NumericalError } from "../errors.js";
-import type { Csr } from "./csr.js";
+import { type Csr, symmetricAdjacency } from "./csr.js";
 
 /** Reverse Cuthill–McKee permutation (perm[newIndex] = oldIndex) of the symmetrised pattern. */
 export function rcmOrdering(A: Csr): Int32Array {
-  const { n, rowPtr, colIdx } = A;
-  // symmetrised adjacency
+  const n = A.n;
+  const { ptr: adjPtr, adj } = symmetricAdjacency(A);
   const deg = new Int32Array(n);
-  for (let i = 0; i < n; i++)
-    for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) {
-      const j = colIdx[k];
-      if (j !== i) {
-        deg[i]++;
-        deg[j]++;
-      }
-    }
-  const adjPtr = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) adjPtr[i + 1] = adjPtr[i] + deg[i];
-  const adj = new Int32Array(adjPtr[n]);
-  const fill = adjPtr.slice(0, n);
-  for (let i = 0; i < n; i++)
-    for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) {
-      const j = colIdx[k];
-      if (j !== i) {
-        adj[fill[i]++] = j;
-        adj[fill[j]++] = i;
-      }
-    }
+  for (let i = 0; i < n; i++) deg[i] = adjPtr[i + 1] - adjPtr[i];
   const visited = new Uint8Array(n);
   const order = new Int32Array(n);
   const level = new Int32Array(n);

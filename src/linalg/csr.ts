@@ -208,3 +208,30 @@ export function csrFromDense(D: Float64Array, n: number): Csr {
   }
   return csrFromTriplets(n, rows, cols, vals, rows.length);
 }
+
+/** Symmetrised adjacency (pattern of A + Aᵀ without the diagonal, duplicates allowed). */
+export function symmetricAdjacency(A: Csr): { ptr: Int32Array; adj: Int32Array } {
+  const { n, rowPtr, colIdx } = A;
+  const deg = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++)
+    for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) {
+      const j = colIdx[k];
+      if (j !== i) {
+        deg[i + 1]++;
+        deg[j + 1]++;
+      }
+    }
+  for (let i = 0; i < n; i++) deg[i + 1] += deg[i];
+  const ptr = deg;
+  const adj = new Int32Array(ptr[n]);
+  const fill = ptr.slice(0, n);
+  for (let i = 0; i < n; i++)
+    for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) {
+      const j = colIdx[k];
+      if (j !== i) {
+        adj[fill[i]++] = j;
+        adj[fill[j]++] = i;
+      }
+    }
+  return { ptr, adj };
+}

@@ -13,7 +13,7 @@
  * superStart[t] .. superStart[t+1]−1, every child has a smaller id than its parent, and a subtree's
  * unknowns are contiguous.
  */
-import type { Csr } from "./csr.js";
+import { type Csr, symmetricAdjacency } from "./csr.js";
 
 /** Where a matrix's unknowns sit on a structured grid. */
 export interface GridGeometry {
@@ -32,33 +32,6 @@ export interface SeparatorTree {
   parent: Int32Array;
   /** "geometric" or "graph" (breadth-first level sets). */
   kind: "geometric" | "graph";
-}
-
-/** Symmetrised adjacency (pattern of A + Aᵀ without the diagonal, duplicates allowed). */
-export function symmetricAdjacency(A: Csr): { ptr: Int32Array; adj: Int32Array } {
-  const { n, rowPtr, colIdx } = A;
-  const deg = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++)
-    for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) {
-      const j = colIdx[k];
-      if (j !== i) {
-        deg[i + 1]++;
-        deg[j + 1]++;
-      }
-    }
-  for (let i = 0; i < n; i++) deg[i + 1] += deg[i];
-  const ptr = deg;
-  const adj = new Int32Array(ptr[n]);
-  const fill = ptr.slice(0, n);
-  for (let i = 0; i < n; i++)
-    for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) {
-      const j = colIdx[k];
-      if (j !== i) {
-        adj[fill[i]++] = j;
-        adj[fill[j]++] = i;
-      }
-    }
-  return { ptr, adj };
 }
 
 /** Nested dissection of A's graph (see the module comment). `leafSize` default 24. */

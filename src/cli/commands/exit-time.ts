@@ -19,16 +19,15 @@ import {
   exitTime as runExitTime,
 } from "../../exit/index.js";
 import { defaultSdeStep } from "../../exit/policy.js";
-import { loadProblem } from "../../io/load-problem.js";
 import { openResultSet } from "../../io/result-set.js";
 import { toJson, writeArrow, writeCsv, writeJson } from "../../io/write.js";
 import { threadRunner } from "../../parallel/ensemble.js";
 import { COMMANDS } from "../command-list.js";
 import {
-  checkEnsembleSize,
   defaultThreads,
   EXIT_CODES_HELP,
   EXIT_INTERRUPTED,
+  exitQueryFromFlags,
   fmt,
   interruptFlag,
   Progress,
@@ -37,7 +36,6 @@ import {
   parseSeed,
   printText,
   requireDomain,
-  startPoint,
   stepsFor,
 } from "../common.js";
 import { estimateJson } from "../exit-json.js";
@@ -106,21 +104,7 @@ export function registerExitTime(program: Command): void {
 
 /** Runs the command; returns true when interrupted. */
 async function exitTimeCommand(file: string, o: Opts): Promise<boolean> {
-  const lp = loadProblem(file);
-  const p = lp.problem;
-  const from = startPoint(p, o.from);
-  const to = o.to ?? p.target;
-  if (!to)
-    throw new UserError("no target region", {
-      where: "--to",
-      hint: 'a condition such as "x > 0", or target: in the problem file',
-    });
-  const methods = o.method
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean) as ExitMethodName[];
-  const particles = parsePositiveInt(o.particles, "--particles");
-  checkEnsembleSize(particles, p.dim);
+  const { lp, p, from, to, methods, particles } = exitQueryFromFlags(file, o);
   const maxTime = o.maxTime !== undefined ? parsePositive(o.maxTime, "--max-time") : undefined;
   const dt = o.dt !== undefined ? parsePositive(o.dt, "--dt") : undefined;
   if (dt !== undefined && !methods.some((m) => m === "sde" || m === "sde2")) {

@@ -7,14 +7,8 @@
 import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
 import { UserError } from "../../errors.js";
-import {
-  checkExitQuery,
-  EXIT_METHOD_SPECS,
-  EXIT_METHODS,
-  type ExitMethodName,
-  isParticleMethod,
-} from "../../exit/index.js";
-import { fileReader, loadProblem } from "../../io/load-problem.js";
+import { checkExitQuery, EXIT_METHOD_SPECS, EXIT_METHODS, isParticleMethod } from "../../exit/index.js";
+import { fileReader } from "../../io/load-problem.js";
 import { readShardIfDone, shardFileName, sweepKey, writeShardFile } from "../../io/sweep-files.js";
 import { checkOutDir } from "../../io/write.js";
 import { runCellsLocally } from "../../parallel/sweep-pool.js";
@@ -32,16 +26,15 @@ import {
 } from "../../sweep/index.js";
 import { COMMANDS } from "../command-list.js";
 import {
-  checkEnsembleSize,
   defaultThreads,
   EXIT_INTERRUPTED,
+  exitQueryFromFlags,
   interruptFlag,
   Progress,
   parsePositive,
   parsePositiveInt,
   parseSeed,
   requireDomain,
-  startPoint,
 } from "../common.js";
 
 export interface SweepOpts {
@@ -119,21 +112,7 @@ export function registerSweep(program: Command): void {
 
 /** The plan from the flags, every cell checked before any work. */
 export function planFromFlags(file: string, o: SweepOpts) {
-  const lp = loadProblem(file);
-  const p = lp.problem;
-  const from = startPoint(p, o.from);
-  const to = o.to ?? p.target;
-  if (!to)
-    throw new UserError("no target region", {
-      where: "--to",
-      hint: 'a condition such as "x > 0", or target: in the problem file',
-    });
-  const methods = o.method
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean) as ExitMethodName[];
-  const particles = parsePositiveInt(o.particles, "--particles");
-  checkEnsembleSize(particles, p.dim);
+  const { lp, p, from, to, methods, particles } = exitQueryFromFlags(file, o);
   const nSeeds = parsePositiveInt(o.seeds, "--seeds", 1, 10_000);
   const seed0 = parseSeed(o.seed);
   const plan: SweepPlan = {
