@@ -5,12 +5,15 @@
 // Verdicts per method (all times in SDE time):
 //   pde    — within: [pde ± its error estimate] meets the reference interval of the SDE's mean exit time (particles
 //            at dt_ref, widened by the measured time-step bias); for an infinite reference, pde must say infinite;
-//            for a lower-bound reference (0 or few exits by the horizon), pde's upper end must reach the bound.
+//            for a lower-bound reference (0 or few exits by the horizon), pde's upper end must reach the bound. A pde
+//            that states only a certified lower bound of the discrete MET (status lower-bound: the system is singular
+//            to double precision) claims MET ≥ bound: it must not exceed the reference interval's upper end (any
+//            lower-bound or infinite reference is consistent with it).
 //   sde    — the tool's plain mean at its dt (η/10) against the reference's independent run at the same step
 //            (2·dt_ref = η/10): |difference| ≤ 1.96·√(se₁² + se₂²) (a 95% two-sample test: ~1 in 20 misses by chance).
 //   sgd    — the same test against NumPy Markov chains of the SGD scheme itself.
 //   exact  — |tool − reference quadrature| ≤ the sum of both stated errors.
-//   bounds — the bracket meets the reference interval.
+//   bounds — the bracket meets the reference interval; a lower bound (status lower-bound) as for pde.
 //   kramers— no coverage claim (asymptotic formula): the ratio to the reference is reported.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -71,11 +74,40 @@ export function referenceTruth(ref) {
   return { kind: "none", why: "the reference has no usable value" };
 }
 
+/**
+ * A certified lower bound (pde or bounds with status lower-bound: MET ≥ bound) against the reference truth:
+ * consistent unless the bound exceeds a finite reference interval.
+ */
+export function compareLowerBound(est, truth) {
+  const b = est.time;
+  const what = `lower bound ${b.toPrecision(3)} (certified for the discrete chain${est.intervalKind === "discrete-lower-bound" ? "" : `, ${est.intervalKind}`})`;
+  if (truth.kind === "infinite")
+    return { ok: true, boundOnly: true, verdict: `${what}, consistent with an infinite MET` };
+  if (truth.kind === "lower-bound")
+    return {
+      ok: true,
+      boundOnly: true,
+      lowerBoundOnly: true,
+      verdict: `${what}; the reference is only ≥ ${truth.bound.toPrecision(4)}: consistent (two lower bounds cannot contradict)`,
+    };
+  return b <= truth.interval[1]
+    ? {
+        ok: true,
+        boundOnly: true,
+        verdict: `${what} ≤ the reference's upper end ${truth.interval[1].toPrecision(4)}`,
+      }
+    : {
+        ok: false,
+        verdict: `MISS: ${what} above the reference interval ${truth.interval.map((v) => v.toPrecision(4)).join("–")}`,
+      };
+}
+
 /** Verdict of the pde estimate against the reference truth. */
 export function comparePde(est, truth) {
   if (!est || est.status === "failed" || est.status === "skipped")
     return { ok: false, verdict: `no value (${est?.status ?? "absent"}: ${est?.reason ?? ""})` };
   if (truth.kind === "none") return { ok: null, verdict: "no reference" };
+  if (est.status === "lower-bound" && est.time !== null) return compareLowerBound(est, truth);
   if (truth.kind === "infinite")
     return est.status === "infinite"
       ? { ok: true, verdict: "infinite, as the reference" }
@@ -170,6 +202,7 @@ export function compareBounds(est, truth) {
     return truth.kind === "value"
       ? { ok: false, verdict: "says infinite, the reference is finite" }
       : { ok: true, verdict: "infinite, consistent" };
+  if (est.status === "lower-bound" && est.time !== null) return compareLowerBound(est, truth);
   if (est.status !== "bracket" || !est.interval) return { ok: null, verdict: `${est.status}: ${est.reason}` };
   if (truth.kind === "infinite")
     return est.interval[1] === null || !Number.isFinite(est.interval[1])

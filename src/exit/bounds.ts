@@ -6,7 +6,9 @@
  * estimated grid error e: [T_h/c⁺ − e, T_h/c⁻ + e]. That brackets the MET only as far as the error estimate
  * covers the grid error, so it is an estimate, not a proof: intervalKind "error-estimate", `detail.rigorous`
  * false. Without an error estimate there is no useful bound, and the entry says so ([0, ∞] is never returned as
- * a bracket).
+ * a bracket). When the exit-time system is singular to double precision (a nearly closed state) the entry is
+ * status "lower-bound": the pde method's certified lower bound of the discrete value (intervalKind
+ * "discrete-lower-bound", interval [bound, ∞); pde/exit-lower-bound.ts), not a bound on the SDE's MET.
  */
 import { formatNumber } from "../analysis/format.js";
 import { comparisonConstants } from "../landscape/generator-bounds.js";
@@ -112,6 +114,32 @@ export function boundsExitTime(p: Problem, q: ExitQuery, g: GridSettings = {}): 
       null,
       p.lr,
     );
+  const lb = est.lower_bound;
+  if (lb !== null) {
+    const detail: BoundsDetail = {
+      kind: "bounds",
+      lower: lb.time,
+      upper: Number.POSITIVE_INFINITY,
+      rigorous: false,
+      grid: lb.grid,
+      discreteCertificate: { lower: lb.time, upper: Number.POSITIVE_INFINITY, grid: lb.grid },
+      errorEstimate: null,
+      observedOrder: null,
+    };
+    return {
+      method: "bounds",
+      status: "lower-bound",
+      time: lb.time,
+      iterations: lb.iterations,
+      interval: [lb.time, Number.POSITIVE_INFINITY],
+      intervalKind: "discrete-lower-bound",
+      uncertainty: `certified lower bound [${fmt(lb.time, 3)}, ∞) of the discrete generator's mean exit time on the ${lb.grid.join("×")} grid (comparison principle); no upper side, the discretisation error is not included`,
+      how: `discrete generator on ${lb.grid.join("×")}: ${est.message}`,
+      reason: `no two-sided bracket: the generator is singular to double precision (the state is nearly closed); the discrete chain's MET ≥ ${fmt(lb.time, 3)} SDE time (${fmt(lb.iterations, 3)} iterations); the true MET may be far larger or infinite`,
+      seconds: (Date.now() - t0) / 1000,
+      detail,
+    };
+  }
   const shape = est.grid;
   const r = pdeExitTimeAt(p, q.from, inside, shape);
   const c = comparisonConstants(r.gen.Q, r.gen.absorbing as Uint8Array, r.res.u);

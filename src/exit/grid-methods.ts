@@ -38,6 +38,21 @@ export function pdeExitTime(p: Problem, q: ExitQuery, g: GridSettings = {}): Exi
       seconds: (Date.now() - t0) / 1000,
       detail,
     };
+  const lb = e.lower_bound;
+  if (lb !== null)
+    return {
+      method: "pde",
+      status: "lower-bound",
+      time: lb.time,
+      iterations: lb.iterations,
+      interval: [lb.time, Number.POSITIVE_INFINITY],
+      intervalKind: "discrete-lower-bound",
+      uncertainty: `certified lower bound of the discrete generator's mean exit time on the ${lb.grid.join("×")} grid (comparison principle); the discretisation error is not included`,
+      how: `${how}; ${e.message}`,
+      reason: `the generator is singular to double precision: the state is nearly closed; MET ≥ ${fmt(lb.time, 3)} SDE time (${fmt(lb.iterations, 3)} iterations), certified for the discrete chain on ${lb.grid.join("×")} (not for the SDE: the grid error is not bounded); where the noise is degenerate (rank-deficient or vanishing) the chain crosses only by the grid's numerical diffusion, so the true MET may be far larger or infinite`,
+      seconds: (Date.now() - t0) / 1000,
+      detail,
+    };
   return {
     method: "pde",
     status: "estimate",

@@ -18,7 +18,9 @@ export type ExitMethodName = (typeof EXIT_METHODS)[number];
 /**
  * What a method's answer is:
  * - "estimate": `time` is the mean exit time, `interval` its uncertainty (see `intervalKind`);
- * - "lower-bound": `time` is only a lower bound (censored Monte Carlo: some particles had not exited);
+ * - "lower-bound": `time` is only a lower bound, `interval` = [time, ∞) (censored Monte Carlo: some particles had
+ *   not exited; pde/bounds: the exit-time system is singular to double precision and `time` is a certified lower
+ *   bound of the discrete generator's value, intervalKind "discrete-lower-bound");
  * - "bracket": no point value, `interval` = [lower, upper] contains the mean exit time;
  * - "infinite": the process never reaches the target (`reason` says why);
  * - "not-applicable": the method does not apply to this problem/query (`reason`);
@@ -39,6 +41,7 @@ export type IntervalKind =
   | "ci95" // 95% confidence interval of a Monte Carlo mean
   | "error-estimate" // value ± an estimated discretisation/quadrature error
   | "bracket" // proven two-sided enclosure
+  | "discrete-lower-bound" // [bound, ∞): certified for the grid's Markov chain; the discretisation error is not included
   | "asymptotic-band" // heuristic band of an asymptotic formula (comparisons only)
   | "model-band"; // heuristic band of a reduced model (comparisons only)
 

@@ -37,7 +37,8 @@ export const SWEEP_COLUMNS: readonly [string, keyof SweepRow, "f64" | "i32" | "s
 export const SWEEP_COLUMN_DOC =
   "one row per cell and method; mean_exit_time in SDE time (t = η × iterations), a lower bound when status is " +
   "lower-bound; [low, high] its interval (interval_kind: ci95 = 95% Monte Carlo interval, error-estimate = " +
-  "value ± discretisation error, bracket, asymptotic-band); n particles, exited, censored (still outside at " +
+  "value ± discretisation error, bracket, discrete-lower-bound = [bound, ∞) certified for the grid's chain, " +
+  "asymptotic-band); n particles, exited, censored (still outside at " +
   "the horizon), diverged, horizon (SDE time) for Monte Carlo rows; epsilon with A = 2εI for isotropic " +
   "constant noise; empty (CSV) or NaN (Arrow) where a column does not apply. Wall times: timings.csv.";
 

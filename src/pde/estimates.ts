@@ -24,7 +24,10 @@ export interface PdeExitEstimate {
   observed_order: number | null;
   /** Richardson-extrapolated value (not reported as the estimate; for comparison). */
   extrapolated: number | null;
-  /** Every grid solved, coarsest first, with its value (null = infinite) and solve seconds. */
+  /**
+   * Every grid solved, coarsest first, with its value (null = infinite; on the last grid only a lower bound when
+   * `lower_bound` is set) and solve seconds.
+   */
   grids: number[][];
   grid_values: (number | null)[];
   grid_seconds: number[];
@@ -34,14 +37,33 @@ export interface PdeExitEstimate {
   max_seconds: number;
   /** error_estimate ≤ rtol·|time| reached. */
   converged: boolean;
-  stop_reason: "converged" | "time budget" | "grid cap" | "no refinement asked" | "infinite";
+  stop_reason: "converged" | "time budget" | "grid cap" | "no refinement asked" | "infinite" | "singular";
+  /**
+   * Set when the exit-time system of the finest grid was singular to double precision: `time` is then only a
+   * certified lower bound of that grid's DISCRETE mean exit time (comparison principle, exit-lower-bound.ts; the
+   * discretisation error is not included) and refinement stopped there.
+   */
+  lower_bound: {
+    grid: number[];
+    /** The bound at the start (SDE time) and in iterations. */
+    time: number;
+    iterations: number;
+    /** Killing rate ε of the trial (1/SDE time), its ratio to the largest holding rate, and the certified c⁺. */
+    shift: number;
+    relative_shift: number;
+    c_plus: number;
+    max_rate: number;
+    /** The solver's message about the singular system. */
+    singular: string;
+  } | null;
   /** What the user must know about the accuracy (tolerance reached or not, low order, relaxed stencil). */
   message: string;
   /** Nodes with a relaxed diffusion stencil on the finest grid (stencil.ts) and the largest relaxation μ/tr. */
   relaxed_nodes: number;
   max_relaxation: number;
   stencil_radius: number;
-  coarse_grid: number[];
+  /** The grid before the finest (null when only one grid was solved). */
+  coarse_grid: number[] | null;
   coarse_time: number | null;
   infinite: boolean;
   /** Live nodes with infinite exit time on the fine grid. */
@@ -78,14 +100,14 @@ export function pdeExitTimeAt(
   from: readonly number[],
   region: RegionFn,
   shape: number | number[],
-  opts: { order2?: boolean } = {},
+  opts: { order2?: boolean; lowerBoundIfSingular?: boolean } = {},
 ) {
   const g = makeGrid(problem.domain, shape);
   const gen = buildGenerator(problem, g, { absorbing: region, order2: opts.order2 });
   const traps = findTraps(problem, gen)
     .map((t) => t.node)
     .filter((i) => !gen.absorbing![i]);
-  const r = exitTime(gen, { traps });
+  const r = exitTime(gen, { traps, lowerBoundIfSingular: opts.lowerBoundIfSingular });
   const t = interpolate(g, r.u, from);
   return { t, res: r, grid: g, gen, traps };
 }
@@ -160,20 +182,26 @@ export function pdeExitTimeEstimate(
   const seconds: number[] = [];
   const solveAt = (sh: number[]) => {
     const s0 = now();
-    const r = pdeExitTimeAt(problem, from, fn, sh, opts);
+    const r = pdeExitTimeAt(problem, from, fn, sh, { ...opts, lowerBoundIfSingular: true });
     grids.push(sh);
     values.push(r.t);
     seconds.push((now() - s0) / 1000);
     return r;
   };
-  if (coarser.every((n, k) => n < coarse[k])) solveAt(coarser);
-  solveAt(coarse);
-  let fine = solveAt(shape);
+  // the first three grids; a grid whose system is singular to double precision ends the sequence (finer grids
+  // have less numerical diffusion: their exit times are larger still)
+  const first = coarser.every((n, k) => n < coarse[k]) ? [coarser, coarse, shape] : [coarse, shape];
+  let fine = solveAt(first[0]);
+  for (const sh of first.slice(1)) {
+    if (fine.res.lowerBound !== undefined) break;
+    fine = solveAt(sh);
+  }
   let est = richardson(values);
-  let stop: "converged" | "time budget" | "grid cap" | "no refinement asked" | "infinite" =
-    "no refinement asked";
+  let stop: PdeExitEstimate["stop_reason"] = "no refinement asked";
   const inf = () => !Number.isFinite(fine.t);
+  const singular = () => fine.res.lowerBound !== undefined;
   if (inf()) stop = "infinite";
+  else if (singular()) stop = "singular";
   else if (refine) {
     for (;;) {
       est = richardson(values);
@@ -197,17 +225,26 @@ export function pdeExitTimeEstimate(
         stop = "infinite";
         break;
       }
+      if (singular()) {
+        stop = "singular";
+        break;
+      }
     }
   }
   const infinite = inf();
-  est = richardson(values);
+  const lb = infinite ? undefined : fine.res.lowerBound;
+  est = richardson(lb ? values.slice(0, -1) : values);
   const nf = values.length;
-  const err = infinite || !Number.isFinite(est.errorEstimate) ? null : est.errorEstimate;
+  const err = infinite || lb || !Number.isFinite(est.errorEstimate) ? null : est.errorEstimate;
   const finest = grids[nf - 1];
   const rel = err !== null && fine.t !== 0 ? err / Math.abs(fine.t) : null;
   const pct = (v: number) => `${(100 * v).toPrecision(2)}%`;
   const notes: string[] = [];
-  if (!infinite) {
+  if (lb) {
+    notes.push(
+      `the exit-time system on ${finest.join("×")} is singular to double precision (the state is nearly closed): the discrete chain's MET is certified ≥ ${fine.t.toPrecision(3)} SDE time (${(fine.t / problem.lr).toPrecision(3)} iterations) by the comparison principle (trial from the killed system with rate ${lb.shift.toPrecision(2)}/SDE time, c⁺ = ${lb.cPlus.toPrecision(4)}); where the noise is degenerate (rank-deficient or vanishing) the chain crosses only by the grid's numerical diffusion, which vanishes under refinement, so the SDE's MET may be far larger or infinite; the discretisation error is not included in the bound`,
+    );
+  } else if (!infinite) {
     const errText = rel !== null ? `error estimate ${pct(rel)} of the value` : "no error estimate";
     if (stop === "converged") notes.push(`${errText} ≤ rtol ${pct(rtol)} after ${nf} grids`);
     else if (stop === "time budget")
@@ -242,8 +279,8 @@ export function pdeExitTimeEstimate(
     iterations: infinite ? null : fine.t / problem.lr,
     grid: finest,
     error_estimate: err,
-    observed_order: infinite ? null : est.observedOrder,
-    extrapolated: infinite ? null : est.extrapolated,
+    observed_order: infinite || lb ? null : est.observedOrder,
+    extrapolated: infinite || lb ? null : est.extrapolated,
     grids,
     grid_values: values.map((v) => (Number.isFinite(v) ? v : null)),
     grid_seconds: seconds,
@@ -251,11 +288,23 @@ export function pdeExitTimeEstimate(
     max_seconds: budget,
     converged: stop === "converged",
     stop_reason: stop,
+    lower_bound: lb
+      ? {
+          grid: finest,
+          time: fine.t,
+          iterations: fine.t / problem.lr,
+          shift: lb.shift,
+          relative_shift: lb.relativeShift,
+          c_plus: lb.cPlus,
+          max_rate: lb.maxRate,
+          singular: lb.singular,
+        }
+      : null,
     message: notes.join("; "),
     relaxed_nodes: relaxed,
     max_relaxation: fine.gen.maxRelaxation,
     stencil_radius: fine.gen.stencil.radius,
-    coarse_grid: grids[nf - 2],
+    coarse_grid: nf >= 2 ? grids[nf - 2] : null,
     coarse_time: Number.isFinite(values[nf - 2]) ? values[nf - 2] : null,
     infinite,
     infinite_nodes: fine.res.infiniteNodes,

@@ -6,9 +6,10 @@
  * that never reach the absorbing set — degenerate noise) get u = +∞ and are reported, never solved for.
  */
 import { NumericalError, UserError } from "../errors.js";
-import { csrSubmatrix } from "../linalg/csr.js";
+import { type Csr, csrSubmatrix } from "../linalg/csr.js";
 import { residualReport } from "../linalg/residual.js";
 import { solveBirthDeath } from "./birth-death.js";
+import { exitTimeLowerBound, NEARLY_CLOSED_HOLDING_TIMES } from "./exit-lower-bound.js";
 import type { DiscreteGenerator } from "./generator.js";
 import { canReach, infiniteExitNodes } from "./reach.js";
 import { type SolveInfo, sparseSolve } from "./solve.js";
@@ -21,12 +22,31 @@ export interface ExitTimeResult {
   /** 1 where u = +∞. */
   infiniteMask: Uint8Array;
   solve: SolveInfo;
+  /**
+   * Set when the system was singular to double precision and `lowerBoundIfSingular` was asked: `u` is then only a
+   * certified lower bound of the discrete exit time (exit-lower-bound.ts), not its value.
+   */
+  lowerBound?: {
+    /** The solver's message about the singular system. */
+    singular: string;
+    /** Killing rate ε of the trial (1/SDE time), its ratio to the largest holding rate, and the certified c⁺. */
+    shift: number;
+    relativeShift: number;
+    cPlus: number;
+    maxRate: number;
+  };
 }
 
-/** Solves the exit-time problem on a generator built with an absorbing set. */
+/**
+ * Solves the exit-time problem on a generator built with an absorbing set. With `lowerBoundIfSingular` (d ≥ 2),
+ * when the solve fails or is accepted only at the rounding floor with exit times beyond
+ * NEARLY_CLOSED_HOLDING_TIMES holding times, a certified nodal lower bound is computed (exit-lower-bound.ts); if
+ * it certifies such exit times (a nearly closed set of states: the system is singular to double precision), it is
+ * returned with `lowerBound` set instead of the error or the unreliable solution.
+ */
 export function exitTime(
   gen: DiscreteGenerator,
-  opts: { tol?: number; traps?: readonly number[] } = {},
+  opts: { tol?: number; traps?: readonly number[]; lowerBoundIfSingular?: boolean } = {},
 ): ExitTimeResult {
   const { Q, absorbing } = gen;
   if (!absorbing) throw new UserError("exit time needs an absorbing region");
@@ -48,7 +68,7 @@ export function exitTime(
     const r = canReach(Q, seed);
     for (let i = 0; i < Q.n; i++) if (r[i] && !absorbing[i]) inf[i] = 1;
   }
-  return solvePoisson(gen, absorbing, inf, null, opts.tol ?? 1e-10);
+  return solvePoisson(gen, absorbing, inf, null, opts.tol ?? 1e-10, opts.lowerBoundIfSingular ?? false);
 }
 
 /**
@@ -61,6 +81,7 @@ function solvePoisson(
   inf: Uint8Array,
   rhs: Float64Array | null,
   tol: number,
+  lowerBoundIfSingular = false,
 ): ExitTimeResult {
   const { Q, grid } = gen;
   const n = Q.n;
@@ -98,12 +119,57 @@ function solvePoisson(
   let info: SolveInfo = { method: "none", iterations: 0, relativeResidual: 0 };
   if (A.n > 0) {
     const sh = grid.shape;
-    const s = sparseSolve(A, b, tol, { nx: sh[0], ny: sh[1], nz: sh[2], nodes: sub.keep });
+    const hint = { nx: sh[0], ny: sh[1], nz: sh[2] };
+    const fallback = lowerBoundIfSingular && rhs === null;
+    let s: ReturnType<typeof sparseSolve> | null = null;
+    let failure: NumericalError | null = null;
+    try {
+      s = sparseSolve(A, b, tol, { ...hint, nodes: sub.keep });
+    } catch (e) {
+      if (!(fallback && e instanceof NumericalError)) throw e;
+      failure = e;
+    }
+    const huge = s !== null && s.info.limitedByRounding === true && beyondHoldingTimes(A, s.x);
+    if (failure !== null || huge) {
+      // the values of A are still −Q_D (the solvers work on copies)
+      const lb = exitTimeLowerBound(Q, absorbing, sub, A, hint, tol);
+      if (lb !== null && lb.maxLower * lb.maxRate >= NEARLY_CLOSED_HOLDING_TIMES) {
+        for (let i = 0; i < n; i++) if (inf[i]) lb.lower[i] = Number.POSITIVE_INFINITY;
+        return {
+          u: lb.lower,
+          infiniteNodes: nInf,
+          infiniteMask: inf,
+          solve: lb.solve,
+          lowerBound: {
+            singular:
+              failure?.message ??
+              `the solve (${s?.info.method}) was accepted only at the double-precision rounding floor (relative residual ${s?.info.relativeResidual.toExponential(2)}) with exit times beyond ${NEARLY_CLOSED_HOLDING_TIMES.toExponential(0)} holding times: not resolved`,
+            shift: lb.shift,
+            relativeShift: lb.relativeShift,
+            cPlus: lb.cPlus,
+            maxRate: lb.maxRate,
+          },
+        };
+      }
+      if (failure !== null) throw failure;
+    }
+    if (s === null) throw new NumericalError("exit-time solve: no solution");
     info = s.info;
     for (let r = 0; r < A.n; r++) u[sub.keep[r]] = s.x[r];
   }
   for (let i = 0; i < n; i++) if (inf[i]) u[i] = Number.POSITIVE_INFINITY;
   return { u, infiniteNodes: nInf, infiniteMask: inf, solve: info };
+}
+
+/** True when some |x_r|·max|A_rr| exceeds NEARLY_CLOSED_HOLDING_TIMES (exit times beyond that many holding times). */
+function beyondHoldingTimes(A: Csr, x: Float64Array): boolean {
+  let rate = 0;
+  for (let r = 0; r < A.n; r++)
+    for (let k = A.rowPtr[r]; k < A.rowPtr[r + 1]; k++)
+      if (A.colIdx[k] === r) rate = Math.max(rate, Math.abs(A.values[k]));
+  let xmax = 0;
+  for (let r = 0; r < x.length; r++) xmax = Math.max(xmax, Math.abs(x[r]));
+  return xmax * rate > NEARLY_CLOSED_HOLDING_TIMES;
 }
 
 /**
