@@ -64,6 +64,33 @@ async function runCase(c) {
   return { r, seconds, cpuSeconds: (cu.user + cu.system) / 1e6, particles };
 }
 
+/**
+ * A particle comparison (sde, its time-step check, sgd) is a 95% test: about 1 in 20 misses by chance. A miss is
+ * re-run once with CONFIRM_FACTOR× the particles and a fresh seed (same step and horizon); the re-run decides, and
+ * both runs are listed.
+ */
+const CONFIRM_FACTOR = 10;
+const CONFIRM_SEED = 1001;
+
+async function runConfirmation(c, methods, particles, horizon) {
+  const p = problemFromSpec(c.problem);
+  const t0 = Date.now();
+  const r = await exitTime(
+    p,
+    { from: c.from, to: c.to },
+    {
+      methods,
+      particles: { particles: particles * CONFIRM_FACTOR, seed: CONFIRM_SEED, dtCheck: true, horizon },
+    },
+  );
+  return {
+    particles: particles * CONFIRM_FACTOR,
+    seed: CONFIRM_SEED,
+    seconds: (Date.now() - t0) / 1000,
+    estimates: JSON.parse(JSON.stringify(plain(r.estimates))),
+  };
+}
+
 function dtCheckCell(e, truth) {
   const d = e?.detail?.dtCheck;
   if (!d) return { text: "—", ok: null };
@@ -102,14 +129,22 @@ if (reportOnly) {
   for (const c of cases) {
     process.stdout.write(`${c.id} … `);
     const { r, seconds, cpuSeconds, particles } = await runCase(c);
-    raw.push({
-      id: c.id,
-      seconds,
-      cpuSeconds,
-      particles,
-      estimates: JSON.parse(JSON.stringify(plain(r.estimates))),
-    });
-    console.log(`${seconds.toFixed(1)} s`);
+    const estimates = JSON.parse(JSON.stringify(plain(r.estimates)));
+    // a missed particle test is re-run once (see CONFIRM_FACTOR)
+    const first = compareCase(estimates, loadReference(c.id));
+    const sde0 = estimates.find((e) => e.method === "sde");
+    const redo = [];
+    if (first.sde.ok === false || dtCheckCell(sde0, first.truth).ok === false) redo.push("sde");
+    if (first.sgd.ok === false) redo.push("sgd");
+    const horizon = (m) => estimates.find((e) => e.method === m)?.detail?.horizon;
+    const confirmation =
+      redo.length && redo.every((m) => horizon(m) > 0)
+        ? await runConfirmation(c, redo, particles, Math.max(...redo.map(horizon)))
+        : null;
+    raw.push({ id: c.id, seconds, cpuSeconds, particles, estimates, confirmation });
+    console.log(
+      `${seconds.toFixed(1)} s${confirmation ? ` (+ ${confirmation.seconds.toFixed(1)} s confirming ${redo.join(", ")})` : ""}`,
+    );
   }
   total = (Date.now() - started) / 1000;
   validatedAt = new Date().toISOString();
@@ -126,7 +161,23 @@ for (const x of raw) {
   const r = { estimates: x.estimates };
   const by = Object.fromEntries(r.estimates.map((e) => [e.method, e]));
   const cmp = compareCase(r.estimates, ref);
-  const dtc = dtCheckCell(by.sde, cmp.truth);
+  let dtc = dtCheckCell(by.sde, cmp.truth);
+  const k = x.confirmation;
+  if (k) {
+    const cc = compareCase(k.estimates, ref);
+    const kb = Object.fromEntries(k.estimates.map((e) => [e.method, e]));
+    const run = `confirmation run (${k.particles} particles, seed ${k.seed})`;
+    for (const m of ["sde", "sgd"])
+      if (kb[m])
+        cmp[m] = {
+          ok: cc[m].ok,
+          verdict: `${cc[m].verdict} in a ${run}; first run (${x.particles} particles, seed 1): ${cmp[m].verdict}`,
+        };
+    if (kb.sde) {
+      const d2 = dtCheckCell(kb.sde, cmp.truth);
+      dtc = { ok: d2.ok, text: `${run}: ${d2.text}; first run: ${dtc.text}` };
+    }
+  }
   rows.push({
     c,
     r,
@@ -136,6 +187,7 @@ for (const x of raw) {
     seconds: x.seconds,
     cpuSeconds: x.cpuSeconds,
     particles: x.particles,
+    confirmation: x.confirmation ?? null,
     ref,
   });
   console.log(`${c.id}: pde ${cmp.pde.verdict}; sde ${cmp.sde.verdict}; sgd ${cmp.sgd.verdict}`);
@@ -184,10 +236,10 @@ md.push(
   `- bounds bracket the reference on ${bounds.ok} of ${bounds.n} cases${bounds.lb ? ` (${bounds.lb} only against a lower bound)` : ""}${bounds.bound ? `; on ${bounds.bound} of them bounds gives only a certified lower bound (no bracket)` : ""}.`,
 );
 md.push(
-  `- sde (dt = η/10) agrees with an independent NumPy Euler–Maruyama run at the same step on ${sde.ok} of ${sde.n} cases (95% two-sample test: about 1 in 20 differs by chance).`,
+  `- sde (dt = η/10) agrees with an independent NumPy Euler–Maruyama run at the same step on ${sde.ok} of ${sde.n} cases (95% two-sample test: about 1 in 20 differs by chance; a miss is re-run once with ${CONFIRM_FACTOR}× the particles and a fresh seed, and the re-run decides — both are listed: ${rows.filter((x) => x.confirmation).length} re-run${rows.filter((x) => x.confirmation).length === 1 ? "" : "s"}).`,
 );
 md.push(
-  `- sde's time-step check: the extrapolation 2T(dt) − T(2dt) meets the reference interval on ${extrap.ok} of ${extrap.n} cases.`,
+  `- sde's time-step check: the extrapolation 2T(dt) − T(2dt) meets the reference interval on ${extrap.ok} of ${extrap.n} cases (95% intervals; re-run on a miss as for sde).`,
 );
 md.push(
   `- sgd agrees with NumPy Markov chains of the same SGD scheme on ${sgd.ok} of ${sgd.n} cases (same 95% test).`,
