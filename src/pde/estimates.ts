@@ -314,7 +314,9 @@ export function pdeExitTimeEstimate(
         : "the target is unreachable from the start in the jump graph (degenerate noise)"
       : undefined,
     grid_reason: why,
-    solver: fine.res.solve.method,
+    solver: lb
+      ? `${fine.res.solve.method} (on the killed system of the lower-bound certificate)`
+      : fine.res.solve.method,
     relative_residual: fine.res.solve.relativeResidual,
     scheme,
   };

@@ -580,7 +580,9 @@ export function methodsFigure(r: AnalysisResult, k: number): Figure | null {
         est.status === "bracket"
           ? "interval only"
           : est.status === "lower-bound"
-            ? "lower bound (censored)"
+            ? est.intervalKind === "discrete-lower-bound"
+              ? "lower bound (discrete chain)"
+              : "lower bound (censored)"
             : "estimate",
     });
   }

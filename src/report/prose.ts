@@ -81,8 +81,11 @@ export function escapeSentence(e: EscapeResult, r: AnalysisResult): string {
       ? e.comparisons.some((c) => c.relation === "bound")
         ? `. All methods are consistent (${e.estimates
             .filter((x) => x.status === "lower-bound")
-            .map((x) => x.method)
-            .join(", ")} only as a censored lower bound)${resolution}.`
+            .map(
+              (x) =>
+                `${x.method} only as a ${x.intervalKind === "discrete-lower-bound" ? "certified lower bound of the grid chain's value" : "censored lower bound"}`,
+            )
+            .join(", ")})${resolution}.`
         : `. All methods agree within their errors${resolution}.`
       : ".";
   const failed = e.estimates.filter((x) => x.status === "failed");

@@ -289,9 +289,12 @@ function describeEstimate(e: ExitEstimate, lr: number, timings: boolean): string
       ? `  (± ${fmt(e.interval[1] - e.time, 2)} ${e.method === "exact" ? "quadrature" : "grid"} error${d?.kind === "pde" ? `, grid ${d.grid.join("×")}` : ""})`
       : e.intervalKind === "asymptotic-band"
         ? "  (asymptotic formula)"
-        : "";
+        : e.intervalKind === "discrete-lower-bound"
+          ? `  (certified lower bound for the discrete chain${d?.kind === "pde" ? ` on ${d.grid.join("×")}` : ""}; grid error not included)`
+          : "";
+  const rel = e.status === "lower-bound" ? "≥" : "=";
   return [
-    `  ${m} t = ${fmt(e.time as number)} = ${fmt(e.iterations as number)} iterations${err}${secs}`,
+    `  ${m} t ${rel} ${fmt(e.time as number)} ${rel} ${fmt(e.iterations as number)} iterations${err}${secs}`,
     ...(e.reason ? [`${pad}${e.reason}`] : []),
   ];
 }
