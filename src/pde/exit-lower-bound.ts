@@ -94,8 +94,8 @@ export function certifiedRowMax(
 
 /**
  * Lower bound of the discrete exit time on the unknowns of `sub` (the live, finite-exit nodes of Q), where
- * `A` = −Q_D restricted to them (as the exit-time solve built it). Null when no shifted solve succeeded or the
- * certificate is not positive.
+ * `A` = −Q_D restricted to them (as the exit-time solve built it). Null when none of the first `maxAttempts`
+ * shifted solves succeeded with a positive certificate.
  */
 export function exitTimeLowerBound(
   Q: Csr,
@@ -104,6 +104,7 @@ export function exitTimeLowerBound(
   A: Csr,
   hint: { nx: number; ny?: number; nz?: number },
   tol: number,
+  maxAttempts = RELATIVE_SHIFTS.length,
 ): ExitLowerBound | null {
   const n = A.n;
   const diagPos = new Int32Array(n).fill(-1);
@@ -117,7 +118,7 @@ export function exitTimeLowerBound(
   if (!(maxRate > 0) || diagPos.some((p) => p < 0)) return null;
   const b = new Float64Array(n).fill(1);
   const failed: { relativeShift: number; why: string }[] = [];
-  for (const rel of RELATIVE_SHIFTS) {
+  for (const rel of RELATIVE_SHIFTS.slice(0, maxAttempts)) {
     const eps = rel * maxRate;
     const values = Float64Array.from(A.values);
     for (let r = 0; r < n; r++) values[diagPos[r]] += eps;

@@ -5,7 +5,7 @@
  * Nodes from which the process cannot surely exit (the jump graph leads with positive probability to nodes
  * that never reach the absorbing set — degenerate noise) get u = +∞ and are reported, never solved for.
  */
-import { NumericalError, UserError } from "../errors.js";
+import { NumericalError, SingularMatrixError, UserError } from "../errors.js";
 import { type Csr, csrSubmatrix } from "../linalg/csr.js";
 import { residualReport } from "../linalg/residual.js";
 import { solveBirthDeath } from "./birth-death.js";
@@ -131,8 +131,16 @@ function solvePoisson(
     }
     const huge = s !== null && s.info.limitedByRounding === true && beyondHoldingTimes(A, s.x);
     if (failure !== null || huge) {
-      // the values of A are still −Q_D (the solvers work on copies)
-      const lb = exitTimeLowerBound(Q, absorbing, sub, A, hint, tol);
+      // the values of A are still −Q_D (the solvers work on copies); a failure not known to be singular gets one
+      // attempt only (a hard but well-posed system fails the shifted solve as well)
+      let lb: ReturnType<typeof exitTimeLowerBound> = null;
+      try {
+        const attempts = failure === null || failure instanceof SingularMatrixError ? 3 : 1;
+        lb = exitTimeLowerBound(Q, absorbing, sub, A, hint, tol, attempts);
+      } catch (e) {
+        if (failure !== null) throw failure;
+        throw e;
+      }
       if (lb !== null && lb.maxLower * lb.maxRate >= NEARLY_CLOSED_HOLDING_TIMES) {
         for (let i = 0; i < n; i++) if (inf[i]) lb.lower[i] = Number.POSITIVE_INFINITY;
         return {
