@@ -141,7 +141,8 @@ function modelBand(e: ExitEstimate): number {
   if (e.intervalKind !== "asymptotic-band" && e.intervalKind !== "model-band") return 0;
   const t = e.time as number;
   const [lo, hi] = e.interval as [number, number];
-  return Math.max(hi / t - 1, lo > 0 ? t / lo - 1 : Number.POSITIVE_INFINITY);
+  const tau = Math.max(hi / t - 1, lo > 0 ? t / lo - 1 : Number.POSITIVE_INFINITY);
+  return Number(tau.toPrecision(12)); // the band as stated (1.2, not 1.2000000000000002)
 }
 
 /** An estimate as a value with its 95% interval; a model band becomes the tolerance, not an error. */
@@ -156,8 +157,14 @@ function intervalValue(e: ExitEstimate): IntervalValue {
   };
 }
 
-/** Pairwise comparisons against the reference method, each with the reason the two may differ. */
-function compare(p: Problem, s: EscapeSetup, est: ExitEstimate[]): Comparison[] {
+/**
+ * Pairwise comparisons against the reference method (exact, else pde), each with the reason the two may differ;
+ * `etaLambdaMax` (η·λ_max at the start minimum) and `finiteSum` only explain an SGD–SDE difference.
+ */
+export function compareEstimates(
+  est: ExitEstimate[],
+  ctx: { etaLambdaMax: number; finiteSum: boolean },
+): Comparison[] {
   const by = (m: string) => {
     const e = est.find((x) => x.method === m);
     return comparable(e) ? e : undefined;
@@ -234,11 +241,7 @@ function compare(p: Problem, s: EscapeSetup, est: ExitEstimate[]): Comparison[] 
   const bounds = est.find((e) => e.method === "bounds" && e.status === "bracket");
   const ref = exact ?? pde;
   if (sgd && sde)
-    push(sgd, sde, {
-      kind: "sgd-vs-sde",
-      etaLambdaMax: s.etaLambdaMax,
-      finiteSum: p.loss.finiteSum !== undefined,
-    });
+    push(sgd, sde, { kind: "sgd-vs-sde", etaLambdaMax: ctx.etaLambdaMax, finiteSum: ctx.finiteSum });
   if (sde && ref)
     push(sde, ref, {
       kind: "sde-vs-reference",
@@ -335,7 +338,10 @@ export async function analyseEscape(p: Problem, s: EscapeSetup, o: EscapeOptions
         detail: null,
       });
   }
-  const comparisons = compare(p, s, est);
+  const comparisons = compareEstimates(est, {
+    etaLambdaMax: s.etaLambdaMax,
+    finiteSum: p.loss.finiteSum !== undefined,
+  });
   const order = ["exact", "pde", "sde", "sgd", "kramers"];
   const bestE = order
     .map((m) => est.find((e) => e.method === m && e.status === "estimate" && e.time !== null))

@@ -269,7 +269,7 @@ export function buildHtml(
   out.push(`</table>`);
   out.push(`<p>Choices: ${s.reasons.map(esc).join("; ")}.</p>`);
   out.push(
-    `<p>Landscape search: ${esc(r.landscape.log.slice(0, 12).join("; "))}${r.landscape.log.length > 12 ? " …" : ""}.</p>`,
+    `<p>Landscape search: ${esc(r.landscape.search.sentence)}. Log: ${esc(r.landscape.log.slice(0, 12).join("; "))}${r.landscape.log.length > 12 ? " …" : ""}.</p>`,
   );
   out.push(
     `<p>Wall-clock time per stage (ms): ${Object.entries(r.timings)
