@@ -65,11 +65,16 @@ function verdicts(s) {
   const mass = s.drift?.particleMass;
   if (mass?.length) {
     const last = mass[mass.length - 1];
+    const hw = s.drift?.particleMassHalfWidth?.[mass.length - 1] ?? last.map(() => 0);
     let k = 0;
     for (let j = 1; j < last.length; j++) if (last[j] > last[k]) k = j;
+    const nMin = s.landscape?.minima?.length ?? 0;
+    const name = (j) => (j < nMin ? `minimum ${j}` : "unlabelled");
+    // the lead is resolved only when the top basin's 95% interval lies above every other's
+    const ties = last.map((_, j) => j).filter((j) => j !== k && last[j] + hw[j] >= last[k] - hw[k]);
     v.push([
       "first stage: basin holding most SGD mass at the last snapshot",
-      k < (s.landscape?.minima?.length ?? 0) ? `minimum ${k}` : "unlabelled",
+      ties.length ? `not-resolved (${[k, ...ties].map(name).join(", ")})` : name(k),
     ]);
   }
   for (const esc of s.escapes ?? []) {
@@ -132,6 +137,15 @@ function relate(qs, fs, key, a, b) {
         why: "saddles are searched between the minima found, and the minimum search is not saturated. ",
       };
     return { kind: "contradiction", why: "" };
+  }
+  if (key.startsWith("first stage")) {
+    // a lead within the binomial 95% intervals (e.g. a symmetric double well) is compatible with any tied basin
+    const tied = (x, y) =>
+      x.startsWith("not-resolved") &&
+      (y.startsWith("not-resolved") || x.slice("not-resolved (".length, -1).split(", ").includes(y));
+    return tied(a, b) || tied(b, a)
+      ? { kind: "resolution", why: "the basins' SGD masses are equal within their binomial 95% intervals. " }
+      : { kind: "contradiction", why: "" };
   }
   const esc = [escapeOf(qs, key), escapeOf(fs, key)];
   const st = key.match(/: (\S+) status$/);
@@ -297,9 +311,12 @@ function writeDoc() {
   const md = ["# Gallery: `analyze --quick` against full `analyze`", ""];
   const counts = { same: 0, resolution: 0, "one-mode": 0, contradiction: 0 };
   let total = 0;
+  // summaries cached by an older sgdscope (schema_version < 3: "agree" meant "intervals overlap") are not compared
+  const current = (r) => [r.q, r.full].every((m) => !m.s || (m.s.schema_version ?? 0) >= 3);
   const rows = allFiles
     .filter((f) => existsSync(join(cacheDir, `${f}.json`)))
-    .map((f) => JSON.parse(readFileSync(join(cacheDir, `${f}.json`), "utf8")));
+    .map((f) => JSON.parse(readFileSync(join(cacheDir, `${f}.json`), "utf8")))
+    .filter(current);
   const missing = allFiles.filter((f) => !rows.some((r) => r.f === f));
   const wall = rows.reduce((a, r) => a + r.q.seconds + r.full.seconds, 0);
   const per = [];
