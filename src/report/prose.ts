@@ -114,12 +114,13 @@ function comparisonsSentence(cs: Comparison[], mode: string): string {
       `Agree: ${agree.map((c) => `${pair(c)}${c.tolerance !== null ? ` within ±${pct(c.tolerance)}` : " (inside the bracket)"}`).join(", ")}`,
     );
   const dis = of("disagree");
-  if (dis.length)
-    parts.push(`Disagreement: ${dis.map((c) => `${pair(c)} — ${comparisonText(c)}`).join("; ")}`);
+  // the relation is the heading: each item's text without its leading "disagree"/"not resolved"
+  const body = (c: Comparison) => comparisonText(c).replace(/^(disagree|not resolved):? /, "");
+  if (dis.length) parts.push(`Disagreement: ${dis.map((c) => `${pair(c)} — ${body(c)}`).join("; ")}`);
   const nr = of("not-resolved");
   if (nr.length)
     parts.push(
-      `Not resolved: ${nr.map((c) => `${pair(c)} — ${comparisonText(c)}`).join("; ")}${mode === "quick" && nr.some((c) => c.resolution?.particles) ? " (--quick: a full run has more runs per method)" : ""}`,
+      `Not resolved: ${nr.map((c) => `${pair(c)} — ${body(c)}`).join("; ")}${mode === "quick" && nr.some((c) => c.resolution?.particles) ? " (--quick: a full run has more runs per method)" : ""}`,
     );
   const bd = of("bound");
   if (bd.length)

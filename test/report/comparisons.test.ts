@@ -7,9 +7,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AGREEMENT_TOLERANCE } from "../../src/analysis/compare.js";
+import type { AnalysisResult, EscapeResult } from "../../src/analyze/index.js";
 import { compareEstimates, landscapeSearch } from "../../src/analyze/index.js";
 import type { ExitEstimate } from "../../src/exit/index.js";
-import { comparisonText } from "../../src/report/prose.js";
+import { comparisonText, escapeSentence } from "../../src/report/prose.js";
 
 /** A Monte Carlo estimate (sample mean with its 95% interval) of `n` runs; censored: a lower bound. */
 function mc(
@@ -116,6 +117,38 @@ describe("escape comparisons", () => {
     expect(both).toHaveLength(1);
     expect(both[0].relation).toBe("not-resolved");
     expect(comparisonText(both[0])).toMatch(/both are censored lower bounds/);
+  });
+
+  it("the escape sentence heads each group by its relation and names the tolerance and resolution", () => {
+    const sentence = (est: ExitEstimate[], mode: string) => {
+      const e: EscapeResult = {
+        label: "problem start",
+        from: [-1],
+        fromMinimum: 1,
+        target: "x > 0",
+        targetWhy: "the target",
+        estimates: est,
+        comparisons: compareEstimates(est, ctx),
+        best: { method: "sgd", time: est[0].time, iterations: est[0].iterations },
+      };
+      return escapeSentence(e, { mode } as unknown as AnalysisResult);
+    };
+    const q = sentence(
+      [mc("sgd", 33.32, [29.19, 37.45], 200), mc("sde", 33.27, [29.01, 37.53], 200)],
+      "quick",
+    );
+    expect(q).toMatch(/Not resolved: sgd vs sde — against ±10%: ratio 1 \[0\.83\d, 1\.2\] at 95%/);
+    expect(q).toMatch(/differences below ±20% cannot be seen with 200 runs per method/);
+    expect(q).toContain("(--quick: a full run has more runs per method)");
+    expect(q).not.toMatch(/agree/i);
+    const f = sentence(
+      [mc("sgd", 36.12, [34.61, 37.62], 2000), mc("sde", 30.41, [29.11, 31.71], 2000)],
+      "full",
+    );
+    expect(f).toMatch(/Disagreement: sgd vs sde — by more than ±10%: ratio 1\.19/);
+    expect(f).toContain("learning rate too large for the SDE");
+    const a = sentence([mc("sgd", 31, [30.2, 31.8], 2000), mc("sde", 30.5, [29.7, 31.3], 2000)], "full");
+    expect(a).toContain("All methods agree within ±10% (95% intervals of each ratio)");
   });
 
   it("docs/summary-schema.md names every field of a comparison and of the landscape search", () => {
