@@ -257,9 +257,13 @@ function cause(qs, fs, key) {
     const one = (c, mode) => {
       const r = c.resolution;
       const need =
-        r?.particlesNeeded === null || r?.particlesNeeded === undefined
+        r?.particlesNeeded === undefined
           ? ""
-          : `; ≈ ${r.particlesNeeded === "Infinity" ? "∞" : r.particlesNeeded} runs would decide`;
+          : r.particlesNeeded === null
+            ? c.relation === "not-resolved" && r.particles
+              ? "; more runs alone cannot decide: the deterministic side's error is too wide"
+              : ""
+            : `; ≈ ${r.particlesNeeded === "Infinity" ? "∞" : r.particlesNeeded} runs would decide`;
       return `${mode} ratio ${f3(c.ratio)} [${c.ratioInterval.map(f3).join(", ")}] against ±${(100 * c.tolerance).toFixed(0)}%${r?.particles ? ` (${r.particles} runs per method${need})` : ""}`;
     };
     return `${one(cs[0], "quick")}; ${one(cs[1], "full")}. `;
