@@ -120,7 +120,7 @@ function comparisonsSentence(cs: Comparison[], mode: string): string {
   const nr = of("not-resolved");
   if (nr.length)
     parts.push(
-      `Not resolved: ${nr.map((c) => `${pair(c)} — ${body(c)}`).join("; ")}${mode === "quick" && nr.some((c) => c.resolution?.particles) ? " (--quick: a full run has more runs per method)" : ""}`,
+      `Not resolved: ${nr.map((c) => `${pair(c)} — ${body(c)}`).join("; ")}${mode === "quick" && nr.some((c) => c.ratioInterval && c.resolution?.particles) ? " (--quick: a full run has more runs per method)" : ""}`,
     );
   const bd = of("bound");
   if (bd.length)

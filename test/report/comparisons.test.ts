@@ -149,6 +149,13 @@ describe("escape comparisons", () => {
     expect(f).toContain("learning rate too large for the SDE");
     const a = sentence([mc("sgd", 31, [30.2, 31.8], 2000), mc("sde", 30.5, [29.7, 31.3], 2000)], "full");
     expect(a).toContain("All methods agree within ±10% (95% intervals of each ratio)");
+    // two censored runs: a longer horizon, not more runs, would help; no "--quick" promise
+    const c = sentence(
+      [mc("sgd", 9.1, [9.1, 9.1], 100, true), mc("sde", 2.27, [2.27, 2.27], 100, true)],
+      "quick",
+    );
+    expect(c).toMatch(/Not resolved: sgd vs sde — both are censored lower bounds/);
+    expect(c).not.toContain("--quick");
   });
 
   it("docs/summary-schema.md names every field of a comparison and of the landscape search", () => {
