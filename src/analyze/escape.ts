@@ -150,9 +150,12 @@ function intervalValue(e: ExitEstimate): IntervalValue {
   const t = e.time as number;
   const band = modelBand(e) > 0;
   const [lo, hi] = e.interval as [number, number];
+  // an end that is not known (NaN) is taken as unbounded: never a narrower interval than was stated
+  const l = Number.isNaN(lo) ? 0 : lo;
+  const h = Number.isNaN(hi) ? Number.POSITIVE_INFINITY : hi;
   return {
     value: t,
-    interval: band ? [t, t] : [Math.min(lo, t), Math.max(hi, t)],
+    interval: band ? [t, t] : [Math.min(l, t), Math.max(h, t)],
     samples: particlesOf(e),
   };
 }
@@ -173,6 +176,8 @@ export function compareEstimates(
   const push = (a: ExitEstimate, b: ExitEstimate, cause: ComparisonCause) => {
     const ta = a.time as number;
     const tb = b.time as number;
+    // a ratio needs two positive finite times (an exit time of 0 means the start lies in the target)
+    if (!(ta > 0 && tb > 0 && Number.isFinite(ta) && Number.isFinite(tb))) return;
     const lbA = a.status === "lower-bound";
     const lbB = b.status === "lower-bound";
     const base = { a: a.method, b: b.method, ratio: ta / tb, cause };

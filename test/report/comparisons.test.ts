@@ -117,6 +117,13 @@ describe("escape comparisons", () => {
     expect(both).toHaveLength(1);
     expect(both[0].relation).toBe("not-resolved");
     expect(comparisonText(both[0])).toMatch(/both are censored lower bounds/);
+    // an error that is not known (NaN ends) is taken as unbounded, never as exact: not "agree"
+    const unknown = { ...exact(30.82, 0), interval: [Number.NaN, Number.NaN] as [number, number] };
+    const [u] = compareEstimates([mc("sde", 30.9, [30.2, 31.6], 2000), unknown], ctx);
+    expect(u.relation).toBe("not-resolved");
+    expect(u.resolution?.halfWidth).toBe(Number.POSITIVE_INFINITY);
+    // zero exit times (start inside the target) give no ratio and no comparison
+    expect(compareEstimates([mc("sde", 0, [0, 0], 10), exact(0, 0)], ctx)).toEqual([]);
   });
 
   it("the escape sentence heads each group by its relation and names the tolerance and resolution", () => {
