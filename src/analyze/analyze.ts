@@ -19,7 +19,7 @@ import type { EscapeResult } from "./escape.js";
 import { escapeSetups, escapeStage } from "./escape-stage.js";
 import { type FirstStage, firstStage } from "./first-stage.js";
 import { type GridStage, gridStage } from "./grid-stage.js";
-import { landscapeStage, type MinimumInfo } from "./landscape-stage.js";
+import { type LandscapeSearch, landscapeStage, type MinimumInfo } from "./landscape-stage.js";
 import { analyzePolicy, type TimeScale } from "./policy.js";
 
 export type { MinimumInfo } from "./landscape-stage.js";
@@ -86,6 +86,8 @@ export interface AnalysisResult {
     }[];
     barriers: { from: number; to: number; saddle: number; height: number }[];
     continuum: string | null;
+    /** How the minima and saddles were found; whether their counts depend on the number of starts. */
+    search: LandscapeSearch;
     log: string[];
   };
   /** The first stage: times, basin masses, concentration, spreads (FirstStage without the figure fields). */
@@ -231,6 +233,7 @@ export async function analyze(problem: Problem, options: AnalyzeOptions = {}): P
       })),
       barriers: land.barriers,
       continuum: land.continuum,
+      search: land.search,
       log: land.log,
     },
     drift: {

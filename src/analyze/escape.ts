@@ -5,6 +5,12 @@
  */
 
 import {
+  AGREEMENT_TOLERANCE,
+  compareRatio,
+  compareWithLowerBound,
+  type IntervalValue,
+} from "../analysis/compare.js";
+import {
   applicableMethods,
   type EnsembleRunner,
   type ExitEstimate,
@@ -25,14 +31,45 @@ export type ComparisonCause =
   | { kind: "reduced-model" }
   | { kind: "bounds"; lower: number; upper: number };
 
+/**
+ * How two methods relate (src/analysis/compare.ts): "agree" — the 95% interval of time(a)/time(b) lies within the
+ * tolerance band [1/(1+τ), 1+τ]; "disagree" — it lies wholly outside the band; "not-resolved" — it straddles a
+ * band edge (or both are censored lower bounds), see `resolution`; "bound" — a censored lower bound that the
+ * other value reaches. Against a bracket ("bounds"): "agree" inside, "disagree" outside.
+ */
+export type ComparisonRelation = "agree" | "bound" | "disagree" | "not-resolved";
+
+/** What limits a comparison: the interval reached and, for Monte Carlo, the sample size that would decide it. */
+export interface ComparisonResolution {
+  /** Relative half-width of the ratio's 95% interval: differences below ±this cannot be seen. */
+  halfWidth: number;
+  /** Monte Carlo runs per method behind the comparison (null: no Monte Carlo side). */
+  particles: number | null;
+  /** Runs per Monte Carlo method that would decide against τ if the measured ratio stayed (null: more runs cannot). */
+  particlesNeeded: number | null;
+  /** The ratio's interval excludes 1 (a difference is seen, its size relative to τ is not decided). */
+  differs: boolean;
+}
+
 export interface Comparison {
   a: string;
   b: string;
-  /** time(a) / time(b) (NaN against a bracket). */
+  /** time(a) / time(b) (NaN against a bracket or between two lower bounds). */
   ratio: number;
+  /** 95% interval of time(a)/time(b) (null against a bracket or a lower bound). */
+  ratioInterval: [number, number] | null;
+  /** Not "disagree". */
   consistent: boolean;
-  /** "agree": intervals overlap; "bound": consistent only as a censored lower bound; "disagree". */
-  relation: "agree" | "bound" | "disagree";
+  relation: ComparisonRelation;
+  /**
+   * Relative tolerance τ of "agree" (band [1/(1+τ), 1+τ] on the ratio): AGREEMENT_TOLERANCE, or the stated band of
+   * an approximate model (kramers, path-1d) when one side is one; null for bracket and lower-bound checks.
+   */
+  tolerance: number | null;
+  /** Where τ comes from. */
+  toleranceSource: "default" | "model-band" | null;
+  /** What the comparison can resolve (null for bracket checks). */
+  resolution: ComparisonResolution | null;
   /** The censored Monte Carlo method whose mean is only a lower bound, if one of the two is. */
   lowerBound: string | null;
   cause: ComparisonCause;
@@ -92,8 +129,45 @@ const comparable = (e: ExitEstimate | undefined): e is ExitEstimate =>
   e.time !== null &&
   e.interval !== null;
 
-/** Pairwise comparisons against the reference method, each with the reason the two may differ. */
-function compare(p: Problem, s: EscapeSetup, est: ExitEstimate[]): Comparison[] {
+/** Monte Carlo runs behind an estimate (null for deterministic methods). */
+const particlesOf = (e: ExitEstimate): number | null =>
+  e.detail?.kind === "monte-carlo" && e.intervalKind === "ci95" ? e.detail.particles : null;
+
+/**
+ * Relative half-width τ of an approximate model's stated band [t/(1+τ), t(1+τ)] (kramers' asymptotic band,
+ * path-1d's model band); 0 for estimates whose interval is an error of the same quantity.
+ */
+function modelBand(e: ExitEstimate): number {
+  if (e.intervalKind !== "asymptotic-band" && e.intervalKind !== "model-band") return 0;
+  const t = e.time as number;
+  const [lo, hi] = e.interval as [number, number];
+  const tau = Math.max(hi / t - 1, lo > 0 ? t / lo - 1 : Number.POSITIVE_INFINITY);
+  return Number(tau.toPrecision(12)); // the band as stated (1.2, not 1.2000000000000002)
+}
+
+/** An estimate as a value with its 95% interval; a model band becomes the tolerance, not an error. */
+function intervalValue(e: ExitEstimate): IntervalValue {
+  const t = e.time as number;
+  const band = modelBand(e) > 0;
+  const [lo, hi] = e.interval as [number, number];
+  // an end that is not known (NaN) is taken as unbounded: never a narrower interval than was stated
+  const l = Number.isNaN(lo) ? 0 : lo;
+  const h = Number.isNaN(hi) ? Number.POSITIVE_INFINITY : hi;
+  return {
+    value: t,
+    interval: band ? [t, t] : [Math.min(l, t), Math.max(h, t)],
+    samples: particlesOf(e),
+  };
+}
+
+/**
+ * Pairwise comparisons against the reference method (exact, else pde), each with the reason the two may differ;
+ * `etaLambdaMax` (η·λ_max at the start minimum) and `finiteSum` only explain an SGD–SDE difference.
+ */
+export function compareEstimates(
+  est: ExitEstimate[],
+  ctx: { etaLambdaMax: number; finiteSum: boolean },
+): Comparison[] {
   const by = (m: string) => {
     const e = est.find((x) => x.method === m);
     return comparable(e) ? e : undefined;
@@ -102,23 +176,65 @@ function compare(p: Problem, s: EscapeSetup, est: ExitEstimate[]): Comparison[] 
   const push = (a: ExitEstimate, b: ExitEstimate, cause: ComparisonCause) => {
     const ta = a.time as number;
     const tb = b.time as number;
-    const ia = a.interval as [number, number];
-    const ib = b.interval as [number, number];
+    // a ratio needs two positive finite times (an exit time of 0 means the start lies in the target)
+    if (!(ta > 0 && tb > 0 && Number.isFinite(ta) && Number.isFinite(tb))) return;
     const lbA = a.status === "lower-bound";
     const lbB = b.status === "lower-bound";
-    if (lbA && lbB) return; // two lower bounds say nothing about each other
-    // A censored lower bound agrees with an estimate only if the estimate is at least the bound (allowing for the
-    // bound's own Monte Carlo error: its lower 95% limit); otherwise the intervals must overlap.
-    const ok = lbA ? tb >= ia[0] : lbB ? ta >= ib[0] : ia[0] <= ib[1] && ib[0] <= ia[1];
-    const bound = lbA ? a.method : lbB ? b.method : null;
+    const base = { a: a.method, b: b.method, ratio: ta / tb, cause };
+    if (lbA && lbB) {
+      // two censored lower bounds say nothing about each other: recorded, so that every mode asks the same question
+      out.push({
+        ...base,
+        ratio: Number.NaN,
+        ratioInterval: null,
+        consistent: true,
+        relation: "not-resolved",
+        tolerance: null,
+        toleranceSource: null,
+        resolution: {
+          halfWidth: Number.POSITIVE_INFINITY,
+          particles: particlesOf(a) ?? particlesOf(b),
+          particlesNeeded: null,
+          differs: false,
+        },
+        lowerBound: `${a.method}, ${b.method}`,
+      });
+      return;
+    }
+    if (lbA || lbB) {
+      // a censored lower bound agrees with an estimate only if the estimate is at least the bound
+      const [lb, other] = lbA ? [a, b] : [b, a];
+      const relation = compareWithLowerBound(intervalValue(lb), intervalValue(other));
+      out.push({
+        ...base,
+        ratioInterval: null,
+        consistent: relation !== "disagree",
+        relation,
+        tolerance: null,
+        toleranceSource: null,
+        resolution: null,
+        lowerBound: lb.method,
+      });
+      return;
+    }
+    // an approximate model's stated band is its tolerance (its value is the model's, not a noisy measurement)
+    const band = Math.max(modelBand(a), modelBand(b));
+    const tol = Math.max(AGREEMENT_TOLERANCE, band);
+    const c = compareRatio(intervalValue(a), intervalValue(b), tol);
     out.push({
-      a: a.method,
-      b: b.method,
-      ratio: ta / tb,
-      consistent: ok,
-      relation: ok ? (bound ? "bound" : "agree") : "disagree",
-      lowerBound: bound,
-      cause,
+      ...base,
+      ratioInterval: c.ratioInterval,
+      consistent: c.relation !== "disagree",
+      relation: c.relation,
+      tolerance: c.tolerance,
+      toleranceSource: band > AGREEMENT_TOLERANCE ? "model-band" : "default",
+      resolution: {
+        halfWidth: c.resolution,
+        particles: c.samples,
+        particlesNeeded: c.samplesNeeded,
+        differs: c.differs,
+      },
+      lowerBound: null,
     });
   };
   const sgd = by("sgd");
@@ -130,11 +246,7 @@ function compare(p: Problem, s: EscapeSetup, est: ExitEstimate[]): Comparison[] 
   const bounds = est.find((e) => e.method === "bounds" && e.status === "bracket");
   const ref = exact ?? pde;
   if (sgd && sde)
-    push(sgd, sde, {
-      kind: "sgd-vs-sde",
-      etaLambdaMax: s.etaLambdaMax,
-      finiteSum: p.loss.finiteSum !== undefined,
-    });
+    push(sgd, sde, { kind: "sgd-vs-sde", etaLambdaMax: ctx.etaLambdaMax, finiteSum: ctx.finiteSum });
   if (sde && ref)
     push(sde, ref, {
       kind: "sde-vs-reference",
@@ -159,8 +271,12 @@ function compare(p: Problem, s: EscapeSetup, est: ExitEstimate[]): Comparison[] 
       a: ref.method,
       b: "bounds",
       ratio: Number.NaN,
+      ratioInterval: null,
       consistent: inside,
       relation: inside ? "agree" : "disagree",
+      tolerance: null,
+      toleranceSource: null,
+      resolution: null,
       lowerBound: null,
       cause: { kind: "bounds", lower: lo, upper: hi },
     });
@@ -227,7 +343,10 @@ export async function analyseEscape(p: Problem, s: EscapeSetup, o: EscapeOptions
         detail: null,
       });
   }
-  const comparisons = compare(p, s, est);
+  const comparisons = compareEstimates(est, {
+    etaLambdaMax: s.etaLambdaMax,
+    finiteSum: p.loss.finiteSum !== undefined,
+  });
   const order = ["exact", "pde", "sde", "sgd", "kramers"];
   const bestE = order
     .map((m) => est.find((e) => e.method === m && e.status === "estimate" && e.time !== null))

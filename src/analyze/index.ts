@@ -13,6 +13,9 @@ export {
   analyseEscape,
   type Comparison,
   type ComparisonCause,
+  type ComparisonRelation,
+  type ComparisonResolution,
+  compareEstimates,
   type EscapeOptions,
   type EscapeResult,
   type EscapeSetup,
@@ -20,5 +23,10 @@ export {
 export { escapeSetups, escapeStage } from "./escape-stage.js";
 export { type FirstStage, firstStage, type SpreadAtMinimum } from "./first-stage.js";
 export { type GridStage, gridStage } from "./grid-stage.js";
-export { type LandscapeStage, landscapeStage } from "./landscape-stage.js";
+export {
+  type LandscapeSearch,
+  type LandscapeStage,
+  landscapeSearch,
+  landscapeStage,
+} from "./landscape-stage.js";
 export { type AnalyzePolicy, analyzePolicy, longHorizon, type TimeScale } from "./policy.js";

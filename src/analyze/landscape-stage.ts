@@ -40,6 +40,30 @@ export interface MinimumInfo {
   ou: { sde: number; sgd: number; sgdStable: boolean; collapses: boolean; why: string };
 }
 
+/**
+ * How the minima and saddles were found, and whether their counts depend on the search's size: with d > 2 the
+ * minima come from local descents from random starts, so a count is complete only when the search saturates.
+ */
+export interface LandscapeSearch {
+  /** Local descents from random starts, and those that reached no minimum. */
+  starts: number;
+  failed: number;
+  /** Starts that ended at each minimum found (before a continuum of minima is merged into one representative). */
+  hits: number[];
+  /** Good–Turing probability that one more start finds an unseen minimum: (minima hit once) / (successful starts). */
+  unseenProbability: number;
+  /**
+   * Every minimum found was reached by at least two starts (Good–Turing: no evidence of unseen minima). When
+   * false, the number of minima is a lower bound that grows with the number of starts, and so are the saddles
+   * between them and the escapes analysed from them.
+   */
+  saturated: boolean;
+  /** The saddle search ran (false: skipped, --quick with d > 10; the saddle count is then not a count). */
+  saddlesSearched: boolean;
+  /** The above in words. */
+  sentence: string;
+}
+
 export interface LandscapeStage {
   minima: CriticalPoint[];
   saddles: SaddlePoint[];
@@ -50,8 +74,32 @@ export interface LandscapeStage {
   continuum: string | null;
   /** Basin labels on a grid over the domain (d ≤ 2, bounded), for labelling particles and grid nodes. */
   basinGrid: BasinGrid | null;
+  search: LandscapeSearch;
   log: string[];
   notes: string[];
+}
+
+/** The search record of a multi-start minimum search (see LandscapeSearch). */
+export function landscapeSearch(
+  mr: { starts: number; failed: number; hits: number[]; unseenProbability: number },
+  minimaKept: number,
+  saddlesSearched: boolean,
+): LandscapeSearch {
+  const once = mr.hits.filter((h) => h === 1).length;
+  const saturated = once === 0 && mr.starts > mr.failed;
+  const found = `${mr.hits.length} minim${mr.hits.length === 1 ? "um" : "a"} from ${mr.starts} local searches${mr.failed ? ` (${mr.failed} failed)` : ""}`;
+  const sentence = saturated
+    ? `${found}, each reached by at least 2 starts (Good–Turing: no evidence of unseen minima)${minimaKept < mr.hits.length ? `; ${minimaKept} kept` : ""}`
+    : `${found}, ${once} of them reached by a single start: the search is not saturated (Good–Turing probability ${fmt(mr.unseenProbability, 2)} that one more start finds a new minimum), so the number of minima is a lower bound that grows with the number of starts, and so are the saddles and escapes built on them`;
+  return {
+    starts: mr.starts,
+    failed: mr.failed,
+    hits: mr.hits,
+    unseenProbability: mr.unseenProbability,
+    saturated,
+    saddlesSearched,
+    sentence: saddlesSearched ? sentence : `${sentence}; saddle search not run`,
+  };
 }
 
 export function landscapeStage(p: Problem, pol: AnalyzePolicy, gridOk: boolean): LandscapeStage {
@@ -82,6 +130,8 @@ export function landscapeStage(p: Problem, pol: AnalyzePolicy, gridOk: boolean):
       `saddle search skipped in --quick mode for d = ${d} > 10 (run without --quick for transition paths and Kramers times)`,
     );
   const sr = skip ? null : findSaddles(p, minima, d > 10 ? { neighbours: 2 } : {});
+  const search = landscapeSearch(mr, minima.length, !(minima.length >= 2 && pol.skipSaddles));
+  if (!search.saturated && minima.length > 1) notes.push(`Landscape: ${search.sentence}`);
   if (sr) for (const l of sr.log) log.push(`pair ${l.pair.join("-")}: ${l.status}`);
   const saddles: SaddlePoint[] = sr?.saddles ?? [];
   const classes = symmetryClasses(minima);
@@ -135,6 +185,7 @@ export function landscapeStage(p: Problem, pol: AnalyzePolicy, gridOk: boolean):
     info,
     continuum,
     basinGrid,
+    search,
     log,
     notes,
   };

@@ -208,10 +208,14 @@ export function buildHtml(
     for (const est of e.estimates) out.push(estimateRow(est, eta));
     out.push(`</table>`);
     if (e.comparisons.length) {
-      out.push(`<table><tr><th>comparison</th><th>ratio</th><th>verdict</th></tr>`);
+      out.push(
+        `<table><tr><th>comparison</th><th>ratio</th><th>relation (tolerance)</th><th>verdict</th></tr>`,
+      );
       for (const c of e.comparisons) {
+        const cls = c.relation === "disagree" ? "bad" : c.relation === "agree" ? "good" : "na";
+        const tol = c.tolerance !== null ? ` (±${f(100 * c.tolerance)}%)` : "";
         out.push(
-          `<tr class="${c.consistent ? "good" : "bad"}"><td>${esc(c.a)} vs ${esc(c.b)}</td><td class="num">${f(c.ratio)}</td><td>${esc(comparisonText(c))}</td></tr>`,
+          `<tr class="${cls}"><td>${esc(c.a)} vs ${esc(c.b)}</td><td class="num">${f(c.ratio)}</td><td>${esc(c.relation)}${tol}</td><td>${esc(comparisonText(c))}</td></tr>`,
         );
       }
       out.push(`</table>`);
@@ -265,7 +269,7 @@ export function buildHtml(
   out.push(`</table>`);
   out.push(`<p>Choices: ${s.reasons.map(esc).join("; ")}.</p>`);
   out.push(
-    `<p>Landscape search: ${esc(r.landscape.log.slice(0, 12).join("; "))}${r.landscape.log.length > 12 ? " …" : ""}.</p>`,
+    `<p>Landscape search: ${esc(r.landscape.search.sentence)}. Log: ${esc(r.landscape.log.slice(0, 12).join("; "))}${r.landscape.log.length > 12 ? " …" : ""}.</p>`,
   );
   out.push(
     `<p>Wall-clock time per stage (ms): ${Object.entries(r.timings)

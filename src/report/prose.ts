@@ -3,6 +3,7 @@
  * explanation per comparison, written from the numbers of an `AnalysisResult`. Every number keeps its units
  * (SDE time and iterations) and, for Monte Carlo, its interval; nothing here computes anything new.
  */
+import { AGREEMENT_TOLERANCE } from "../analysis/compare.js";
 import { formatNumber as fmt, formatPoint as fmtPt } from "../analysis/format.js";
 import type { AnalysisResult, Comparison, EscapeResult } from "../analyze/index.js";
 
@@ -39,12 +40,39 @@ export function comparisonText(c: Comparison): string {
     return c.consistent
       ? `the ${c.a} value lies inside the bounds [${fmt(cause.lower)}, ${fmt(cause.upper)}]`
       : `the ${c.a} value lies OUTSIDE the bounds [${fmt(cause.lower)}, ${fmt(cause.upper)}]: this is a bug, please report it`;
-  if (c.relation === "agree") return `agree within their errors (ratio ${fmt(r)})`;
-  if (c.relation === "bound")
-    return `consistent, but only as a bound: the censored ${c.lowerBound} mean is a lower bound that the other value exceeds (ratio ${fmt(r)})`;
-  return c.lowerBound
-    ? `disagree: the censored ${c.lowerBound} lower bound exceeds the other value (ratio ${fmt(r)}); ${why}`
-    : why;
+  if (c.lowerBound !== null && c.ratioInterval === null) {
+    if (!Number.isFinite(r))
+      return `not resolved: both are censored lower bounds (not every run had exited by its horizon), which say nothing about each other${c.resolution?.particles ? ` (${c.resolution.particles} runs per method)` : ""}`;
+    if (c.relation === "bound")
+      return `consistent, but only as a bound: the censored ${c.lowerBound} mean is a lower bound that the other value reaches (ratio ${fmt(r)})`;
+    if (c.relation === "not-resolved")
+      return `not resolved: the other value lies below the censored ${c.lowerBound} lower bound but within their errors (ratio ${fmt(r)}); a longer horizon would decide`;
+    return `disagree: the censored ${c.lowerBound} lower bound exceeds the other value's whole 95% interval (ratio ${fmt(r)}); ${why}`;
+  }
+  const tol = c.tolerance ?? Number.NaN;
+  const band = `±${pct(tol)}${c.toleranceSource === "model-band" ? " (the stated band of the approximate model)" : ""}`;
+  const iv = c.ratioInterval ? ` [${fmt(c.ratioInterval[0], 3)}, ${fmt(c.ratioInterval[1], 3)}]` : "";
+  const ratio = `ratio ${fmt(r, 3)}${iv} at 95%`;
+  if (c.relation === "agree") return `agree within ${band}: ${ratio}`;
+  if (c.relation === "disagree") return `disagree by more than ${band}: ${ratio}; ${why}`;
+  return `not resolved against ${band}: ${ratio}${c.resolution?.differs ? " — a difference is seen, but not whether it exceeds the tolerance" : ""}; ${resolutionText(c.resolution)}`;
+}
+
+/** A relative size as a percentage. */
+const pct = (x: number) => `${fmt(100 * x, 2)}%`;
+
+/** What limits a comparison, in words: the resolution reached and what would decide it. */
+export function resolutionText(res: Comparison["resolution"]): string {
+  if (!res) return "";
+  const seen = `differences below ±${pct(res.halfWidth)} cannot be seen`;
+  if (res.particles === null) return `${seen} with the stated errors of the two methods`;
+  const need =
+    res.particlesNeeded === null
+      ? "; more runs cannot decide it: the deterministic method's error is wider than needed"
+      : Number.isFinite(res.particlesNeeded)
+        ? `; ≈ ${fmt(res.particlesNeeded, 2)} runs per method would decide it if the measured ratio stays`
+        : "; the measured ratio sits on the tolerance edge: no sample size decides it";
+  return `${seen} with ${res.particles} runs per method${need}`;
 }
 
 /** One escape in a sentence: SGD's mean exit time with its interval, the SDE's best value, agreements. */
@@ -62,35 +90,52 @@ export function escapeSentence(e: EscapeResult, r: AnalysisResult): string {
   } else s += "SGD Monte Carlo unavailable";
   if (e.best.method !== "sgd" && e.best.time !== null)
     s += `; the SDE's mean exit time is ${fmt(e.best.time)} by the ${e.best.method} method`;
-  const dis = e.comparisons.filter((c) => !c.consistent);
-  const mcWidth = e.estimates
-    .filter((x) => x.detail?.kind === "monte-carlo" && x.status === "estimate" && x.time && x.interval)
-    .map(
-      (x) =>
-        (100 * ((x.interval as [number, number])[1] - (x.interval as [number, number])[0])) /
-        2 /
-        (x.time as number),
-    );
-  const resolution =
-    r.mode === "quick" && mcWidth.length
-      ? ` (--quick: ${r.settings.particles} runs per method resolve differences of about ±${fmt(Math.max(...mcWidth), 2)}% only; a full run may find a smaller disagreement)`
-      : "";
-  s += dis.length
-    ? `. Disagreement: ${dis.map((c) => `${c.a} vs ${c.b} — ${comparisonText(c)}`).join("; ")}.`
-    : e.comparisons.length
-      ? e.comparisons.some((c) => c.relation === "bound")
-        ? `. All methods are consistent (${e.estimates
-            .filter((x) => x.status === "lower-bound")
-            .map(
-              (x) =>
-                `${x.method} only as a ${x.intervalKind === "discrete-lower-bound" ? "certified lower bound of the grid chain's value" : "censored lower bound"}`,
-            )
-            .join(", ")})${resolution}.`
-        : `. All methods agree within their errors${resolution}.`
-      : ".";
+  s += comparisonsSentence(e.comparisons, r.mode, e.estimates);
   const failed = e.estimates.filter((x) => x.status === "failed");
   if (failed.length) s += ` Failed: ${failed.map((x) => `${x.method} (${x.reason})`).join("; ")}.`;
   return s;
+}
+
+/**
+ * The comparisons of one escape grouped by relation: agreements (with their tolerance), disagreements, the
+ * unresolved ones with the resolution reached, and censored lower bounds; in --quick mode, that a full run's
+ * larger samples may resolve what is not resolved here.
+ */
+function comparisonsSentence(cs: Comparison[], mode: string, estimates: EscapeResult["estimates"]): string {
+  if (!cs.length) return ".";
+  const pair = (c: Comparison) => `${c.a} vs ${c.b}`;
+  const of = (rel: Comparison["relation"]) => cs.filter((c) => c.relation === rel);
+  const parts: string[] = [];
+  const agree = of("agree");
+  if (agree.length === cs.length && agree.every((c) => c.tolerance === AGREEMENT_TOLERANCE))
+    parts.push(`All methods agree within ±${pct(AGREEMENT_TOLERANCE)} (95% intervals of each ratio)`);
+  else if (agree.length)
+    parts.push(
+      `Agree: ${agree.map((c) => `${pair(c)}${c.tolerance !== null ? ` within ±${pct(c.tolerance)}` : " (inside the bracket)"}`).join(", ")}`,
+    );
+  const dis = of("disagree");
+  // the relation is the heading: each item's text without its leading "disagree"/"not resolved"
+  const body = (c: Comparison) => comparisonText(c).replace(/^(disagree|not resolved):? /, "");
+  if (dis.length) parts.push(`Disagreement: ${dis.map((c) => `${pair(c)} — ${body(c)}`).join("; ")}`);
+  const nr = of("not-resolved");
+  if (nr.length)
+    parts.push(
+      `Not resolved: ${nr.map((c) => `${pair(c)} — ${body(c)}`).join("; ")}${mode === "quick" && nr.some((c) => c.ratioInterval && c.resolution?.particles) ? " (--quick: a full run has more runs per method)" : ""}`,
+    );
+  const bd = of("bound");
+  if (bd.length)
+    parts.push(
+      `Consistent only as a lower bound: ${bd.map((c) => `${pair(c)} (${c.lowerBound}: ${boundKind(c.lowerBound, estimates)})`).join(", ")}`,
+    );
+  return `. ${parts.join(". ")}.`;
+}
+
+/** What kind of lower bound a method gave: a censored Monte Carlo mean or a certified bound of the grid chain. */
+function boundKind(method: string | null, estimates: EscapeResult["estimates"]): string {
+  const x = estimates.find((y) => y.method === method);
+  return x?.intervalKind === "discrete-lower-bound"
+    ? "a certified lower bound of the grid chain's value"
+    : "a censored lower bound";
 }
 
 /** Answer 1: how the parameters move at first. */

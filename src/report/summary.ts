@@ -8,7 +8,7 @@ import { VERSION } from "../version.js";
 import { estimateSummary } from "./estimates.js";
 import { comparisonText, describeAnalysis, escapeSentence } from "./prose.js";
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export interface SummaryMeta {
   command: string;

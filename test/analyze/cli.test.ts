@@ -44,7 +44,7 @@ describe("sgdscope analyze", () => {
     const lines = r.out.trim().split("\n");
     expect(lines.length).toBe(1);
     const s = JSON.parse(lines[0]);
-    expect(s.schema_version).toBe(2);
+    expect(s.schema_version).toBe(3);
     expect(s.command).toContain("--json");
     expect(s.escapes.length).toBeGreaterThan(0);
     expect(existsSync(join(dir, "a", "report.html"))).toBe(true);

@@ -278,7 +278,9 @@ function describeEstimate(e: ExitEstimate, lr: number, timings: boolean): string
               `${formatWithCi(c.biasEstimate, c.biasCi95)} (${rel(c.biasEstimate)} of it), beyond the Monte Carlo error — ` +
               `extrapolated to dt → 0: ${formatWithCi(c.extrapolated, c.extrapolatedCi95)}; a smaller --dt is advised`
             : `${pad}time-step check: at dt = ${fmt(c.dt)} t = ${formatWithCi(c.time, c.ci95)}; no bias detectable ` +
-              `beyond the Monte Carlo error (difference ${formatWithCi(c.biasEstimate, c.biasCi95)})`,
+              `beyond the Monte Carlo error (difference ${formatWithCi(c.biasEstimate, c.biasCi95)}: biases below ` +
+              `±${fmt((100 * (c.biasCi95[1] - c.biasCi95[0])) / 2 / (e.time as number), 2)}% cannot be seen with ` +
+              `${d.particles} particles per run)`,
       );
     }
     if (d.stopped) lines.push(`${pad}interrupted: statistics of the particles that finished`);
