@@ -19,6 +19,7 @@ import { CODE_HELPERS, type Region, type RegionCode } from "../problem/expr/inde
 import { PSD_TOL } from "../problem/noise.js";
 import type { FiniteSum, Loss, NoiseModel } from "../problem/types.js";
 import { type Rng, ZIGGURAT_F, ZIGGURAT_K, ZIGGURAT_R, ZIGGURAT_W, ZIGGURAT_WS } from "../random/rng.js";
+import type { BatchTable } from "./batch-table.js";
 import { BRIDGE_NEGLIGIBLE_EXPONENT } from "./bridge.js";
 import { drawInitial, type InitialLaw } from "./initial.js";
 
@@ -53,8 +54,10 @@ export interface FastKernelArgs {
    * Real minibatches of a finite sum (sgd / noisy-sgd): B sample indices per step, drawn as Rng.int draws
    * them (with replacement), or by a partial Fisher–Yates shuffle of `perm` (length N, reset to the identity
    * for each particle; without replacement); the drift is (1/B) Σ_b ∇ℓ_{i_b}(x), summed in batch order.
+   * With `table` (batch-table.ts): one draw Rng.int(outcomes) per step and ∇ℓ at the outcome's tabulated mean
+   * literals, as the general loop does.
    */
-  batches?: { fs: FiniteSum; B: number; replacement: boolean; perm: Int32Array };
+  batches?: { fs: FiniteSum; B: number; replacement: boolean; perm: Int32Array; table?: BatchTable };
   bound: number;
   init: InitialLaw;
   /** Target region (particles stop on entry), its source (the kernel cache key) and its kernel code. */
@@ -140,7 +143,7 @@ function generate(
   target: RegionCode | undefined,
   bridge: boolean,
   diagonal: NoiseModel["diagonalCode"],
-  batches: { n: number; B: number; replacement: boolean } | undefined,
+  batches: { n: number; B: number; replacement: boolean; outcomes?: number } | undefined,
   factorRank: number,
   sde2: boolean,
   hessianScale: number | undefined,
@@ -280,8 +283,23 @@ function generate(
             : ""
         }`
       : batchDrift(loss.finiteSum!, batches);
-  function batchDrift(fs: FiniteSum, b: { n: number; B: number; replacement: boolean }): string {
+  function batchDrift(
+    fs: FiniteSum,
+    b: { n: number; B: number; replacement: boolean; outcomes?: number },
+  ): string {
     const fam = fs.family;
+    if (b.outcomes !== undefined) {
+      // tabulated (batch-table.ts): k = Rng.int(outcomes) (Lemire, as below), ∇ℓ at outcome k's mean literals
+      return `
+        let ix = 0;
+        for (;;) {
+          let w = 0;
+          ${next("w")}
+          if (Math.imul(w, ${b.outcomes}) >>> 0 >= THO) { ix = Math.floor(((w >>> 0) * ${b.outcomes}) / 4294967296); break; }
+        }
+        const po = ix * ${fam!.params};
+        ${fam!.gradientCode((k) => (k < d ? X(k) : `BT[po + ${k - d}]`), G, "_f")}`;
+    }
     const codes = fam !== undefined ? [] : fs.sampleGradientCode!;
     const cases = codes.map(
       (c, s) => `case ${s}: {
@@ -474,6 +492,8 @@ function generate(
   const fsum = a.batches.fs;
   const PT = fsum.family !== undefined ? fsum.family.table : undefined;
   const gq = new Float64Array(${d});
+  const BT = a.batches.table !== undefined ? a.batches.table.means : undefined;
+  const THO = ${batches.outcomes !== undefined ? `(4294967296 - ${batches.outcomes}) % ${batches.outcomes}` : 0};
   // per batch slot b: Lemire's threshold (2³² − nb) mod nb (nb = N, or N − b without replacement)
   const TH = new Float64Array(${batches.B});
   for (let b = 0; b < ${batches.B}; b++) {
@@ -492,7 +512,7 @@ function generate(
     const p = from + j;
     rng.reseed(seed, p);
     drawInitial(init, p, rng, xb, ${d});
-    ${batches !== undefined && !batches.replacement ? `for (let i = 0; i < ${batches.n}; i++) perm[i] = i;` : ""}
+    ${batches !== undefined && !batches.replacement && batches.outcomes === undefined ? `for (let i = 0; i < ${batches.n}; i++) perm[i] = i;` : ""}
     ${all((i) => `let x${i} = xb[${i}];`)}
     ${all((i) => `let g${i} = 0;`)}
     let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
@@ -586,12 +606,15 @@ export function runFastKernel(a: FastKernelArgs): FastKernelResult {
     throw new Error("fast kernel: diagonal noise without generated code");
   }
   const bt = a.batches;
-  const batches = bt !== undefined ? { n: bt.fs.n, B: bt.B, replacement: bt.replacement } : undefined;
+  const batches =
+    bt !== undefined
+      ? { n: bt.fs.n, B: bt.B, replacement: bt.replacement, outcomes: bt.table?.outcomes }
+      : undefined;
   if (bt !== undefined && bt.fs.family === undefined && bt.fs.sampleGradientCode === undefined) {
     throw new Error("fast kernel: minibatches without per-sample gradient code");
   }
   const factorRank = a.useNoise && a.factor !== undefined ? a.factor.noise.rank : 0;
-  const key = `${a.sde2 !== undefined ? "sde2|" : ""}${factorRank > 0 ? `F${noiseId(a.factor!.noise)}|` : ""}${batches !== undefined ? `fs${batches.B}${batches.replacement ? "r" : "s"}|` : ""}${a.d}|${a.useNoise}|${diagonal !== undefined ? noiseId(a.diagonal!.noise) : "-"}|${hasDelta}|${bridge}|${target !== undefined ? a.target!.src : ""}`;
+  const key = `${a.sde2 !== undefined ? "sde2|" : ""}${factorRank > 0 ? `F${noiseId(a.factor!.noise)}|` : ""}${batches !== undefined ? `fs${batches.B}${batches.replacement ? "r" : "s"}${batches.outcomes !== undefined ? `t${batches.outcomes}` : ""}|` : ""}${a.d}|${a.useNoise}|${diagonal !== undefined ? noiseId(a.diagonal!.noise) : "-"}|${hasDelta}|${bridge}|${target !== undefined ? a.target!.src : ""}`;
   let kernel = byKey.get(key);
   if (!kernel) {
     kernel = generate(
