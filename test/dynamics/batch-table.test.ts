@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { batchTable, outcomeBatch } from "../../src/dynamics/batch-table.js";
-import { type SimulateResult, simulate } from "../../src/dynamics/simulate.js";
+import { mergeResults, type SimulateResult, simulate } from "../../src/dynamics/simulate.js";
 import { problemFromSpec } from "../../src/problem/index.js";
 
 /** All B-subsets of 0..n−1 as sorted arrays (independent enumeration, lexicographic). */
@@ -130,6 +130,41 @@ describe("tabulated minibatch means (samples differing only in literals, gradien
       reason: expect.stringContaining("not proved affine"),
     });
     expect(Buffer.from(a.final.buffer).equals(Buffer.from(b.final.buffer))).toBe(true);
+  });
+
+  it("particles in lockstep (the kernel's lanes) match the general loop: exits, divergence, snapshots, ranges", () => {
+    const same = (a: SimulateResult, b: SimulateResult) => {
+      for (const k of ["final", "snapshots", "exitTime", "divergedStep"] as const)
+        expect(Buffer.from(a[k].buffer).equals(Buffer.from(b[k].buffer))).toBe(true);
+      expect([a.startedInside, a.completed]).toEqual([b.startedInside, b.completed]);
+    };
+    const p = problem(fam(11), 3, false);
+    // 303 particles (not a multiple of the lanes), some start inside the target, some leave through it, some
+    // go beyond the divergence bound |x|, |y| ≤ 1.25 first
+    const o = {
+      dynamics: "sgd" as const,
+      particles: 303,
+      steps: 150,
+      seed: 8,
+      init: { kind: "gaussian" as const, mean: [-0.9, 0], std: [0.3, 0.3] },
+      snapshotSteps: [0, 2, 50, 150],
+      target: "x > -0.85",
+      bound: 1.25,
+    };
+    const fast = simulate(p, o);
+    const general = simulate(p, { ...o, general: true });
+    expect(fast.loop).toBe("generated");
+    expect(fast.batchMean?.path).toBe("tabulated");
+    same(fast, general);
+    const exits = Array.from(fast.exitTime).filter((t) => t > 0 && Number.isFinite(t)).length;
+    const diverged = Array.from(fast.divergedStep).filter((k) => k >= 0).length;
+    expect(fast.startedInside).toBeGreaterThan(50);
+    expect(exits).toBeGreaterThan(20);
+    expect(diverged).toBeGreaterThan(10);
+    expect(fast.startedInside + exits + diverged).toBeLessThan(303); // some stay out to the horizon
+    // particle p's path depends on (seed, p) only: odd ranges give the same numbers
+    const parts = [simulate(p, { ...o, range: [0, 101] }), simulate(p, { ...o, range: [101, 303] })];
+    same(mergeResults(parts), general);
   });
 
   /**
