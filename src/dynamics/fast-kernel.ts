@@ -4,7 +4,7 @@
  * factor() — dynamics sgd / gd / noisy-sgd / sde / sde2; and real minibatch SGD on a finite sum of expressions
  * (samples differing only in literals gather their literals from a table; otherwise a switch on the sample
  * index, or calls for large sums; with tabulated batch means — batch-table.ts — one draw and one gather per
- * step, LANES particles in lockstep); with or without a target region and the SDE's Brownian-bridge exit
+ * step, several particles in lockstep: lanes-kernel.ts); with or without a target region and the SDE's Brownian-bridge exit
  * correction. Not covered (general loop): momentum, data-driven models (GLM, MLP) and losses without code.
  * A loop is generated per (loss, target, noise, batches) with the
  * coordinates, the gradient, the region test, the region's level function, the noise variances and the
@@ -23,6 +23,7 @@ import { type Rng, ZIGGURAT_F, ZIGGURAT_K, ZIGGURAT_R, ZIGGURAT_W, ZIGGURAT_WS }
 import type { BatchTable } from "./batch-table.js";
 import { BRIDGE_NEGLIGIBLE_EXPONENT } from "./bridge.js";
 import { drawInitial, type InitialLaw } from "./initial.js";
+import { lanesLoop } from "./lanes-kernel.js";
 
 export interface FastKernelArgs {
   loss: Loss;
@@ -135,10 +136,6 @@ export function finiteSumKernelAvailable(loss: Loss): boolean {
  * the kernel stays small enough for V8 to optimise.
  */
 const INLINE_SAMPLES_MAX_CHARS = 40000;
-
-/** Particles advanced in lockstep by the tabulated-batch kernel (independent dependency chains overlap). */
-const LANES = 4;
-const LANE_NAMES = ["P", "Q", "R", "T"];
 
 function generate(
   loss: Loss,
@@ -468,96 +465,8 @@ function generate(
         }
       }`;
   }
-  // LANES particles in lockstep (tabulated batches, no added noise): each particle's step is a chain of dependent
-  // floating-point operations (x → ∇ℓ → x), so one particle at a time leaves the CPU waiting on latency; two
-  // independent chains overlap. Each keeps its own stream (seed, p) in locals and does exactly the operations of
-  // the one-particle loop below; a particle that exits or diverges is frozen (no more draws or updates) while
-  // the other goes on, as if it had run alone. Particles j and j + 1; an odd last one runs alone.
-  function pairLoop(): string {
-    const fam = loss.finiteSum!.family!;
-    const P = fam.params;
-    const NO = batches!.outcomes!;
-    // the next step's batch is drawn and its literals loaded one step ahead (into b${q}…), so that the load's
-    // latency overlaps the current step; the stream is used in the same order (one draw per step), and the one
-    // extra draw after a particle's last step is never used (its stream ends with it)
-    const drawAhead = (q: string) => `{
-          let ix = 0;
-          for (;;) {
-            let w = 0;
-            ${next("w", `s${q}`)}
-            if (Math.imul(w, ${NO}) >>> 0 >= THO) { ix = Math.floor(((w >>> 0) * ${NO}) / 4294967296); break; }
-          }
-          const po = ix * ${P};
-          ${Array.from({ length: P }, (_, k) => `b${q}${k} = BT[po + ${k}];`).join(" ")}
-        }`;
-    const one = (q: string, jj: string) => {
-      const Xq = (i: number) => `x${q}${i}`;
-      return `if (live${q}) {
-          ${all((i) => `let g${q}${i} = 0;`)}
-          {
-            ${fam.gradientCode(
-              (k) => (k < d ? Xq(k) : `b${q}${k - d}`),
-              (i) => `g${q}${i}`,
-              `_f${q}`,
-            )}
-          }
-          ${drawAhead(q)}
-          ${all((i) => `x${q}${i} -= h * g${q}${i};`)}
-          if (${all((i) => `!(x${q}${i} <= bound && x${q}${i} >= -bound)`, " || ")}) {
-            divergedStep[${jj}] = k + 1;
-            if (inside !== undefined) exitTime[${jj}] = NaN;
-            ${all((i) => `x${q}${i} = NaN;`)}
-            live${q} = false;
-          }${
-            hasTarget
-              ? ` else {
-            let ins = false;
-            ${target.inside(Xq, "ins", `_r${q}`)}
-            if (ins) { exitTime[${jj}] = (k + 1) * h; live${q} = false; }
-          }`
-              : ""
-          }
-        }`;
-    };
-    const start = (q: string, jj: string) => `
-      rng.reseed(seed, from + ${jj});
-      drawInitial(init, from + ${jj}, rng, xb, ${d});
-      ${all((i) => `let x${q}${i} = xb[${i}];`)}
-      let s${q}0 = st[0], s${q}1 = st[1], s${q}2 = st[2], s${q}3 = st[3];
-      let live${q} = true;
-      ${Array.from({ length: P }, (_, k) => `let b${q}${k} = 0;`).join(" ")}
-      ${drawAhead(q)}
-      if (inside !== undefined && inside(xb)) { exitTime[${jj}] = 0; startedInside++; live${q} = false; }`;
-    const snap = (q: string, jj: string) =>
-      all((i) => `snapshots[(si * ${d} + ${i}) * m + ${jj}] = x${q}${i};`);
-    const lanes = LANE_NAMES.slice(0, LANES);
-    const each = (f: (q: string, jj: string) => string) => lanes.map((q, l) => f(q, `j${l}`)).join("\n");
-    return `if (j + ${LANES - 1} < m) {
-      ${lanes.map((_, l) => `const j${l} = j + ${l};`).join(" ")}
-      ${each(start)}
-      let si = 0;
-      let nextSnap = S > 0 ? snaps[0] : -1;
-      for (let k = 0; k < K && (${lanes.map((q) => `live${q}`).join(" || ")}); k++) {
-        if (k === nextSnap) {
-          while (si < S && snaps[si] === k) {
-            ${each(snap)}
-            si++;
-          }
-          nextSnap = si < S ? snaps[si] : -1;
-        }
-        ${each(one)}
-      }
-      while (si < S) {
-        ${each(snap)}
-        si++;
-      }
-      ${each((q, jj) => all((i) => `final[${i} * m + ${jj}] = x${q}${i};`))}
-      completed += ${LANES};
-      j += ${LANES - 1};
-      continue;
-    }`;
-  }
-  const pairs = batches?.outcomes !== undefined && !hasDelta && !useNoise && !bridge;
+  // tabulated batches without added noise: LANES particles in lockstep (lanes-kernel.ts)
+  const lanes = batches?.outcomes !== undefined && !hasDelta && !useNoise && !bridge;
   const body = `
   const { m, K, h, deltaMul, bound, inside, snaps, snapshots, exitTime, final, divergedStep, rng, init, from, seed, x: xb, ZK, ZW, ZWS, ZF, ZR, drawInitial } = a;
   const shouldStop = a.shouldStop;
@@ -604,7 +513,17 @@ function generate(
       if (shouldStop !== undefined && shouldStop()) return { completed, startedInside, stopped: true };
       if (j > 0 && onProgress !== undefined) onProgress(j);
     }
-    ${pairs ? pairLoop() : ""}
+    ${
+      lanes
+        ? lanesLoop({
+            d,
+            family: loss.finiteSum!.family!,
+            outcomes: batches!.outcomes!,
+            next,
+            inside: target?.inside,
+          })
+        : ""
+    }
     const p = from + j;
     rng.reseed(seed, p);
     drawInitial(init, p, rng, xb, ${d});
