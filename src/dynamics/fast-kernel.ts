@@ -23,7 +23,7 @@ import { type Rng, ZIGGURAT_F, ZIGGURAT_K, ZIGGURAT_R, ZIGGURAT_W, ZIGGURAT_WS }
 import type { BatchTable } from "./batch-table.js";
 import { BRIDGE_NEGLIGIBLE_EXPONENT } from "./bridge.js";
 import { drawInitial, type InitialLaw } from "./initial.js";
-import { lanesLoop } from "./lanes-kernel.js";
+import { lanesLoop, mulHigh } from "./lanes-kernel.js";
 
 export interface FastKernelArgs {
   loss: Loss;
@@ -297,7 +297,7 @@ function generate(
         for (;;) {
           let w = 0;
           ${next("w")}
-          if (Math.imul(w, ${b.outcomes}) >>> 0 >= THO) { ix = Math.floor(((w >>> 0) * ${b.outcomes}) / 4294967296); break; }
+          if (Math.imul(w, ${b.outcomes}) >>> 0 >= THO) { ix = ${mulHigh("w", String(b.outcomes))}; break; }
         }
         const po = ix * ${fam!.params};
         ${fam!.gradientCode((k) => (k < d ? X(k) : `BT[po + ${k - d}]`), G, "_f")}`;
@@ -328,13 +328,13 @@ function generate(
           : `fsum.sampleGradient(ix, xb, gq);
           ${all((i) => `q${i} = gq[${i}];`)}`;
     // Rng.int(nb) for nb ≤ 2¹⁶: Lemire's method with rejection; the low word of x·nb is Math.imul(w, nb)
-    // (exact integer arithmetic, as Rng.int's (x·nb) mod 2³²), the high word ⌊x·nb/2³²⌋
+    // (exact integer arithmetic, as Rng.int's (x·nb) mod 2³²), the high word ⌊x·nb/2³²⌋ by mulHigh (int32)
     const draw = `{
             const thr = TH[b];
             for (;;) {
               let w = 0;
               ${next("w")}
-              if (Math.imul(w, nb) >>> 0 >= thr) { ix = Math.floor(((w >>> 0) * nb) / 4294967296); break; }
+              if (Math.imul(w, nb) >>> 0 >= thr) { ix = ${mulHigh("w", "nb")}; break; }
             }
           }`;
     return `

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { batchTable, outcomeBatch } from "../../src/dynamics/batch-table.js";
+import { mulHigh } from "../../src/dynamics/lanes-kernel.js";
 import { mergeResults, type SimulateResult, simulate } from "../../src/dynamics/simulate.js";
 import { problemFromSpec } from "../../src/problem/index.js";
+import { Rng } from "../../src/random/rng.js";
 
 /** All B-subsets of 0..n−1 as sorted arrays (independent enumeration, lexicographic). */
 function subsets(n: number, B: number): number[][] {
@@ -231,4 +233,19 @@ describe("tabulated minibatch means (samples differing only in literals, gradien
       expect(chi2(r, 2, 4, prob)).toBeLessThan(27.88); // χ²₉ 0.999 quantile
     },
   );
+});
+
+describe("the kernels' integer high word of Lemire's product", () => {
+  it("⌊w·n/2³²⌋ in int32 arithmetic equals the exact value (BigInt) for n ≤ 2¹⁶", () => {
+    const hi = new Function("w", "n", `return ${mulHigh("w", "n")};`) as (w: number, n: number) => number;
+    const rng = new Rng(3, 0);
+    const ns = [1, 2, 3, 7, 16, 120, 12870, 65535, 65536];
+    const ws = [0, 1, -1, 0x7fffffff, -0x80000000, 0xffff, -0x10000];
+    for (let k = 0; k < 2000; k++) ws.push(rng.nextU32());
+    for (const n of ns)
+      for (const w of ws) {
+        const exact = Number((BigInt(w >>> 0) * BigInt(n)) >> 32n);
+        expect(hi(w, n)).toBe(exact);
+      }
+  });
 });
