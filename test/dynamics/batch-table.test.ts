@@ -169,6 +169,37 @@ describe("tabulated minibatch means (samples differing only in literals, gradien
     same(mergeResults(parts), general);
   });
 
+  it("Noisy SGD (added noise δ: one particle at a time) takes the table too, bit for bit", () => {
+    const p = problemFromSpec({
+      name: "noisy",
+      loss: { samples: fam(13) },
+      lr: 0.1,
+      batch: 3,
+      replacement: false,
+      delta: 0.05,
+      domain: [
+        [-3, 3],
+        [-3, 3],
+      ],
+    });
+    const o = {
+      dynamics: "noisy-sgd" as const,
+      particles: 101,
+      steps: 120,
+      seed: 4,
+      init: { kind: "point" as const, point: [-1, 0] },
+      snapshotSteps: [60],
+      target: "x > -0.7",
+    };
+    const fast = simulate(p, o);
+    const general = simulate(p, { ...o, general: true });
+    expect([fast.loop, general.loop]).toEqual(["generated", "general"]);
+    expect(fast.batchMean).toEqual({ path: "tabulated", outcomes: 286 });
+    for (const k of ["final", "snapshots", "exitTime"] as const)
+      expect(Buffer.from(fast[k].buffer).equals(Buffer.from(general[k].buffer))).toBe(true);
+    expect(Array.from(fast.exitTime).filter((t) => t > 0 && Number.isFinite(t)).length).toBeGreaterThan(10);
+  });
+
   /**
    * The law of the batches, read off one SGD step: samples x²/2 + a_i·x with a_i = base^i, lr 1, from x = 0:
    * x₁ = −ā = −(Σ_b a_{i_b})/B, so round(−B·x₁) written in base `base` counts how often each sample is in the
