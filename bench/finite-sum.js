@@ -3,7 +3,7 @@
 // B ∈ {1, 2, 8} with and without replacement (N = 16), and the issue's own case N = 8, B = 2 without
 // replacement. Each case: M particles × K steps on one thread through runEnsemble (the CLI's path; the
 // generated kernel), paired round by round with the NumPy baseline (finite_sum_numpy.py: one integer draw and
-// one gather per step where the batch law is tabulated), ratio per round; both sides' mean final x with a 95%
+// one gather per step where the batch law is tabulated), ratio per round (wall and CPU time); both sides' mean final x with a 95%
 // interval (the same law, so they must agree); the general loop's throughput once per case for reference.
 // Usage: node bench/finite-sum.js [M] [K] [rounds]   (after npm run build)
 import { execFileSync } from "node:child_process";
@@ -85,12 +85,25 @@ export async function benchFiniteSum({ M = 100000, K = 1000, rounds = 3 } = {}) 
     let last;
     for (let r = 0; r < rounds; r++) {
       const t0 = process.hrtime.bigint();
+      const c0 = process.cpuUsage();
       const res = await runEnsemble(problem, spec, here, { ...opts(M, K), threads: 1 });
       const js = (M * K) / (Number(process.hrtime.bigint() - t0) / 1e9);
+      const cu = process.cpuUsage(c0);
+      const jsCpu = (M * K) / ((cu.user + cu.system) / 1e6);
       if (res.loop !== "generated")
         throw new Error(`expected the generated kernel, ran the ${res.loop} loop`);
       const np = numpyRun(coef, M, K, c.B, c.replacement);
-      rs.push({ sgdscope: js, numpy: np.particle_steps_per_s, ratio: js / np.particle_steps_per_s });
+      rs.push({
+        sgdscope: js,
+        numpy: np.particle_steps_per_s,
+        ratio: js / np.particle_steps_per_s,
+        // per CPU-second of each process (less sensitive to other jobs on a loaded machine)
+        cpu: {
+          sgdscope: jsCpu,
+          numpy: np.particle_steps_per_cpu_s,
+          ratio: jsCpu / np.particle_steps_per_cpu_s,
+        },
+      });
       last = { res, np };
     }
     const sx = meanX(last.res.final, M);
@@ -103,6 +116,8 @@ export async function benchFiniteSum({ M = 100000, K = 1000, rounds = 3 } = {}) 
       numpy_tabulated_batches: last.np.outcomes_tabulated,
       rounds: rs,
       ratio_median: median(rs.map((q) => q.ratio)),
+      cpu_ratio_median: median(rs.map((q) => q.cpu.ratio)),
+      sgdscope_batch_mean: last.res.batchMean,
       sgdscope_median_particle_steps_per_s: median(rs.map((q) => q.sgdscope)),
       numpy_median_particle_steps_per_s: median(rs.map((q) => q.numpy)),
       general_loop_particle_steps_per_s: general,

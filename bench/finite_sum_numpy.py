@@ -46,6 +46,7 @@ u = np.empty(M)
 gath = np.empty((M, B))
 
 t0 = time.perf_counter()
+c0 = time.process_time()
 for _ in range(K):
     if table is not None:
         k = rng.integers(0, outcomes, size=M)
@@ -71,8 +72,10 @@ for _ in range(K):
     u *= eta
     y -= u
 elapsed = time.perf_counter() - t0
+cpu = time.process_time() - c0
 n = len(x)
 print(json.dumps({"impl": "numpy", "numpy": np.__version__, "particles": M, "steps": K, "seconds": elapsed,
-                  "particle_steps_per_s": M * K / elapsed, "outcomes_tabulated": table is not None,
+                  "particle_steps_per_s": M * K / elapsed,
+                  "cpu_seconds": cpu, "particle_steps_per_cpu_s": M * K / cpu, "outcomes_tabulated": table is not None,
                   "mean_x": float(x.mean()), "sd_x": float(x.std(ddof=1)),
                   "mean_y": float(y.mean()), "sd_y": float(y.std(ddof=1))}))

@@ -89,7 +89,8 @@ if (want("finite-sum")) {
     console.log(
       `  N = ${c.samples}, B = ${c.batch}, ${c.replacement ? "with" : "without"} replacement: sgdscope ` +
         `${m(c.sgdscope_median_particle_steps_per_s)}, NumPy ${m(c.numpy_median_particle_steps_per_s)} ⇒ ` +
-        `${c.ratio_median.toFixed(2)}× (rounds ${c.rounds.map((q) => q.ratio.toFixed(2)).join(", ")}; target ≥ 1.5); ` +
+        `${c.ratio_median.toFixed(2)}× (rounds ${c.rounds.map((q) => q.ratio.toFixed(2)).join(", ")}; target ≥ 1.5; ` +
+        `per CPU-second ${c.cpu_ratio_median.toFixed(2)}×); batch mean ${c.sgdscope_batch_mean?.path}; ` +
         `general loop ${m(c.general_loop_particle_steps_per_s)}; mean final x sgdscope ${ci(c.final_mean_x.sgdscope)}, ` +
         `NumPy ${ci(c.final_mean_x.numpy)}`,
     );

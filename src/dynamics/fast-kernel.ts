@@ -3,7 +3,8 @@
  * given by expressions, or none) inline; empirical, Hessian, loss or matrix noise through the model's own
  * factor() — dynamics sgd / gd / noisy-sgd / sde / sde2; and real minibatch SGD on a finite sum of expressions
  * (samples differing only in literals gather their literals from a table; otherwise a switch on the sample
- * index, or calls for large sums); with or without a target region and the SDE's Brownian-bridge exit
+ * index, or calls for large sums; with tabulated batch means — batch-table.ts — one draw and one gather per
+ * step, several particles in lockstep: lanes-kernel.ts); with or without a target region and the SDE's Brownian-bridge exit
  * correction. Not covered (general loop): momentum, data-driven models (GLM, MLP) and losses without code.
  * A loop is generated per (loss, target, noise, batches) with the
  * coordinates, the gradient, the region test, the region's level function, the noise variances and the
@@ -19,8 +20,10 @@ import { CODE_HELPERS, type Region, type RegionCode } from "../problem/expr/inde
 import { PSD_TOL } from "../problem/noise.js";
 import type { FiniteSum, Loss, NoiseModel } from "../problem/types.js";
 import { type Rng, ZIGGURAT_F, ZIGGURAT_K, ZIGGURAT_R, ZIGGURAT_W, ZIGGURAT_WS } from "../random/rng.js";
+import type { BatchTable } from "./batch-table.js";
 import { BRIDGE_NEGLIGIBLE_EXPONENT } from "./bridge.js";
 import { drawInitial, type InitialLaw } from "./initial.js";
+import { lanesLoop, mulHigh } from "./lanes-kernel.js";
 
 export interface FastKernelArgs {
   loss: Loss;
@@ -53,8 +56,10 @@ export interface FastKernelArgs {
    * Real minibatches of a finite sum (sgd / noisy-sgd): B sample indices per step, drawn as Rng.int draws
    * them (with replacement), or by a partial Fisher–Yates shuffle of `perm` (length N, reset to the identity
    * for each particle; without replacement); the drift is (1/B) Σ_b ∇ℓ_{i_b}(x), summed in batch order.
+   * With `table` (batch-table.ts): one draw Rng.int(outcomes) per step and ∇ℓ at the outcome's tabulated mean
+   * literals, as the general loop does.
    */
-  batches?: { fs: FiniteSum; B: number; replacement: boolean; perm: Int32Array };
+  batches?: { fs: FiniteSum; B: number; replacement: boolean; perm: Int32Array; table?: BatchTable };
   bound: number;
   init: InitialLaw;
   /** Target region (particles stop on entry), its source (the kernel cache key) and its kernel code. */
@@ -140,7 +145,7 @@ function generate(
   target: RegionCode | undefined,
   bridge: boolean,
   diagonal: NoiseModel["diagonalCode"],
-  batches: { n: number; B: number; replacement: boolean } | undefined,
+  batches: { n: number; B: number; replacement: boolean; outcomes?: number } | undefined,
   factorRank: number,
   sde2: boolean,
   hessianScale: number | undefined,
@@ -252,15 +257,15 @@ function generate(
   const sync = "st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;";
   const reload = "s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3];";
   // xoshiro128** step on the local state, leaving the 32-bit output in `out` (as Rng.nextU32)
-  const next = (out: string) => `{
-          const r = Math.imul(s1, 5);
+  const next = (out: string, s = "s") => `{
+          const r = Math.imul(${s}1, 5);
           ${out} = Math.imul((r << 7) | (r >>> 25), 9);
-          const t2 = s2 ^ s0;
-          const t3 = s3 ^ s1;
-          s2 = t2 ^ (s1 << 9);
-          s1 ^= t2;
-          s0 ^= t3;
-          s3 = (t3 << 11) | (t3 >>> 21);
+          const t2 = ${s}2 ^ ${s}0;
+          const t3 = ${s}3 ^ ${s}1;
+          ${s}2 = t2 ^ (${s}1 << 9);
+          ${s}1 ^= t2;
+          ${s}0 ^= t3;
+          ${s}3 = (t3 << 11) | (t3 >>> 21);
         }`;
   // uniform on (0, 1) from one output (as Rng.uniformOpen)
   const uniformOpen = (out: string) =>
@@ -280,8 +285,23 @@ function generate(
             : ""
         }`
       : batchDrift(loss.finiteSum!, batches);
-  function batchDrift(fs: FiniteSum, b: { n: number; B: number; replacement: boolean }): string {
+  function batchDrift(
+    fs: FiniteSum,
+    b: { n: number; B: number; replacement: boolean; outcomes?: number },
+  ): string {
     const fam = fs.family;
+    if (b.outcomes !== undefined) {
+      // tabulated (batch-table.ts): k = Rng.int(outcomes) (Lemire, as below), ∇ℓ at outcome k's mean literals
+      return `
+        let ix = 0;
+        for (;;) {
+          let w = 0;
+          ${next("w")}
+          if (Math.imul(w, ${b.outcomes}) >>> 0 >= THO) { ix = ${mulHigh("w", String(b.outcomes))}; break; }
+        }
+        const po = ix * ${fam!.params};
+        ${fam!.gradientCode((k) => (k < d ? X(k) : `BT[po + ${k - d}]`), G, "_f")}`;
+    }
     const codes = fam !== undefined ? [] : fs.sampleGradientCode!;
     const cases = codes.map(
       (c, s) => `case ${s}: {
@@ -308,13 +328,13 @@ function generate(
           : `fsum.sampleGradient(ix, xb, gq);
           ${all((i) => `q${i} = gq[${i}];`)}`;
     // Rng.int(nb) for nb ≤ 2¹⁶: Lemire's method with rejection; the low word of x·nb is Math.imul(w, nb)
-    // (exact integer arithmetic, as Rng.int's (x·nb) mod 2³²), the high word ⌊x·nb/2³²⌋
+    // (exact integer arithmetic, as Rng.int's (x·nb) mod 2³²), the high word ⌊x·nb/2³²⌋ by mulHigh (int32)
     const draw = `{
             const thr = TH[b];
             for (;;) {
               let w = 0;
               ${next("w")}
-              if (Math.imul(w, nb) >>> 0 >= thr) { ix = Math.floor(((w >>> 0) * nb) / 4294967296); break; }
+              if (Math.imul(w, nb) >>> 0 >= thr) { ix = ${mulHigh("w", "nb")}; break; }
             }
           }`;
     return `
@@ -445,6 +465,8 @@ function generate(
         }
       }`;
   }
+  // tabulated batches without added noise: LANES particles in lockstep (lanes-kernel.ts)
+  const lanes = batches?.outcomes !== undefined && !hasDelta && !useNoise && !bridge;
   const body = `
   const { m, K, h, deltaMul, bound, inside, snaps, snapshots, exitTime, final, divergedStep, rng, init, from, seed, x: xb, ZK, ZW, ZWS, ZF, ZR, drawInitial } = a;
   const shouldStop = a.shouldStop;
@@ -474,6 +496,8 @@ function generate(
   const fsum = a.batches.fs;
   const PT = fsum.family !== undefined ? fsum.family.table : undefined;
   const gq = new Float64Array(${d});
+  const BT = a.batches.table !== undefined ? a.batches.table.means : undefined;
+  const THO = ${batches.outcomes !== undefined ? `(4294967296 - ${batches.outcomes}) % ${batches.outcomes}` : 0};
   // per batch slot b: Lemire's threshold (2³² − nb) mod nb (nb = N, or N − b without replacement)
   const TH = new Float64Array(${batches.B});
   for (let b = 0; b < ${batches.B}; b++) {
@@ -489,10 +513,21 @@ function generate(
       if (shouldStop !== undefined && shouldStop()) return { completed, startedInside, stopped: true };
       if (j > 0 && onProgress !== undefined) onProgress(j);
     }
+    ${
+      lanes
+        ? lanesLoop({
+            d,
+            family: loss.finiteSum!.family!,
+            outcomes: batches!.outcomes!,
+            next,
+            inside: target?.inside,
+          })
+        : ""
+    }
     const p = from + j;
     rng.reseed(seed, p);
     drawInitial(init, p, rng, xb, ${d});
-    ${batches !== undefined && !batches.replacement ? `for (let i = 0; i < ${batches.n}; i++) perm[i] = i;` : ""}
+    ${batches !== undefined && !batches.replacement && batches.outcomes === undefined ? `for (let i = 0; i < ${batches.n}; i++) perm[i] = i;` : ""}
     ${all((i) => `let x${i} = xb[${i}];`)}
     ${all((i) => `let g${i} = 0;`)}
     let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
@@ -586,12 +621,15 @@ export function runFastKernel(a: FastKernelArgs): FastKernelResult {
     throw new Error("fast kernel: diagonal noise without generated code");
   }
   const bt = a.batches;
-  const batches = bt !== undefined ? { n: bt.fs.n, B: bt.B, replacement: bt.replacement } : undefined;
+  const batches =
+    bt !== undefined
+      ? { n: bt.fs.n, B: bt.B, replacement: bt.replacement, outcomes: bt.table?.outcomes }
+      : undefined;
   if (bt !== undefined && bt.fs.family === undefined && bt.fs.sampleGradientCode === undefined) {
     throw new Error("fast kernel: minibatches without per-sample gradient code");
   }
   const factorRank = a.useNoise && a.factor !== undefined ? a.factor.noise.rank : 0;
-  const key = `${a.sde2 !== undefined ? "sde2|" : ""}${factorRank > 0 ? `F${noiseId(a.factor!.noise)}|` : ""}${batches !== undefined ? `fs${batches.B}${batches.replacement ? "r" : "s"}|` : ""}${a.d}|${a.useNoise}|${diagonal !== undefined ? noiseId(a.diagonal!.noise) : "-"}|${hasDelta}|${bridge}|${target !== undefined ? a.target!.src : ""}`;
+  const key = `${a.sde2 !== undefined ? "sde2|" : ""}${factorRank > 0 ? `F${noiseId(a.factor!.noise)}|` : ""}${batches !== undefined ? `fs${batches.B}${batches.replacement ? "r" : "s"}${batches.outcomes !== undefined ? `t${batches.outcomes}` : ""}|` : ""}${a.d}|${a.useNoise}|${diagonal !== undefined ? noiseId(a.diagonal!.noise) : "-"}|${hasDelta}|${bridge}|${target !== undefined ? a.target!.src : ""}`;
   let kernel = byKey.get(key);
   if (!kernel) {
     kernel = generate(

@@ -6,6 +6,9 @@
  *
  * - "sgd": x ← x − η·(1/B)Σ_{i∈batch}∇ℓ_i(x) for finite sums (real minibatches, with or without
  *   replacement); for an analytic loss with a noise model, x ← x − η(∇L(x) + ξ), ξ ~ N(0, Σ_B(x)).
+ *   Samples that differ only in literals with a gradient affine in them, and ≤ 2¹⁶ possible batches: the batch
+ *   is drawn as one uniform outcome and ∇ℓ is taken at its mean literals (batch-table.ts; same law, reported in
+ *   SimulateResult.batchMean); otherwise B index draws and B sample gradients.
  *   If the problem sets δ > 0, every step also adds N(0, 2δη I) (Noisy SGD).
  * - "noisy-sgd": "sgd" with the added noise δ (from the problem or the `delta` option; must be > 0).
  * - "gd": x ← x − η∇L(x).
@@ -32,6 +35,7 @@ import { UserError } from "../errors.js";
 import { compileLevel, compileRegion, compileRegionCode } from "../problem/expr/index.js";
 import type { Problem } from "../problem/types.js";
 import { Rng } from "../random/rng.js";
+import { type BatchMeanPath, batchMeanPath, batchTable, outcomeMeanParams } from "./batch-table.js";
 import { BRIDGE_NEGLIGIBLE_EXPONENT } from "./bridge.js";
 import { fastKernelAvailable, finiteSumKernelAvailable, runFastKernel } from "./fast-kernel.js";
 import { checkInitialLaw, drawInitial, type InitialLaw } from "./initial.js";
@@ -103,6 +107,13 @@ export interface SimulateResult {
   bridge: boolean;
   /** Which loop ran: the kernel generated for this loss and target, or the general one (same numbers). */
   loop: "generated" | "general";
+  /**
+   * Real minibatches only (sgd/noisy-sgd on a finite sum): how the batch's mean gradient was formed, the same in
+   * both loops — "tabulated": the batch drawn as one uniform outcome of all `outcomes` batches and ∇ℓ taken at
+   * its mean literals (samples differing only in literals, gradient affine in them; see batch-table.ts);
+   * "per-sample": B index draws and B sample gradients, with the reason the table was not used.
+   */
+  batchMean?: BatchMeanPath;
 }
 
 /** Default divergence bound from the problem's domain. */
@@ -187,6 +198,10 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
   const perm = realBatches && !problem.replacement ? new Int32Array(fs!.n) : new Int32Array(0);
   const gi = new Float64Array(d);
   const rng = new Rng(opts.seed, 0);
+  // samples differing only in literals, gradient affine in them, few batches: one draw, ∇ℓ at the mean literals
+  const batchPath = realBatches ? batchMeanPath(fs!, B, problem.replacement) : undefined;
+  const table = realBatches ? batchTable(fs!, B, problem.replacement) : undefined;
+  const xp = new Float64Array(table !== undefined ? d + table.params : 0);
 
   const snapshots = new Float64Array(S * d * m);
   const final = new Float64Array(d * m);
@@ -199,6 +214,12 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
   const batchGradient = (): void => {
     const f = fs!;
     const n = f.n;
+    if (table !== undefined) {
+      outcomeMeanParams(table, rng.int(table.outcomes), f.family!.table, idx, xp, d);
+      for (let i = 0; i < d; i++) xp[i] = x[i];
+      f.family!.gradientAt(xp, g);
+      return;
+    }
     if (problem.replacement) {
       for (let b = 0; b < B; b++) idx[b] = rng.int(n);
     } else {
@@ -251,7 +272,7 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
           : undefined,
       sde2: kind === "sde2" ? { eta } : undefined,
       deltaMul,
-      batches: realBatches ? { fs: fs!, B, replacement: problem.replacement, perm } : undefined,
+      batches: realBatches ? { fs: fs!, B, replacement: problem.replacement, perm, table } : undefined,
       bound,
       init: opts.init,
       inside,
@@ -422,6 +443,7 @@ export function simulate(problem: Problem, opts: SimulateOptions): SimulateResul
     delta,
     bridge: bridgeOn,
     loop: fast ? "generated" : "general",
+    ...(batchPath !== undefined ? { batchMean: batchPath } : {}),
   };
   return stopped ? keepFirst(res, completed) : res;
 }

@@ -181,7 +181,13 @@ function lossFromSamples(srcs: string[], varNames: string[], file: string): Loss
         ? {
             sampleGradient: family.sampleGradient,
             sampleValue: family.sampleValue,
-            family: { params: family.params, table: family.table, gradientCode: family.gradientCode },
+            family: {
+              params: family.params,
+              table: family.table,
+              gradientCode: family.gradientCode,
+              affine: family.affine,
+              gradientAt: family.gradientAt,
+            },
           }
         : {
             sampleGradient: (i: number, x: Float64Array, g: Float64Array) => parts[i].gradient(x, g),

@@ -68,6 +68,10 @@ export interface FiniteSum {
   readonly family?: {
     readonly params: number;
     readonly table: Float64Array;
+    /** ∇ℓ is affine in the parameters (proved symbolically): a batch's mean gradient is ∇ℓ at its mean parameters. */
+    readonly affine: boolean;
+    /** Writes ∇ℓ(x; p) into g for xp = (x, p) (length dim + params); the numbers of gradientCode. */
+    gradientAt(xp: Float64Array, g: Float64Array): number;
     readonly gradientCode: (
       load: (k: number) => string,
       dest: (i: number) => string,

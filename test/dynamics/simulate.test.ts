@@ -472,6 +472,9 @@ describe("the generated kernel for real minibatch SGD on a finite sum", () => {
         { target: batch === 8 ? "x > -0.93" : "x > -0.75", steps: 200 },
       );
       same(fast, general);
+      // one draw over all batches and a gather where there are ≤ 2¹⁶ of them (13⁸ ordered tuples are too many)
+      expect(fast.batchMean).toEqual(general.batchMean);
+      expect(fast.batchMean?.path).toBe(batch === 8 && replacement ? "per-sample" : "tabulated");
       // particles exit after a while (so exit times are compared), and the particles' paths differ
       expect(Array.from(fast.exitTime).filter((t) => t > 0 && Number.isFinite(t)).length).toBeGreaterThan(20);
       expect(new Set(Array.from(fast.final.subarray(0, 300))).size).toBeGreaterThan(100);

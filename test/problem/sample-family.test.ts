@@ -44,6 +44,41 @@ describe("samples that differ only in numeric literals (one compiled family)", (
     expect(compileSampleFamily(["2*x^2 + y", "3*x^2 + y"], vars)?.params).toBe(1);
   });
 
+  it("proves the gradient affine in the literals only where it is (then batch means are family members)", () => {
+    const affine = (a: string, b: string) => compileSampleFamily([a, b], vars)?.affine;
+    // ∇ = A(x) + Σ p_k B_k(x): literals as coefficients, shifts of a square, constants
+    expect(affine("(x^2-1)^2/4 + 0.3*x + 1.2*x*y", "(x^2-1)^2/4 + (-0.5)*x + 0.1*x*y")).toBe(true);
+    expect(affine("(x - 0.5)^2 + 2*sin(y) + 7", "(x - 1.5)^2 + 3*sin(y) + 8")).toBe(true);
+    expect(affine("exp(0.2)*x + y^2", "exp(0.4)*x + y^2")).toBe(false); // exp(p)·x: not proved (exp(p) is not affine)
+    // gradients that are not affine in the literal: refused
+    expect(affine("(x - 0.5)^4 + y^2", "(x - 1.5)^4 + y^2")).toBe(false);
+    expect(affine("sin(0.5*x) + y^2", "sin(1.5*x) + y^2")).toBe(false);
+    expect(affine("x^2/(1 + 0.5*y^2)", "x^2/(1 + 1.5*y^2)")).toBe(false);
+    // non-smooth: ∂/∂p of sign(x − p) is 0 symbolically, but sign jumps with p
+    expect(affine("abs(x - 0.5) + y^2", "abs(x - 1.5) + y^2")).toBe(false);
+    expect(affine("max(x, 0.5) + y^2", "max(x, 1.5) + y^2")).toBe(false);
+    // where proved: ∇ at the mean literals = the mean of the gradients (up to rounding), at a few points
+    const srcs2 = ["(x - 0.5)^2 + 2*sin(y) + 0.3*x*y", "(x - 1.5)^2 + 3*sin(y) + (-1.1)*x*y"];
+    const fam = compileSampleFamily(srcs2, vars)!;
+    const g0 = new Float64Array(2);
+    const g1 = new Float64Array(2);
+    const gm = new Float64Array(2);
+    for (const [x, y] of [
+      [0.3, -1.7],
+      [-2.2, 0.4],
+    ]) {
+      fam.sampleGradient(0, Float64Array.of(x, y), g0);
+      fam.sampleGradient(1, Float64Array.of(x, y), g1);
+      const P = fam.params;
+      const xp = new Float64Array(2 + P);
+      xp[0] = x;
+      xp[1] = y;
+      for (let k = 0; k < P; k++) xp[2 + k] = (fam.table[k] + fam.table[P + k]) / 2;
+      fam.gradientAt(xp, gm);
+      for (let i = 0; i < 2; i++) expect(Math.abs(gm[i] - (g0[i] + g1[i]) / 2)).toBeLessThan(1e-14 * 10);
+    }
+  });
+
   it("a problem with such samples exposes the family; its empirical noise uses the same gradients", () => {
     const p = problemFromSpec({
       name: "fam",

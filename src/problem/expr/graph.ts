@@ -247,7 +247,7 @@ export class Graph {
   private static readonly NONE: ReadonlySet<number> = new Set();
 
   /** The variables a term contains (memoised; a child's set is shared when only one child has variables). */
-  private varsOf(n: Node): ReadonlySet<number> {
+  varsOf(n: Node): ReadonlySet<number> {
     const hit = this.vars.get(n.id);
     if (hit) return hit;
     let out: ReadonlySet<number>;

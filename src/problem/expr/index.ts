@@ -96,6 +96,14 @@ export interface SampleFamily {
   readonly table: Float64Array;
   /** ∇ℓ with respect to x_0..x_{d−1} as straight-line code; load(k) for k ≥ d must yield parameter k − d. */
   readonly gradientCode: GradientCode;
+  /**
+   * True when ∇ℓ is affine in the parameters (proved on the expression graph: every ∂²ℓ/∂x_i∂p_k is free of
+   * parameters, and no parameter-dependent term of ∇ℓ is non-smooth — abs, sign, min, max, a condition).
+   * Then the mean of B samples' gradients is the gradient at their mean parameters (up to rounding).
+   */
+  readonly affine: boolean;
+  /** Writes ∇ℓ(x; p) into g[0..d) for xp = (x_0..x_{d−1}, p_0..p_{P−1}); returns ℓ. The code of gradientCode. */
+  gradientAt(xp: Float64Array, g: Float64Array): number;
   /** Writes ∇ℓ_s(x) into g[0..d) and returns ℓ_s(x). Not reentrant (one scratch). */
   sampleGradient(s: number, x: Float64Array, g: Float64Array): number;
   /** ℓ_s(x). Not reentrant. */
@@ -169,6 +177,7 @@ export function compileSampleFamily(
     `${where}[0]`,
   );
   const c = compileNode(g, f, d);
+  const affine = gradientAffineInParams(g, f, d, P);
   const xs = new Float64Array(d + P);
   const load = (s: number, x: Float64Array) => {
     for (let i = 0; i < d; i++) xs[i] = x[i];
@@ -179,6 +188,8 @@ export function compileSampleFamily(
     params: P,
     table,
     gradientCode: c.gradientCode,
+    affine,
+    gradientAt: c.gradient,
     sampleGradient: (s, x, grad) => {
       load(s, x);
       return c.gradient(xs, grad);
@@ -188,6 +199,44 @@ export function compileSampleFamily(
       return c.value(xs);
     },
   };
+}
+
+/** Operations whose derivative misses a jump or a kink: a parameter inside them defeats the affinity proof. */
+const NON_SMOOTH = new Set<Node["op"]>([
+  "abs",
+  "sign",
+  "min",
+  "max",
+  "select",
+  "lt",
+  "le",
+  "gt",
+  "ge",
+  "eq",
+  "ne",
+]);
+
+/**
+ * True when ∇_x f is affine in the parameters (variables d … d+P−1): each ∂²f/∂x_i∂p_k is free of parameters
+ * (so ∇_x f = A(x) + Σ_k p_k B_k(x) wherever it is defined), and no parameter-dependent term of ∇_x f is
+ * non-smooth (where the symbolic derivative would miss a jump). Sound, not complete: false means "not proved".
+ */
+function gradientAffineInParams(g: Graph, f: Node, d: number, P: number): boolean {
+  const isParam = (v: number) => v >= d;
+  const hasParam = (n: Node) => [...g.varsOf(n)].some(isParam);
+  const seen = new Set<number>();
+  const smooth = (n: Node): boolean => {
+    if (seen.has(n.id) || !hasParam(n)) return true;
+    seen.add(n.id);
+    if (NON_SMOOTH.has(n.op) || n.bool) return false;
+    return n.args.every(smooth);
+  };
+  for (let i = 0; i < d; i++) {
+    const gi = g.d(f, i);
+    if (!smooth(gi)) return false;
+    for (let k = 0; k < P; k++) if (hasParam(g.d(gi, d + k))) return false;
+  }
+  return true;
 }
 
 /** Compiles several numeric expressions into one `(x, out) => void` writing out[k] = f_k(x). */
