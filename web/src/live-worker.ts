@@ -64,7 +64,8 @@ self.onmessage = async (ev: MessageEvent<RunMessage>) => {
     const h = cloudHorizon(estimates, p.lr);
     await new Promise((r) => setTimeout(r, 0));
     if (stale()) return;
-    const clouds = liveParticles(p, land, q, msg.request, h.horizon, h.why);
+    const clouds = await liveParticles(p, land, q, msg.request, h.horizon, h.why, stale);
+    if (!clouds || stale()) return;
     post({ type: "clouds", id, clouds, ms: performance.now() - t0, density: false });
     await new Promise((r) => setTimeout(r, 0));
     if (stale()) return;

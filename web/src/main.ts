@@ -9,10 +9,10 @@ import AnalysisWorker from "./analysis-worker.ts?worker&inline";
 import { histogramChart, massChart, metChart, methodLabel } from "./charts.js";
 import { CloudCanvas, mapping } from "./draw.js";
 import { GALLERY_KEYS } from "./gallery.js";
-import type { CloudView, LandscapeView, Query } from "./live.js";
+import { type CloudView, displayOrder, type LandscapeView, type Query } from "./live.js";
 import LiveWorker from "./live-worker.ts?worker&inline";
-import { reportHtml } from "./report.js";
-import { buildProblem, errorInfo, NOISE_CHOICES, specWithOverrides } from "./spec.js";
+import { problemTextAsRun, reportCommand, reportHtml } from "./report.js";
+import { buildProblem, errorInfo, NOISE_CHOICES } from "./spec.js";
 import { type AppState, DYNAMICS_CHOICES, galleryState, stateFromHash, stateToHash } from "./state.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -30,7 +30,14 @@ let analysis: { id: number; result: AnalysisResult; key: string } | null = null;
 let analysisKey = "";
 let playing = false;
 
-const live = new LiveWorker();
+/**
+ * The live worker. The engine's deterministic methods run without yielding, so a worker still in its exit-time
+ * stage cannot see a newer state until they end (seconds on a loaded machine): such a worker is replaced by a
+ * fresh one. Later stages (particle ranges, clouds) yield and stop on their own.
+ */
+let live = new LiveWorker();
+/** True from posting a run until its exit times are done (or it failed). */
+let inExitStage = false;
 let analyzer: Worker | null = null;
 const left = new CloudCanvas($("cloud-sgd"));
 const right = new CloudCanvas($("cloud-second"));
@@ -78,10 +85,19 @@ const numbersKey = (s: AppState) =>
     s.target,
   ]);
 
+/** When the last change that reruns the numbers was made (performance.now(), ms): for the latency shown. */
+let changedAt = 0;
+/** The change time of the run in flight, and whether its first exit time has arrived. */
+let runChangedAt = 0;
+let firstAnswered = false;
+
 function setState(patch: Partial<AppState>, rerun = true): void {
   state = { ...state, ...patch };
   history.replaceState(null, "", stateToHash(state));
-  if (rerun) schedule();
+  if (rerun) {
+    changedAt = performance.now();
+    schedule();
+  }
 }
 
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -109,9 +125,18 @@ function run(): void {
   }
   $("problem-error").textContent = "";
   estimates = [];
+  runChangedAt = changedAt;
+  firstAnswered = false;
   setStatus("computing exit times…", "computing");
   document.body.dataset.run = String(id);
   document.body.dataset.runs = String(Number(document.body.dataset.runs ?? 0) + 1);
+  if (inExitStage) {
+    live.terminate();
+    live = new LiveWorker();
+    live.onmessage = onLive;
+    document.body.dataset.respawns = String(Number(document.body.dataset.respawns ?? 0) + 1);
+  }
+  inExitStage = true;
   live.postMessage({
     type: "run",
     id,
@@ -179,9 +204,10 @@ function startAnalysis(): void {
 }
 
 // ---- results ----------------------------------------------------------------------------------------------
-live.onmessage = (ev) => {
+function onLive(ev: MessageEvent): void {
   const m = ev.data;
   if (m.id !== runId) return;
+  if (m.type === "exit-done" || m.type === "error") inExitStage = false;
   if (m.type === "landscape") {
     land = m.land;
     query = m.query;
@@ -195,6 +221,14 @@ live.onmessage = (ev) => {
   } else if (m.type === "estimate") {
     estimates.push(m.estimate);
     renderTable();
+    if (!firstAnswered) {
+      // from the change (slider, key, edit; 120 ms debounce included) to the first exit time on screen
+      firstAnswered = true;
+      const ms = performance.now() - runChangedAt;
+      document.body.dataset.firstMetMs = ms.toFixed(0);
+      $("latency").textContent =
+        `First exit time (${methodLabel(m.estimate.method)}) ${ms.toFixed(0)} ms after the change; the others follow.`;
+    }
   } else if (m.type === "exit-done") {
     const sk = m.skipped as { method: string; reason: string }[];
     $("met-table").dataset.skipped = sk.map((s) => `${s.method}: ${s.reason}`).join("; ");
@@ -228,18 +262,27 @@ live.onmessage = (ev) => {
     $("problem-error").textContent = m.error.message;
     setStatus(m.error.user ? "not run: see the message above" : "failed: see the message above", "error");
   }
-};
+}
+live.onmessage = onLive;
 
 function renderTable(skipped: { method: string; reason: string }[] = []): void {
   const body = $("met-table").querySelector("tbody") as HTMLElement;
-  const rows = estimates.map((e) => {
-    const iv = e.interval ? `[${fmt(e.interval[0])}, ${fmt(e.interval[1])}]` : "—";
-    const mc =
-      e.detail?.kind === "monte-carlo" ? ` n = ${(e.detail as { particles: number }).particles}.` : "";
-    const t = e.status === "lower-bound" ? `≥ ${fmt(e.time)}` : fmt(e.time);
-    const why = e.reason ? ` ${e.reason}` : "";
-    return `<tr data-method="${e.method}" data-time="${e.time ?? ""}" data-status="${e.status}"><td>${methodLabel(e.method)}</td><td class="num">${t}</td><td class="num">${fmt(e.iterations, 3)}</td><td class="num">${iv}</td><td>${e.uncertainty === "—" ? "" : `${e.uncertainty}.`}${mc} ${e.how}.${why}</td></tr>`;
-  });
+  // arrival order is cheapest first; the table keeps one order (particles, grid, exact, landscape theory)
+  const order = displayOrder(state.dynamics);
+  const rank = (m: string) => {
+    const k = order.indexOf(m as (typeof order)[number]);
+    return k < 0 ? order.length : k;
+  };
+  const rows = [...estimates]
+    .sort((a, b) => rank(a.method) - rank(b.method))
+    .map((e) => {
+      const iv = e.interval ? `[${fmt(e.interval[0])}, ${fmt(e.interval[1])}]` : "—";
+      const mc =
+        e.detail?.kind === "monte-carlo" ? ` n = ${(e.detail as { particles: number }).particles}.` : "";
+      const t = e.status === "lower-bound" ? `≥ ${fmt(e.time)}` : fmt(e.time);
+      const why = e.reason ? ` ${e.reason}` : "";
+      return `<tr data-method="${e.method}" data-time="${e.time ?? ""}" data-status="${e.status}"><td>${methodLabel(e.method)}</td><td class="num">${t}</td><td class="num">${fmt(e.iterations, 3)}</td><td class="num">${iv}</td><td>${e.uncertainty === "—" ? "" : `${e.uncertainty}.`}${mc} ${e.how}.${why}</td></tr>`;
+    });
   for (const s of skipped)
     rows.push(
       `<tr data-method="${s.method}" data-status="not-run"><td>${methodLabel(s.method)}</td><td colspan="4">not run: ${s.reason}</td></tr>`,
@@ -387,12 +430,10 @@ $("download").addEventListener("click", () => {
 async function download(): Promise<void> {
   if (!analysis) return;
   const overrides = { lr: state.lr, batch: state.batch, delta: state.delta, noise: state.noise };
-  const spec = specWithOverrides(state.text, overrides);
-  const text = `${state.text.trimEnd()}\n# run by the explorable with: lr ${state.lr}, batch ${state.batch}, delta ${state.delta}, noise ${JSON.stringify(spec.noise)}\n`;
   const html = await reportHtml(
     analysis.result,
-    text,
-    `sgdscope analyze problem.yaml --quick --seed ${state.seed}`,
+    problemTextAsRun(state.text, overrides),
+    reportCommand(state.seed),
   );
   const a = document.createElement("a");
   a.href = URL.createObjectURL(new Blob([html], { type: "text/html" }));
