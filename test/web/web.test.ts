@@ -129,7 +129,8 @@ describe.runIf(CHROMIUM !== undefined)("the explorable in Chromium", () => {
     );
     const firstMs = Number(await shared.evaluate(() => document.body.dataset.firstMetMs));
     console.log(`η slider → first exit time on screen (1-D double well): ${firstMs} ms`);
-    expect(firstMs).toBeLessThan(3000);
+    // a generous bound (ten key presses start several runs; 0.17–1.8 s measured at load ≈ 12 on 2 cores)
+    expect(firstMs).toBeLessThan(4000);
     await ready(shared, runs);
     await shared.waitForFunction(() => document.querySelector('#met-table tr[data-method="sgd"]') !== null);
     // A = 0.3 now: the page's exact value against the independent quadrature

@@ -31,13 +31,11 @@ let analysisKey = "";
 let playing = false;
 
 /**
- * The live worker. The engine's deterministic methods run without yielding, so a worker still in its exit-time
- * stage cannot see a newer state until they end (seconds on a loaded machine): such a worker is replaced by a
- * fresh one. Later stages (particle ranges, clouds) yield and stop on their own.
+ * The live worker, kept warm (a fresh worker pays its compilation again: seconds on the 2-D problem when the
+ * machine is loaded). A newer state stops the current run where it yields: between the engine's methods,
+ * between particle ranges, between cloud ranges; only the one Fokker–Planck call runs to its end.
  */
-let live = new LiveWorker();
-/** True from posting a run until its exit times are done (or it failed). */
-let inExitStage = false;
+const live = new LiveWorker();
 let analyzer: Worker | null = null;
 const left = new CloudCanvas($("cloud-sgd"));
 const right = new CloudCanvas($("cloud-second"));
@@ -130,13 +128,6 @@ function run(): void {
   setStatus("computing exit times…", "computing");
   document.body.dataset.run = String(id);
   document.body.dataset.runs = String(Number(document.body.dataset.runs ?? 0) + 1);
-  if (inExitStage) {
-    live.terminate();
-    live = new LiveWorker();
-    live.onmessage = onLive;
-    document.body.dataset.respawns = String(Number(document.body.dataset.respawns ?? 0) + 1);
-  }
-  inExitStage = true;
   live.postMessage({
     type: "run",
     id,
@@ -207,7 +198,6 @@ function startAnalysis(): void {
 function onLive(ev: MessageEvent): void {
   const m = ev.data;
   if (m.id !== runId) return;
-  if (m.type === "exit-done" || m.type === "error") inExitStage = false;
   if (m.type === "landscape") {
     land = m.land;
     query = m.query;
