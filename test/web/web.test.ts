@@ -137,7 +137,9 @@ describe.runIf(CHROMIUM !== undefined)("the explorable in Chromium", () => {
     const exact = await timeOf(shared, "exact");
     expect(exact).not.toBe(before.exact);
     expect(Math.abs(exact / doubleWellMet(0.3) - 1)).toBeLessThan(1e-3);
-    expect(await shared.innerHTML("#met-chart")).not.toBe(before.met);
+    // the MET chart (the report's Vega-Lite spec, rendered asynchronously) shows the new numbers
+    await shared.waitForFunction((b) => document.getElementById("met-chart")?.innerHTML !== b, before.met);
+    expect(await shared.innerHTML("#met-chart")).toContain("mean exit time (SDE time)");
     expect(await shared.innerHTML("#mass-chart")).not.toBe(before.mass);
     expect(await shared.$eval("#cloud-sgd", (c) => (c as HTMLCanvasElement).toDataURL())).not.toBe(
       before.canvas,

@@ -5,8 +5,10 @@
 import { formatNumber } from "../../src/analysis/format.js";
 import type { AnalysisResult } from "../../src/analyze/index.js";
 import type { ExitEstimate } from "../../src/exit/index.js";
+import { methodsSpec } from "../../src/report/plots.js";
+import { renderSvg } from "../../src/report/svg.js";
 import AnalysisWorker from "./analysis-worker.ts?worker&inline";
-import { histogramChart, massChart, metChart, methodLabel } from "./charts.js";
+import { histogramChart, massChart, methodLabel } from "./charts.js";
 import { CloudCanvas, mapping } from "./draw.js";
 import { GALLERY_KEYS } from "./gallery.js";
 import { type CloudView, displayOrder, type LandscapeView, type Query } from "./live.js";
@@ -263,22 +265,41 @@ function renderTable(skipped: { method: string; reason: string }[] = []): void {
     const k = order.indexOf(m as (typeof order)[number]);
     return k < 0 ? order.length : k;
   };
-  const rows = [...estimates]
-    .sort((a, b) => rank(a.method) - rank(b.method))
-    .map((e) => {
-      const iv = e.interval ? `[${fmt(e.interval[0])}, ${fmt(e.interval[1])}]` : "—";
-      const mc =
-        e.detail?.kind === "monte-carlo" ? ` n = ${(e.detail as { particles: number }).particles}.` : "";
-      const t = e.status === "lower-bound" ? `≥ ${fmt(e.time)}` : fmt(e.time);
-      const why = e.reason ? ` ${e.reason}` : "";
-      return `<tr data-method="${e.method}" data-time="${e.time ?? ""}" data-status="${e.status}"><td>${methodLabel(e.method)}</td><td class="num">${t}</td><td class="num">${fmt(e.iterations, 3)}</td><td class="num">${iv}</td><td>${e.uncertainty === "—" ? "" : `${e.uncertainty}.`}${mc} ${e.how}.${why}</td></tr>`;
-    });
+  const sorted = [...estimates].sort((a, b) => rank(a.method) - rank(b.method));
+  const rows = sorted.map((e) => {
+    const iv = e.interval ? `[${fmt(e.interval[0])}, ${fmt(e.interval[1])}]` : "—";
+    const mc =
+      e.detail?.kind === "monte-carlo" ? ` n = ${(e.detail as { particles: number }).particles}.` : "";
+    const t = e.status === "lower-bound" ? `≥ ${fmt(e.time)}` : fmt(e.time);
+    const why = e.reason ? ` ${e.reason}` : "";
+    return `<tr data-method="${e.method}" data-time="${e.time ?? ""}" data-status="${e.status}"><td>${methodLabel(e.method)}</td><td class="num">${t}</td><td class="num">${fmt(e.iterations, 3)}</td><td class="num">${iv}</td><td>${e.uncertainty === "—" ? "" : `${e.uncertainty}.`}${mc} ${e.how}.${why}</td></tr>`;
+  });
   for (const s of skipped)
     rows.push(
       `<tr data-method="${s.method}" data-status="not-run"><td>${methodLabel(s.method)}</td><td colspan="4">not run: ${s.reason}</td></tr>`,
     );
   body.innerHTML = rows.join("");
-  $("met-chart").innerHTML = metChart(estimates) ?? "";
+  renderMetChart(sorted);
+}
+
+/**
+ * The MET-by-method chart: the report's own Vega-Lite spec (report/plots.ts `methodsSpec`) rendered to SVG by
+ * vega (report/svg.ts) — asynchronously, so an older rendering that finishes late is dropped.
+ */
+let metGeneration = 0;
+function renderMetChart(sorted: readonly ExitEstimate[]): void {
+  const gen = ++metGeneration;
+  const where = query ? `from (${query.from.map((v) => fmt(v, 3)).join(", ")}) into ${query.to}` : "";
+  const fig = methodsSpec(sorted, where, "live-exit-methods");
+  if (!fig) {
+    $("met-chart").innerHTML = "";
+    return;
+  }
+  void renderSvg(fig.spec).then((svg) => {
+    if (gen !== metGeneration) return;
+    $("met-chart").innerHTML = svg;
+    $("met-chart").querySelector("svg")?.setAttribute("role", "img");
+  });
 }
 
 function draw(): void {
