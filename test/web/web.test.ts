@@ -118,19 +118,24 @@ describe.runIf(CHROMIUM !== undefined)("the explorable in Chromium", () => {
       mass: await shared.innerHTML("#mass-chart"),
       canvas: await shared.$eval("#cloud-sgd", (c) => (c as HTMLCanvasElement).toDataURL()),
     };
-    const runs = Number(await shared.evaluate(() => document.body.dataset.runs));
     await shared.focus("#lr");
-    for (let k = 0; k < 10; k++) await shared.keyboard.press("ArrowRight");
+    for (let k = 0; k < 9; k++) await shared.keyboard.press("ArrowRight");
+    await ready(shared, Number(await shared.evaluate(() => document.body.dataset.runs)) - 1);
+    // one more step from a settled page: its first exit time is on screen soon (120 ms debounce included)
+    const runs = Number(await shared.evaluate(() => document.body.dataset.runs));
+    await shared.evaluate(() => {
+      delete document.body.dataset.firstMetMs;
+    });
+    await shared.keyboard.press("ArrowRight");
     expect(await shared.inputValue("#lr")).toBe("0.3");
-    // the first exit time of the new state is on screen soon after the last key (120 ms debounce included)
     await shared.waitForFunction(
       (n) => Number(document.body.dataset.runs) > n && document.body.dataset.firstMetMs !== undefined,
       runs,
     );
     const firstMs = Number(await shared.evaluate(() => document.body.dataset.firstMetMs));
     console.log(`η slider → first exit time on screen (1-D double well): ${firstMs} ms`);
-    // a generous bound (ten key presses start several runs; 0.17–1.8 s measured at load ≈ 12 on 2 cores)
-    expect(firstMs).toBeLessThan(4000);
+    // a generous bound against flakiness on a loaded machine (140–190 ms measured at load ≈ 12 on 2 cores)
+    expect(firstMs).toBeLessThan(3000);
     await ready(shared, runs);
     await shared.waitForFunction(() => document.querySelector('#met-table tr[data-method="sgd"]') !== null);
     // A = 0.3 now: the page's exact value against the independent quadrature

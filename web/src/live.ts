@@ -11,7 +11,12 @@
 import { simulate } from "../../src/dynamics/index.js";
 import { UserError } from "../../src/errors.js";
 import { applicableMethods } from "../../src/exit/engine.js";
-import { type ExitEstimate, type ExitMethodName, exitTime } from "../../src/exit/index.js";
+import {
+  type EnsembleRunner,
+  type ExitEstimate,
+  type ExitMethodName,
+  exitTime,
+} from "../../src/exit/index.js";
 import { fokkerPlanckLaw, gridBasins, makeGrid, nearestNode, nodeCoords } from "../../src/pde/index.js";
 import type { Problem } from "../../src/problem/index.js";
 
@@ -166,6 +171,7 @@ export async function liveExit(
   req: LiveRequest,
   onEstimate: (e: ExitEstimate) => void,
   shouldStop: () => boolean,
+  runner?: EnsembleRunner,
 ) {
   const { run, skipped } = liveMethods(p, req.dynamics);
   const r = await exitTime(
@@ -177,6 +183,7 @@ export async function liveExit(
       gridMethods: { grid: EXIT_GRID[p.dim as 1 | 2] },
       onEstimate,
       shouldStop,
+      runner,
     },
   );
   return { result: r, skipped };

@@ -13,6 +13,7 @@ import { CloudCanvas, mapping } from "./draw.js";
 import { GALLERY_KEYS } from "./gallery.js";
 import { type CloudView, displayOrder, type LandscapeView, type Query } from "./live.js";
 import LiveWorker from "./live-worker.ts?worker&inline";
+import type { PartialExit } from "./partial-runner.js";
 import { problemTextAsRun, reportCommand, reportHtml } from "./report.js";
 import { buildProblem, errorInfo, NOISE_CHOICES } from "./spec.js";
 import { type AppState, DYNAMICS_CHOICES, galleryState, stateFromHash, stateToHash } from "./state.js";
@@ -28,6 +29,8 @@ let query: Query | null = null;
 let lr = state.lr;
 let clouds: CloudView | null = null;
 let estimates: ExitEstimate[] = [];
+/** Monte Carlo methods still running: their mean and interval so far (replaced by the final estimate). */
+const partials = new Map<string, PartialExit>();
 let analysis: { id: number; result: AnalysisResult; key: string } | null = null;
 let analysisKey = "";
 let playing = false;
@@ -125,6 +128,7 @@ function run(): void {
   }
   $("problem-error").textContent = "";
   estimates = [];
+  partials.clear();
   runChangedAt = changedAt;
   firstAnswered = false;
   setStatus("computing exit times…", "computing");
@@ -210,8 +214,13 @@ function onLive(ev: MessageEvent): void {
     clouds = null;
     renderTable();
     draw();
+  } else if (m.type === "partial") {
+    const part = m.partial as PartialExit;
+    partials.set(part.dynamics, part);
+    renderTable();
   } else if (m.type === "estimate") {
     estimates.push(m.estimate);
+    partials.delete(m.estimate.method);
     renderTable();
     if (!firstAnswered) {
       // from the change (slider, key, edit; 120 ms debounce included) to the first exit time on screen
@@ -274,6 +283,11 @@ function renderTable(skipped: { method: string; reason: string }[] = []): void {
     const why = e.reason ? ` ${e.reason}` : "";
     return `<tr data-method="${e.method}" data-time="${e.time ?? ""}" data-status="${e.status}"><td>${methodLabel(e.method)}</td><td class="num">${t}</td><td class="num">${fmt(e.iterations, 3)}</td><td class="num">${iv}</td><td>${e.uncertainty === "—" ? "" : `${e.uncertainty}.`}${mc} ${e.how}.${why}</td></tr>`;
   });
+  for (const p of partials.values())
+    if (!estimates.some((e) => e.method === p.dynamics))
+      rows.push(
+        `<tr data-method="${p.dynamics}" data-status="running"><td>${methodLabel(p.dynamics)}</td><td class="num">${p.lowerBound ? "≥ " : ""}${fmt(p.time)}</td><td class="num">${fmt(p.time / lr, 3)}</td><td class="num">[${fmt(p.interval[0])}, ${fmt(p.interval[1])}]</td><td>running: ${p.done} of ${p.total} runs so far (step ${fmt(p.step)} of SDE time); 95% t-interval of the mean so far${p.lowerBound ? ", a lower bound while runs are censored at the horizon" : ""}.</td></tr>`,
+      );
   for (const s of skipped)
     rows.push(
       `<tr data-method="${s.method}" data-status="not-run"><td>${methodLabel(s.method)}</td><td colspan="4">not run: ${s.reason}</td></tr>`,
