@@ -293,7 +293,12 @@ function renderTable(skipped: { method: string; reason: string }[] = []): void {
       `<tr data-method="${s.method}" data-status="not-run"><td>${methodLabel(s.method)}</td><td colspan="4">not run: ${s.reason}</td></tr>`,
     );
   body.innerHTML = rows.join("");
-  renderMetChart(sorted);
+  // partial Monte Carlo rows are not in the chart: re-render only when the estimates changed
+  const key = `${runId}:${estimates.length}`;
+  if (key !== metChartFor) {
+    metChartFor = key;
+    renderMetChart(sorted);
+  }
 }
 
 /**
@@ -301,6 +306,8 @@ function renderTable(skipped: { method: string; reason: string }[] = []): void {
  * vega (report/svg.ts) — asynchronously, so an older rendering that finishes late is dropped.
  */
 let metGeneration = 0;
+/** The run and estimate count the chart was last rendered for. */
+let metChartFor = "";
 function renderMetChart(sorted: readonly ExitEstimate[]): void {
   const gen = ++metGeneration;
   const where = query ? `from (${query.from.map((v) => fmt(v, 3)).join(", ")}) into ${query.to}` : "";
