@@ -154,6 +154,8 @@ export async function exitTime(p: Problem, query: ExitQuery, o: ExitTimeOptions)
   const det = o.methods.filter((m) => !isParticleMethod(m));
   const mc = o.methods.filter(isParticleMethod);
   for (const m of det) {
+    // yield to the event loop between methods, so that a stop request (a newer state in a page, Ctrl-C) is seen
+    if (det.length > 1 && m !== det[0]) await new Promise<void>((r) => setTimeout(r, 0));
     if (stop()) {
       interrupted = true;
       break;

@@ -29,6 +29,7 @@ export {
   matrixNoise,
   noNoise,
 } from "./noise.js";
+export { MAX_YAML_ALIASES, parseProblemText } from "./parse-text.js";
 export { psdFactor, psdWorkSize } from "./psd.js";
 export { type ProblemSpec, problemSchema, validateProblemSpec } from "./schema.js";
 export type { Box, FiniteSum, Loss, NoiseKind, NoiseModel, Problem } from "./types.js";

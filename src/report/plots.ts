@@ -5,6 +5,7 @@
  */
 
 import type { AnalysisResult } from "../analyze/index.js";
+import type { ExitEstimate } from "../exit/index.js";
 import { hasValue, survivalOf } from "./estimates.js";
 
 export interface Figure {
@@ -564,8 +565,20 @@ export function survivalFigure(r: AnalysisResult, k: number): Figure | null {
 
 export function methodsFigure(r: AnalysisResult, k: number): Figure | null {
   const e = r.escapes[k];
+  return methodsSpec(e.estimates, e.label, `exit-methods-${k}`);
+}
+
+/**
+ * The exit-time-by-method figure of a list of estimates (the report's, and the browser page's live chart):
+ * each method's mean with its interval, log scale.
+ */
+export function methodsSpec(
+  estimates: readonly ExitEstimate[],
+  label: string,
+  name = "exit-methods",
+): Figure | null {
   const rows: Record<string, unknown>[] = [];
-  for (const est of e.estimates) {
+  for (const est of estimates) {
     if (!hasValue(est)) continue;
     const lo = est.interval?.[0];
     const hi = est.interval?.[1];
@@ -588,8 +601,8 @@ export function methodsFigure(r: AnalysisResult, k: number): Figure | null {
   }
   if (!rows.length) return null;
   return {
-    name: `exit-methods-${k}`,
-    title: `Exit time by method (${e.label})`,
+    name,
+    title: `Exit time by method (${label})`,
     caption:
       "Mean exit time by each method with its interval (95% CI for Monte Carlo, ± error estimate for grid and quadrature, rigorous enclosure for bounds, asymptotic band for Kramers).",
     spec: {

@@ -1,20 +1,10 @@
 /**
- * Renders Vega-Lite specs to SVG (vega's headless "none" renderer) and SVG to PNG (resvg, system
+ * Renders Vega-Lite specs to SVG (svg.ts: vega's headless "none" renderer) and SVG to PNG (resvg, system
  * fonts; DejaVu Sans by default). No network access and no browser needed.
  */
 import { Resvg } from "@resvg/resvg-js";
-import * as vega from "vega";
-import { compile } from "vega-lite";
 
-/** SVG text of a Vega-Lite spec. */
-export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
-  // biome-ignore lint/suspicious/noExplicitAny: vega-lite's TopLevelSpec type is too strict for built specs
-  const vg = compile(spec as any).spec;
-  const view = new vega.View(vega.parse(vg), { renderer: "none" });
-  const svg = await view.toSVG();
-  view.finalize();
-  return svg;
-}
+export { renderSvg } from "./svg.js";
 
 /** PNG bytes of an SVG (scale 1.5 for legibility). */
 export function svgToPng(svg: string, scale = 1.5): Uint8Array {

@@ -7,9 +7,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../src/errors.js";
-import { parseProblemText } from "../../src/io/load-problem.js";
 import { compileScalar } from "../../src/problem/expr/index.js";
 import { problemFromSpec } from "../../src/problem/index.js";
+import { parseProblemText } from "../../src/problem/parse-text.js";
 
 /** Runs f; returns "ok" or the UserError's message; any other exception fails the property. */
 function outcome(f: () => unknown): string {

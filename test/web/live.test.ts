@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { simulate } from "../../src/dynamics/index.js";
 import { fokkerPlanckLaw } from "../../src/pde/index.js";
 import {
   defaultQuery,
@@ -29,13 +30,15 @@ const req: LiveRequest = {
 };
 
 describe("live panels", () => {
-  it("double well: Fokker–Planck basin masses match uniformization; particles match Fokker–Planck", () => {
+  it("double well: Fokker–Planck basin masses match uniformization; particles match Fokker–Planck", async () => {
     const p = buildProblem(example("double-well"), { lr: 0.2, batch: 1, delta: 0, noise: "file" }, null, "");
     const land = landscapeView(p);
     const q = defaultQuery(p, land, req);
     expect(q.from).toEqual([-1]);
     expect(q.to).toBe("x > 0");
-    const c = liveDensity(p, land, q, liveParticles(p, land, q, req, 30, "test"));
+    const clouds = await liveParticles(p, land, q, req, 30, "test");
+    if (!clouds) throw new Error("the cloud run stopped");
+    const c = liveDensity(p, land, q, clouds);
     expect(c.times.length).toBe(31);
     expect(c.times[30]).toBeCloseTo(30, 9);
     // exact in time (uniformization, tail 1e-14) on the same grid
@@ -60,6 +63,27 @@ describe("live panels", () => {
     expect(c.massPde[last][0]).toBeGreaterThan(0.5);
     expect(c.massPde[last][0]).toBeLessThan(0.8);
   }, 20_000);
+
+  it("clouds run in particle ranges equal one simulate run, and a stale run stops", async () => {
+    const p = buildProblem(example("double-well"), { lr: 0.2, batch: 1, delta: 0, noise: "file" }, null, "");
+    const land = landscapeView(p);
+    const q = defaultQuery(p, land, req);
+    const r = { ...req, particles: 600, frames: 5 };
+    const c = await liveParticles(p, land, q, r, 4, "test");
+    if (!c) throw new Error("the cloud run stopped");
+    // the SGD cloud at 20 iterations (t = 4) by one call: particle p draws from stream (seed, p) either way
+    const one = simulate(p, {
+      dynamics: "sgd",
+      particles: 600,
+      steps: 20,
+      seed: 1,
+      init: { kind: "point", point: q.from },
+      snapshotSteps: [20],
+    });
+    expect(Array.from(c.sgd.subarray(4 * 600))).toEqual(Array.from(Float32Array.from(one.snapshots)));
+    let polls = 0;
+    expect(await liveParticles(p, land, q, r, 4, "test", () => ++polls > 1)).toBeNull();
+  });
 
   it("a 2-D problem without start and target: start at the highest minimum, target a ball around another", () => {
     const p = buildProblem(

@@ -5,12 +5,19 @@
  * expression shows its located error and runs nothing; a link restores the state and the same seeded numbers;
  * the page keeps working with the network cut after loading.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { analyze } from "../../src/analyze/index.js";
+import { problemFromSpec } from "../../src/problem/index.js";
+import { parseProblemText } from "../../src/problem/parse-text.js";
+import { buildHtml } from "../../src/report/html.js";
+import { reportFigures } from "../../src/report/plots.js";
+import { renderSvg } from "../../src/report/svg.js";
+import { problemTextAsRun, reportCommand } from "../../web/src/report.js";
 import { serve } from "./serve.js";
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
@@ -111,17 +118,33 @@ describe.runIf(CHROMIUM !== undefined)("the explorable in Chromium", () => {
       mass: await shared.innerHTML("#mass-chart"),
       canvas: await shared.$eval("#cloud-sgd", (c) => (c as HTMLCanvasElement).toDataURL()),
     };
-    const runs = Number(await shared.evaluate(() => document.body.dataset.runs));
     await shared.focus("#lr");
-    for (let k = 0; k < 10; k++) await shared.keyboard.press("ArrowRight");
+    for (let k = 0; k < 9; k++) await shared.keyboard.press("ArrowRight");
+    await ready(shared, Number(await shared.evaluate(() => document.body.dataset.runs)) - 1);
+    // one more step from a settled page: its first exit time is on screen soon (120 ms debounce included)
+    const runs = Number(await shared.evaluate(() => document.body.dataset.runs));
+    await shared.evaluate(() => {
+      delete document.body.dataset.firstMetMs;
+    });
+    await shared.keyboard.press("ArrowRight");
     expect(await shared.inputValue("#lr")).toBe("0.3");
+    await shared.waitForFunction(
+      (n) => Number(document.body.dataset.runs) > n && document.body.dataset.firstMetMs !== undefined,
+      runs,
+    );
+    const firstMs = Number(await shared.evaluate(() => document.body.dataset.firstMetMs));
+    console.log(`η slider → first exit time on screen (1-D double well): ${firstMs} ms`);
+    // a generous bound against flakiness on a loaded machine (140–190 ms measured at load ≈ 12 on 2 cores)
+    expect(firstMs).toBeLessThan(3000);
     await ready(shared, runs);
     await shared.waitForFunction(() => document.querySelector('#met-table tr[data-method="sgd"]') !== null);
     // A = 0.3 now: the page's exact value against the independent quadrature
     const exact = await timeOf(shared, "exact");
     expect(exact).not.toBe(before.exact);
     expect(Math.abs(exact / doubleWellMet(0.3) - 1)).toBeLessThan(1e-3);
-    expect(await shared.innerHTML("#met-chart")).not.toBe(before.met);
+    // the MET chart (the report's Vega-Lite spec, rendered asynchronously) shows the new numbers
+    await shared.waitForFunction((b) => document.getElementById("met-chart")?.innerHTML !== b, before.met);
+    expect(await shared.innerHTML("#met-chart")).toContain("mean exit time (SDE time)");
     expect(await shared.innerHTML("#mass-chart")).not.toBe(before.mass);
     expect(await shared.$eval("#cloud-sgd", (c) => (c as HTMLCanvasElement).toDataURL())).not.toBe(
       before.canvas,
@@ -130,6 +153,55 @@ describe.runIf(CHROMIUM !== undefined)("the explorable in Chromium", () => {
     link = shared.url();
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it("'download report' gives the CLI's report.html for the same problem and seed", async () => {
+    const page = await open("#p=double-well&n=200&mc=100");
+    // the CLI's path in this process meanwhile: the file's text → the core parser → analyze --quick --seed 1
+    const text = readFileSync(join(root, "examples/double-well.yaml"), "utf8");
+    const cli = (async () => {
+      const p = problemFromSpec(parseProblemText(text, "double-well.yaml"));
+      const r = await analyze(p, { quick: true, seed: 1 });
+      const figs = reportFigures(r);
+      const svgs = new Map<string, string>();
+      for (const f of figs) svgs.set(f.name, await renderSvg(f.spec));
+      const o = { lr: p.lr, batch: p.batch, delta: 0, noise: "file" as const };
+      return buildHtml(r, figs, svgs, {
+        command: reportCommand(1),
+        problemFile: "problem.yaml",
+        problemText: problemTextAsRun(text, o),
+        files: ["report.html"],
+      });
+    })();
+    // no need to wait for the live panels: the button starts analyze --quick at once and downloads when done
+    await page.waitForFunction(() => document.body.dataset.run !== undefined);
+    const [download] = await Promise.all([
+      page.waitForEvent("download", { timeout: 90_000 }),
+      page.click("#download"),
+    ]);
+    expect(download.suggestedFilename()).toBe("report.html");
+    const chunks: Buffer[] = [];
+    for await (const c of await download.createReadStream()) chunks.push(c as Buffer);
+    const html = Buffer.concat(chunks).toString("utf8");
+    const want = await cli;
+    // the escape table's rows hold every method's MET, iterations and interval
+    const rows = (h: string) =>
+      [...h.matchAll(/<tr><td>[^<]*(?:particles|formula|Kramers|bounds|Fokker)[\s\S]*?<\/tr>/g)].map(
+        (m) => m[0],
+      );
+    expect(rows(html).length).toBeGreaterThan(3);
+    expect(rows(html)).toEqual(rows(want));
+    // the whole page is the same but for the figures' text layout: vega measures text with the browser's
+    // fonts there and estimates widths in Node (same data, same specs, same number of figures)
+    const figures = (h: string) => h.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+    // ... and for the wall-clock times of the stages
+    const prose = (h: string) =>
+      h.replace(/<svg[\s\S]*?<\/svg>/g, "<svg/>").replace(/(Wall-clock time per stage \(ms\):)[^<]*/, "$1 …");
+    expect(figures(html).length).toBe(figures(want).length);
+    expect(figures(html).length).toBeGreaterThan(3);
+    expect(prose(html)).toBe(prose(want));
+    await page.close();
+    expect(errors).toEqual([]);
+  }, 120_000);
 
   it("a link restores the state and the same seeded numbers", async () => {
     const page = await open(link.slice(url.length));

@@ -38,6 +38,11 @@ export const MARGIN = { left: 46, right: 8, top: 8, bottom: 38 };
 export interface Frame {
   land: LandscapeView;
   clouds: CloudView | null;
+  /**
+   * Positions to draw instead of the clouds' frame (particle-major, x fastest; NaN = diverged): the streamed
+   * clouds of bench.html. The density is then the clouds' (if any) or none.
+   */
+  positions?: Float32Array;
   which: "sgd" | "second";
   frame: number;
   start: number[];
@@ -72,6 +77,8 @@ export class CloudCanvas {
   private dots: HTMLCanvasElement = document.createElement("canvas");
   private dotsImg: ImageData | null = null;
   private densityImg: ImageData | null = null;
+  /** The density array the density image shows (redrawn only when it changes). */
+  private densityOf: Float32Array | null | undefined = undefined;
   private dotsBuf = new Uint32Array(0);
   constructor(readonly canvas: HTMLCanvasElement) {}
 
@@ -159,19 +166,22 @@ export class CloudCanvas {
       this.density.width = nx;
       this.density.height = ny;
       this.densityImg = new ImageData(nx, ny);
+      this.densityOf = undefined;
     }
-    const dx = this.density.getContext("2d") as CanvasRenderingContext2D;
     const img = this.densityImg;
-    const p = c ? c.density[Math.min(f.frame, c.density.length - 1)] : null;
-    let max = 0;
-    if (p) for (const v of p) max = Math.max(max, v);
-    for (let j = 0; j < ny; j++)
-      for (let i = 0; i < nx; i++) {
-        const k = 4 * ((ny - 1 - j) * nx + i);
-        viridis(p && max > 0 ? Math.sqrt(p[j * nx + i] / max) : 0, img.data, k);
-        img.data[k + 3] = 255;
-      }
-    dx.putImageData(img, 0, 0);
+    const p = c ? (c.density[Math.min(f.frame, c.density.length - 1)] ?? null) : null;
+    if (p !== this.densityOf) {
+      let max = 0;
+      if (p) for (const v of p) max = Math.max(max, v);
+      for (let j = 0; j < ny; j++)
+        for (let i = 0; i < nx; i++) {
+          const k = 4 * ((ny - 1 - j) * nx + i);
+          viridis(p && max > 0 ? Math.sqrt(p[j * nx + i] / max) : 0, img.data, k);
+          img.data[k + 3] = 255;
+        }
+      (this.density.getContext("2d") as CanvasRenderingContext2D).putImageData(img, 0, 0);
+      this.densityOf = p;
+    }
     ctx.imageSmoothingEnabled = true;
     ctx.drawImage(this.density, MARGIN.left, MARGIN.top, m.pw, m.ph);
     ctx.drawImage(
@@ -181,7 +191,12 @@ export class CloudCanvas {
       m.pw,
       m.ph,
     );
-    if (c) this.drawDots(ctx, f, c, Math.round(m.pw), Math.round(m.ph), m.pw, m.ph);
+    if (f.positions) this.drawDots(ctx, f, f.positions, 0, f.positions.length / 2, m.pw, m.ph);
+    else if (c) {
+      const n = c.particles;
+      const base = Math.min(f.frame, c.times.length - 1) * n * 2;
+      this.drawDots(ctx, f, f.which === "sgd" ? c.sgd : c.second, base, n, m.pw, m.ph);
+    }
     marker(ctx, m.px(f.start[0]), m.py(f.start[1]));
   }
 
@@ -189,12 +204,14 @@ export class CloudCanvas {
   private drawDots(
     ctx: CanvasRenderingContext2D,
     f: Frame,
-    c: CloudView,
-    W: number,
-    H: number,
+    pos: Float32Array,
+    base: number,
+    n: number,
     pw: number,
     ph: number,
   ): void {
+    const W = Math.round(pw);
+    const H = Math.round(ph);
     if (!this.dotsImg || this.dotsImg.width !== W || this.dotsImg.height !== H) {
       this.dots.width = W;
       this.dots.height = H;
@@ -209,9 +226,6 @@ export class CloudCanvas {
     const [y0, y1] = f.land.domain[1];
     const sx = W / (x1 - x0);
     const sy = H / (y1 - y0);
-    const pos = f.which === "sgd" ? c.sgd : c.second;
-    const n = c.particles;
-    const base = Math.min(f.frame, c.times.length - 1) * n * 2;
     for (let j = 0; j < n; j++) {
       const ix = Math.floor((pos[base + 2 * j] - x0) * sx);
       const iy = Math.floor((y1 - pos[base + 2 * j + 1]) * sy);

@@ -13,6 +13,7 @@ import {
   liveExit,
   liveParticles,
 } from "./live.js";
+import { partialRunner } from "./partial-runner.js";
 import { buildProblem, errorInfo, type Overrides } from "./spec.js";
 
 export interface RunMessage {
@@ -58,13 +59,18 @@ self.onmessage = async (ev: MessageEvent<RunMessage>) => {
         if (!stale()) post({ type: "estimate", id, estimate: slim(e) });
       },
       stale,
+      // Monte Carlo methods report their growing mean and interval every 50 runs
+      partialRunner(p.lr, (part) => {
+        if (!stale()) post({ type: "partial", id, partial: part });
+      }),
     );
     if (stale()) return;
     post({ type: "exit-done", id, skipped, interrupted: result.interrupted, ms: performance.now() - t0 });
     const h = cloudHorizon(estimates, p.lr);
     await new Promise((r) => setTimeout(r, 0));
     if (stale()) return;
-    const clouds = liveParticles(p, land, q, msg.request, h.horizon, h.why);
+    const clouds = await liveParticles(p, land, q, msg.request, h.horizon, h.why, stale);
+    if (!clouds || stale()) return;
     post({ type: "clouds", id, clouds, ms: performance.now() - t0, density: false });
     await new Promise((r) => setTimeout(r, 0));
     if (stale()) return;

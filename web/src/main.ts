@@ -5,14 +5,17 @@
 import { formatNumber } from "../../src/analysis/format.js";
 import type { AnalysisResult } from "../../src/analyze/index.js";
 import type { ExitEstimate } from "../../src/exit/index.js";
+import { methodsSpec } from "../../src/report/plots.js";
+import { renderSvg } from "../../src/report/svg.js";
 import AnalysisWorker from "./analysis-worker.ts?worker&inline";
-import { histogramChart, massChart, metChart, methodLabel } from "./charts.js";
+import { histogramChart, massChart, methodLabel } from "./charts.js";
 import { CloudCanvas, mapping } from "./draw.js";
 import { GALLERY_KEYS } from "./gallery.js";
-import type { CloudView, LandscapeView, Query } from "./live.js";
+import { type CloudView, displayOrder, type LandscapeView, type Query } from "./live.js";
 import LiveWorker from "./live-worker.ts?worker&inline";
-import { reportHtml } from "./report.js";
-import { buildProblem, errorInfo, NOISE_CHOICES, specWithOverrides } from "./spec.js";
+import type { PartialExit } from "./partial-runner.js";
+import { problemTextAsRun, reportCommand, reportHtml } from "./report.js";
+import { buildProblem, errorInfo, NOISE_CHOICES } from "./spec.js";
 import { type AppState, DYNAMICS_CHOICES, galleryState, stateFromHash, stateToHash } from "./state.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -26,10 +29,17 @@ let query: Query | null = null;
 let lr = state.lr;
 let clouds: CloudView | null = null;
 let estimates: ExitEstimate[] = [];
+/** Monte Carlo methods still running: their mean and interval so far (replaced by the final estimate). */
+const partials = new Map<string, PartialExit>();
 let analysis: { id: number; result: AnalysisResult; key: string } | null = null;
 let analysisKey = "";
 let playing = false;
 
+/**
+ * The live worker, kept warm (a fresh worker pays its compilation again: seconds on the 2-D problem when the
+ * machine is loaded). A newer state stops the current run where it yields: between the engine's methods,
+ * between particle ranges, between cloud ranges; only the one Fokker–Planck call runs to its end.
+ */
 const live = new LiveWorker();
 let analyzer: Worker | null = null;
 const left = new CloudCanvas($("cloud-sgd"));
@@ -78,10 +88,19 @@ const numbersKey = (s: AppState) =>
     s.target,
   ]);
 
+/** When the last change that reruns the numbers was made (performance.now(), ms): for the latency shown. */
+let changedAt = 0;
+/** The change time of the run in flight, and whether its first exit time has arrived. */
+let runChangedAt = 0;
+let firstAnswered = false;
+
 function setState(patch: Partial<AppState>, rerun = true): void {
   state = { ...state, ...patch };
   history.replaceState(null, "", stateToHash(state));
-  if (rerun) schedule();
+  if (rerun) {
+    changedAt = performance.now();
+    schedule();
+  }
 }
 
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -109,6 +128,9 @@ function run(): void {
   }
   $("problem-error").textContent = "";
   estimates = [];
+  partials.clear();
+  runChangedAt = changedAt;
+  firstAnswered = false;
   setStatus("computing exit times…", "computing");
   document.body.dataset.run = String(id);
   document.body.dataset.runs = String(Number(document.body.dataset.runs ?? 0) + 1);
@@ -179,7 +201,7 @@ function startAnalysis(): void {
 }
 
 // ---- results ----------------------------------------------------------------------------------------------
-live.onmessage = (ev) => {
+function onLive(ev: MessageEvent): void {
   const m = ev.data;
   if (m.id !== runId) return;
   if (m.type === "landscape") {
@@ -192,9 +214,22 @@ live.onmessage = (ev) => {
     clouds = null;
     renderTable();
     draw();
+  } else if (m.type === "partial") {
+    const part = m.partial as PartialExit;
+    partials.set(part.dynamics, part);
+    renderTable();
   } else if (m.type === "estimate") {
     estimates.push(m.estimate);
+    partials.delete(m.estimate.method);
     renderTable();
+    if (!firstAnswered) {
+      // from the change (slider, key, edit; 120 ms debounce included) to the first exit time on screen
+      firstAnswered = true;
+      const ms = performance.now() - runChangedAt;
+      document.body.dataset.firstMetMs = ms.toFixed(0);
+      $("latency").textContent =
+        `First exit time (${methodLabel(m.estimate.method)}) ${ms.toFixed(0)} ms after the change; the others follow.`;
+    }
   } else if (m.type === "exit-done") {
     const sk = m.skipped as { method: string; reason: string }[];
     $("met-table").dataset.skipped = sk.map((s) => `${s.method}: ${s.reason}`).join("; ");
@@ -228,11 +263,19 @@ live.onmessage = (ev) => {
     $("problem-error").textContent = m.error.message;
     setStatus(m.error.user ? "not run: see the message above" : "failed: see the message above", "error");
   }
-};
+}
+live.onmessage = onLive;
 
 function renderTable(skipped: { method: string; reason: string }[] = []): void {
   const body = $("met-table").querySelector("tbody") as HTMLElement;
-  const rows = estimates.map((e) => {
+  // arrival order is cheapest first; the table keeps one order (particles, grid, exact, landscape theory)
+  const order = displayOrder(state.dynamics);
+  const rank = (m: string) => {
+    const k = order.indexOf(m as (typeof order)[number]);
+    return k < 0 ? order.length : k;
+  };
+  const sorted = [...estimates].sort((a, b) => rank(a.method) - rank(b.method));
+  const rows = sorted.map((e) => {
     const iv = e.interval ? `[${fmt(e.interval[0])}, ${fmt(e.interval[1])}]` : "—";
     const mc =
       e.detail?.kind === "monte-carlo" ? ` n = ${(e.detail as { particles: number }).particles}.` : "";
@@ -240,12 +283,44 @@ function renderTable(skipped: { method: string; reason: string }[] = []): void {
     const why = e.reason ? ` ${e.reason}` : "";
     return `<tr data-method="${e.method}" data-time="${e.time ?? ""}" data-status="${e.status}"><td>${methodLabel(e.method)}</td><td class="num">${t}</td><td class="num">${fmt(e.iterations, 3)}</td><td class="num">${iv}</td><td>${e.uncertainty === "—" ? "" : `${e.uncertainty}.`}${mc} ${e.how}.${why}</td></tr>`;
   });
+  for (const p of partials.values())
+    if (!estimates.some((e) => e.method === p.dynamics))
+      rows.push(
+        `<tr data-method="${p.dynamics}" data-status="running"><td>${methodLabel(p.dynamics)}</td><td class="num">${p.lowerBound ? "≥ " : ""}${fmt(p.time)}</td><td class="num">${fmt(p.time / lr, 3)}</td><td class="num">[${fmt(p.interval[0])}, ${fmt(p.interval[1])}]</td><td>running: ${p.done} of ${p.total} runs so far (step ${fmt(p.step)} of SDE time); 95% t-interval of the mean so far${p.lowerBound ? ", a lower bound while runs are censored at the horizon" : ""}.</td></tr>`,
+      );
   for (const s of skipped)
     rows.push(
       `<tr data-method="${s.method}" data-status="not-run"><td>${methodLabel(s.method)}</td><td colspan="4">not run: ${s.reason}</td></tr>`,
     );
   body.innerHTML = rows.join("");
-  $("met-chart").innerHTML = metChart(estimates) ?? "";
+  // partial Monte Carlo rows are not in the chart: re-render only when the estimates changed
+  const key = `${runId}:${estimates.length}`;
+  if (key !== metChartFor) {
+    metChartFor = key;
+    renderMetChart(sorted);
+  }
+}
+
+/**
+ * The MET-by-method chart: the report's own Vega-Lite spec (report/plots.ts `methodsSpec`) rendered to SVG by
+ * vega (report/svg.ts) — asynchronously, so an older rendering that finishes late is dropped.
+ */
+let metGeneration = 0;
+/** The run and estimate count the chart was last rendered for. */
+let metChartFor = "";
+function renderMetChart(sorted: readonly ExitEstimate[]): void {
+  const gen = ++metGeneration;
+  const where = query ? `from (${query.from.map((v) => fmt(v, 3)).join(", ")}) into ${query.to}` : "";
+  const fig = methodsSpec(sorted, where, "live-exit-methods");
+  if (!fig) {
+    $("met-chart").innerHTML = "";
+    return;
+  }
+  void renderSvg(fig.spec).then((svg) => {
+    if (gen !== metGeneration) return;
+    $("met-chart").innerHTML = svg;
+    $("met-chart").querySelector("svg")?.setAttribute("role", "img");
+  });
 }
 
 function draw(): void {
@@ -387,12 +462,10 @@ $("download").addEventListener("click", () => {
 async function download(): Promise<void> {
   if (!analysis) return;
   const overrides = { lr: state.lr, batch: state.batch, delta: state.delta, noise: state.noise };
-  const spec = specWithOverrides(state.text, overrides);
-  const text = `${state.text.trimEnd()}\n# run by the explorable with: lr ${state.lr}, batch ${state.batch}, delta ${state.delta}, noise ${JSON.stringify(spec.noise)}\n`;
   const html = await reportHtml(
     analysis.result,
-    text,
-    `sgdscope analyze problem.yaml --quick --seed ${state.seed}`,
+    problemTextAsRun(state.text, overrides),
+    reportCommand(state.seed),
   );
   const a = document.createElement("a");
   a.href = URL.createObjectURL(new Blob([html], { type: "text/html" }));

@@ -2,21 +2,20 @@
  * "Download report": the CLI's report.html for the page's problem — the same `analyze --quick` result (same seed),
  * the same Vega-Lite figures (report/plots.ts) rendered to inline SVG by vega, the same page (report/html.ts).
  */
-import * as vega from "vega";
-import { compile } from "vega-lite";
 import type { AnalysisResult } from "../../src/analyze/index.js";
 import { buildHtml } from "../../src/report/html.js";
 import { reportFigures } from "../../src/report/plots.js";
+import { renderSvg } from "../../src/report/svg.js";
+import { type Overrides, specWithOverrides } from "./spec.js";
 
-/** SVG of a Vega-Lite spec (vega's headless renderer, as report/render.ts does in Node). */
-async function renderSvg(spec: Record<string, unknown>): Promise<string> {
-  // biome-ignore lint/suspicious/noExplicitAny: vega-lite's TopLevelSpec type is too strict for built specs
-  const vg = compile(spec as any).spec;
-  const view = new vega.View(vega.parse(vg), { renderer: "none" });
-  const svg = await view.toSVG();
-  view.finalize();
-  return svg;
+/** The problem file as the page ran it: the text, then a comment with the sliders' η, B, δ and noise model. */
+export function problemTextAsRun(text: string, o: Overrides): string {
+  const spec = specWithOverrides(text, o);
+  return `${text.trimEnd()}\n# run by the explorable with: lr ${o.lr}, batch ${o.batch}, delta ${o.delta}, noise ${JSON.stringify(spec.noise)}\n`;
 }
+
+/** The CLI command whose report.html the download reproduces. */
+export const reportCommand = (seed: number) => `sgdscope analyze problem.yaml --quick --seed ${seed}`;
 
 /** report.html text for an analysis; `problemText` is the problem file as run (with the page's η, B, δ, noise). */
 export async function reportHtml(r: AnalysisResult, problemText: string, command: string): Promise<string> {

@@ -3,9 +3,9 @@
  * noise model) applied, turned into a `Problem` by the core's own parser — so every error is the CLI's located
  * `UserError` ("problem: loss: unknown function 'foo' at column 7 …"). Nothing is evaluated before it parses.
  */
-import { parseDocument } from "yaml";
 import { UserError } from "../../src/errors.js";
 import { compileRegion, type Problem, problemFromSpec } from "../../src/problem/index.js";
+import { parseProblemText as parseText } from "../../src/problem/parse-text.js";
 
 /** Noise models the selector offers besides the file's own. */
 export const NOISE_CHOICES = {
@@ -25,18 +25,11 @@ export interface Overrides {
 }
 
 /**
- * Parses YAML/JSON text into plain data; a syntax error becomes a UserError with line and column. (The CLI's
- * `parseProblemText` does the same but lives in io/, which reads files with node:fs.)
+ * The problem text as a mapping of keys: the core's own parser (`problem/parse-text.ts`, the CLI's), so a syntax
+ * error has the CLI's line and column.
  */
 export function parseProblemText(text: string): Record<string, unknown> {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const pos = e.linePos?.[0];
-    const at = pos ? ` at line ${pos.line}, column ${pos.col}` : "";
-    throw new UserError(`is not valid YAML/JSON${at}: ${e.message.split("\n")[0]}`, { where: "problem" });
-  }
-  const v = doc.toJS({ maxAliasCount: 100 });
+  const v = parseText(text, "problem");
   if (v === null || typeof v !== "object" || Array.isArray(v))
     throw new UserError("must be a mapping of keys (name, loss, noise, lr, batch, domain, ...)", {
       where: "problem",
