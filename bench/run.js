@@ -131,6 +131,20 @@ if (want("startup")) {
       `(${r.help_ratio.toFixed(2)}×; target ≤ 3), exit-time --help ${r.exit_time_help_s.toFixed(3)} s (${r.exit_time_help_ratio.toFixed(2)}×)`,
   );
 }
+if (want("analyze-quick")) {
+  const { benchAnalyzeQuick } = await import("./analyze-quick.js");
+  const load = loadavg()[0];
+  const i = process.argv.indexOf("--rounds");
+  const r = benchAnalyzeQuick({ rounds: i > 0 ? Number(process.argv[i + 1]) : 3 });
+  const out = { ...r, node: process.version, date: new Date().toISOString(), load_average_1min: load };
+  writeFileSync(join(here, "results", "analyze-quick.json"), `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`analyze --quick, 2-D examples (target ≤ ${r.target_wall_s} s wall on ${r.cores} cores):`);
+  for (const e of r.examples)
+    console.log(
+      `  ${e.example}: wall ${e.wall_s_median.toFixed(1)} s, CPU ${e.cpu_s_median.toFixed(1)} s (median of ${e.rounds.length}; ` +
+        `rounds ${e.rounds.map((q) => `${q.wall_s.toFixed(1)} s at load ${q.load_average_1min[0].toFixed(1)}`).join(", ")})`,
+    );
+}
 for (const [name, script] of [
   ["mlp", "mlp.js"],
   ["pde", "pde.js"],
