@@ -45,6 +45,25 @@ function rangeFeeder(M: number, threads: number, minChunk = MIN_CHUNK): () => [n
   };
 }
 
+/**
+ * Idle workers, kept for the next ensemble of this process: starting one (Node's bootstrap, loading the modules,
+ * rebuilding the problem, warming the JIT) costs ~0.5 s of CPU, which each run of `exit-time`'s methods, each of
+ * `analyze`'s escapes and each benchmark round paid again before. Idle workers are unref'd: they never keep the
+ * process alive.
+ */
+const idleWorkers: Worker[] = [];
+
+function acquireWorker(): Worker {
+  const w = idleWorkers.pop() ?? new Worker(fileURLToPath(workerUrl()));
+  w.ref();
+  return w;
+}
+
+function releaseWorker(w: Worker): void {
+  w.unref();
+  idleWorkers.push(w);
+}
+
 /** Simulates the ensemble described by `opts` for `problem` (built from `spec`, files relative to `baseDir`). */
 export async function runEnsemble(
   problem: Problem,
@@ -81,32 +100,52 @@ export async function runEnsemble(
   const poll = setInterval(() => {
     if (shouldStop?.()) Atomics.store(stopView, 0, 1);
   }, 50);
+  const job = { spec, baseDir, key: `${baseDir}\n${JSON.stringify(spec)}`, options: simOpts, stopFlag };
   try {
     await Promise.all(
-      Array.from({ length: Math.min(threads, Math.ceil(opts.particles / 256)) }, () => {
-        const w = new Worker(fileURLToPath(workerUrl()), {
-          workerData: { spec, baseDir, options: simOpts, stopFlag },
-        });
+      Array.from({ length: Math.min(threads, Math.ceil(opts.particles / MIN_CHUNK)) }, () => {
+        const w = acquireWorker();
         return new Promise<void>((resolve, reject) => {
+          const done = (e?: Error) => {
+            w.off("message", onMessage);
+            w.off("error", onError);
+            w.off("exit", onExit);
+            if (e) reject(e);
+            else {
+              releaseWorker(w);
+              resolve();
+            }
+          };
           const feed = () => {
             const range = Atomics.load(stopView, 0) === 0 && !failure ? nextRange() : undefined;
-            w.postMessage(range ? { range } : "exit");
+            if (range) w.postMessage({ range });
+            else done();
           };
-          w.on("message", (msg) => {
-            if (msg.progress !== undefined) report(msg.range[0], msg.progress);
+          const onMessage = (msg: {
+            ready?: boolean;
+            progress?: number;
+            range?: [number, number];
+            result?: SimulateResult;
+            error?: string;
+            name?: string;
+          }) => {
+            if (msg.ready) feed();
+            else if (msg.progress !== undefined) report((msg.range as [number, number])[0], msg.progress);
             else if (msg.result) {
-              const res = msg.result as SimulateResult;
-              parts.push(res);
-              report(res.from, res.completed);
+              parts.push(msg.result);
+              report(msg.result.from, msg.result.completed);
               feed();
             } else if (msg.error) {
               failure = msg.name === "UserError" ? new UserError(msg.error) : new Error(msg.error);
-              w.postMessage("exit");
+              done();
             }
-          });
-          w.on("error", reject);
-          w.on("exit", () => resolve());
-          feed();
+          };
+          const onError = (e: Error) => done(e);
+          const onExit = (code: number) => done(new Error(`ensemble worker exited (code ${code})`));
+          w.on("message", onMessage);
+          w.on("error", onError);
+          w.on("exit", onExit);
+          w.postMessage({ job });
         });
       }),
     );
