@@ -145,6 +145,24 @@ if (want("analyze-quick")) {
         `rounds ${e.rounds.map((q) => `${q.wall_s.toFixed(1)} s at load ${q.load_average_1min[0].toFixed(1)}`).join(", ")})`,
     );
 }
+if (want("threads")) {
+  const { benchThreads } = await import("./threads.js");
+  const load = loadavg()[0];
+  const i = process.argv.indexOf("--rounds");
+  const j = process.argv.indexOf("--scale");
+  const r = await benchThreads({
+    rounds: i > 0 ? Number(process.argv[i + 1]) : 3,
+    scale: j > 0 ? Number(process.argv[j + 1]) : 1,
+  });
+  const out = { ...r, node: process.version, date: new Date().toISOString(), load_average_1min: load };
+  writeFileSync(join(here, "results", "threads.json"), `${JSON.stringify(out, null, 2)}\n`);
+  console.log("1 → 2 threads (target ≥ 1.7×; results byte-identical in every round):");
+  for (const c of r.cases)
+    console.log(
+      `  ${c.case}, ${c.particles} × ${c.steps}: speed-up ${c.speedup_median.toFixed(2)}× (rounds ` +
+        `${c.rounds.map((q) => q.speedup.toFixed(2)).join(", ")}), CPU 2 threads / 1 thread ${c.cpu_ratio_median.toFixed(2)}`,
+    );
+}
 for (const [name, script] of [
   ["mlp", "mlp.js"],
   ["pde", "pde.js"],

@@ -56,8 +56,8 @@ function workloads(scale) {
       batch: 32,
     },
     opts: { dynamics: "sgd", seed: 1 }, // init: N(0, 0.5²) per weight, below
-    M: 128,
-    K: 500,
+    M: 512, // > 256: fewer particles make one range, i.e. no parallel work
+    K: 100,
   });
   return out.map((w) => ({ ...w, M: Math.max(2, Math.round(w.M * scale)) }));
 }
