@@ -16,13 +16,13 @@ import { median } from "./median.js";
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Sample coefficients (a_i, b_i, c_i), 3 decimals, the same numbers on both sides. */
-function coefficients(n) {
+export function coefficients(n) {
   return Array.from({ length: n }, (_, i) =>
     [Math.sin(i + 1), Math.cos(2 * i + 1), 0.5 * Math.sin(3 * i + 2)].map((v) => Number(v.toFixed(3))),
   );
 }
 
-function problemOf(coef, B, replacement) {
+export function problemOf(coef, B, replacement) {
   const spec = {
     name: `finite sum N = ${coef.length}`,
     loss: {

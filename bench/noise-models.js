@@ -17,7 +17,7 @@ const loss = "(x^2-1)^2/4 + y^2/2 + sin(x*y)/3";
 const coef = Array.from({ length: 8 }, (_, i) =>
   [Math.sin(i + 1), Math.cos(2 * i + 1), 0.5 * Math.sin(3 * i + 2)].map((v) => Number(v.toFixed(3))),
 );
-const CASES = {
+export const CASES = {
   hessian: { loss, noise: { hessian: 1 } },
   loss: { loss, noise: { loss: 1 } },
   matrix: {

@@ -132,6 +132,38 @@ if (want("startup")) {
       `(${r.help_ratio.toFixed(2)}×; target ≤ 3), exit-time --help ${r.exit_time_help_s.toFixed(3)} s (${r.exit_time_help_ratio.toFixed(2)}×)`,
   );
 }
+if (want("analyze-quick")) {
+  const { benchAnalyzeQuick } = await import("./analyze-quick.js");
+  const load = loadavg()[0];
+  const i = process.argv.indexOf("--rounds");
+  const r = benchAnalyzeQuick({ rounds: i > 0 ? Number(process.argv[i + 1]) : 3 });
+  const out = { ...r, node: process.version, date: new Date().toISOString(), load_average_1min: load };
+  writeFileSync(join(here, "results", "analyze-quick.json"), `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`analyze --quick, 2-D examples (target ≤ ${r.target_wall_s} s wall on ${r.cores} cores):`);
+  for (const e of r.examples)
+    console.log(
+      `  ${e.example}: wall ${e.wall_s_median.toFixed(1)} s, CPU ${e.cpu_s_median.toFixed(1)} s (median of ${e.rounds.length}; ` +
+        `rounds ${e.rounds.map((q) => `${q.wall_s.toFixed(1)} s at load ${q.load_average_1min[0].toFixed(1)}`).join(", ")})`,
+    );
+}
+if (want("threads")) {
+  const { benchThreads } = await import("./threads.js");
+  const load = loadavg()[0];
+  const i = process.argv.indexOf("--rounds");
+  const j = process.argv.indexOf("--scale");
+  const r = await benchThreads({
+    rounds: i > 0 ? Number(process.argv[i + 1]) : 3,
+    scale: j > 0 ? Number(process.argv[j + 1]) : 1,
+  });
+  const out = { ...r, node: process.version, date: new Date().toISOString(), load_average_1min: load };
+  writeFileSync(join(here, "results", "threads.json"), `${JSON.stringify(out, null, 2)}\n`);
+  console.log("1 → 2 threads (target ≥ 1.7×; results byte-identical in every round):");
+  for (const c of r.cases)
+    console.log(
+      `  ${c.case}, ${c.particles} × ${c.steps}: speed-up ${c.speedup_median.toFixed(2)}× (rounds ` +
+        `${c.rounds.map((q) => q.speedup.toFixed(2)).join(", ")}), CPU 2 threads / 1 thread ${c.cpu_ratio_median.toFixed(2)}`,
+    );
+}
 for (const [name, script] of [
   ["mlp", "mlp.js"],
   ["pde", "pde.js"],

@@ -62,7 +62,11 @@ export function gridStage(p: Problem, pol: AnalyzePolicy, gridPoints: number | u
   const classGaps: (number | null)[] = [];
   if (generator) {
     try {
-      st = stationary(p, generator, { init: initialDistribution(grid, { kind: "uniform" }) });
+      st = stationary(p, generator, {
+        init: initialDistribution(grid, { kind: "uniform" }),
+        // the same eigenvalues of the same matrix: not computed twice
+        wholeSpectrum: spectral?.converged ? spectral : undefined,
+      });
       if (!st.unique) {
         // several long-time laws: the rate that matters is the gap within each class that receives mass
         for (const [k, c] of st.classes.entries()) {

@@ -26,12 +26,15 @@ function workerUrl(): URL {
   return here.endsWith(".ts") ? new URL("../../dist/parallel/worker.js", here) : new URL("./worker.js", here);
 }
 
+/** Smallest range handed to a worker (particles). */
+const MIN_CHUNK = 256;
+
 /**
  * Guided self-scheduling: each request takes a share of what is left (remaining / (2·threads), at least
  * `minChunk`), so ranges start large (little per-range cost) and shrink towards the end (no thread idles
  * long while another finishes a big last range).
  */
-function rangeFeeder(M: number, threads: number, minChunk = 256): () => [number, number] | undefined {
+function rangeFeeder(M: number, threads: number, minChunk = MIN_CHUNK): () => [number, number] | undefined {
   let at = 0;
   return () => {
     if (at >= M) return undefined;
@@ -40,6 +43,25 @@ function rangeFeeder(M: number, threads: number, minChunk = 256): () => [number,
     at = range[1];
     return range;
   };
+}
+
+/**
+ * Idle workers, kept for the next ensemble of this process: starting one (Node's bootstrap, loading the modules,
+ * rebuilding the problem, warming the JIT) costs ~0.5 s of CPU, which each run of `exit-time`'s methods, each of
+ * `analyze`'s escapes and each benchmark round paid again before. Idle workers are unref'd: they never keep the
+ * process alive.
+ */
+const idleWorkers: Worker[] = [];
+
+function acquireWorker(): Worker {
+  const w = idleWorkers.pop() ?? new Worker(fileURLToPath(workerUrl()));
+  w.ref();
+  return w;
+}
+
+function releaseWorker(w: Worker): void {
+  w.unref();
+  idleWorkers.push(w);
 }
 
 /** Simulates the ensemble described by `opts` for `problem` (built from `spec`, files relative to `baseDir`). */
@@ -64,7 +86,11 @@ export async function runEnsemble(
       onProgress(s);
     }
   };
-  if (threads === 1) return inProcessRunner(problem, simOpts, { onProgress, shouldStop });
+  // Up to MIN_CHUNK particles make one range, i.e. one worker: nothing runs in parallel, and starting that worker
+  // (loading the modules, rebuilding the problem, warming the JIT: 0.3–0.5 s of CPU) costs more than the 200
+  // particles of an `analyze --quick` escape run. Those run in-process; the result is the same bytes either way.
+  if (threads === 1 || opts.particles <= MIN_CHUNK)
+    return inProcessRunner(problem, simOpts, { onProgress, shouldStop });
   simulate(problem, { ...simOpts, range: [0, 0] });
   const stopFlag = new SharedArrayBuffer(4);
   const stopView = new Int32Array(stopFlag);
@@ -74,32 +100,52 @@ export async function runEnsemble(
   const poll = setInterval(() => {
     if (shouldStop?.()) Atomics.store(stopView, 0, 1);
   }, 50);
+  const job = { spec, baseDir, key: `${baseDir}\n${JSON.stringify(spec)}`, options: simOpts, stopFlag };
   try {
     await Promise.all(
-      Array.from({ length: Math.min(threads, Math.ceil(opts.particles / 256)) }, () => {
-        const w = new Worker(fileURLToPath(workerUrl()), {
-          workerData: { spec, baseDir, options: simOpts, stopFlag },
-        });
+      Array.from({ length: Math.min(threads, Math.ceil(opts.particles / MIN_CHUNK)) }, () => {
+        const w = acquireWorker();
         return new Promise<void>((resolve, reject) => {
+          const done = (e?: Error) => {
+            w.off("message", onMessage);
+            w.off("error", onError);
+            w.off("exit", onExit);
+            if (e) reject(e);
+            else {
+              releaseWorker(w);
+              resolve();
+            }
+          };
           const feed = () => {
             const range = Atomics.load(stopView, 0) === 0 && !failure ? nextRange() : undefined;
-            w.postMessage(range ? { range } : "exit");
+            if (range) w.postMessage({ range });
+            else done();
           };
-          w.on("message", (msg) => {
-            if (msg.progress !== undefined) report(msg.range[0], msg.progress);
+          const onMessage = (msg: {
+            ready?: boolean;
+            progress?: number;
+            range?: [number, number];
+            result?: SimulateResult;
+            error?: string;
+            name?: string;
+          }) => {
+            if (msg.ready) feed();
+            else if (msg.progress !== undefined) report((msg.range as [number, number])[0], msg.progress);
             else if (msg.result) {
-              const res = msg.result as SimulateResult;
-              parts.push(res);
-              report(res.from, res.completed);
+              parts.push(msg.result);
+              report(msg.result.from, msg.result.completed);
               feed();
             } else if (msg.error) {
               failure = msg.name === "UserError" ? new UserError(msg.error) : new Error(msg.error);
-              w.postMessage("exit");
+              done();
             }
-          });
-          w.on("error", reject);
-          w.on("exit", () => resolve());
-          feed();
+          };
+          const onError = (e: Error) => done(e);
+          const onExit = (code: number) => done(new Error(`ensemble worker exited (code ${code})`));
+          w.on("message", onMessage);
+          w.on("error", onError);
+          w.on("exit", onExit);
+          w.postMessage({ job });
         });
       }),
     );

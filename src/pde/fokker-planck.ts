@@ -263,7 +263,7 @@ export function fokkerPlanck(
   const horizon = times.length ? times[times.length - 1] : 0;
   const dt = opts.dt ?? (horizon > 0 ? horizon / 1000 : 1);
   const QT = csrTranspose(Q);
-  const stepper = implicitStepper(QT, grid.dim);
+  const stepper = implicitStepper(QT, grid.dim, dt);
   for (const t of times) {
     while (tNow < t - 1e-14 * Math.max(1, t)) {
       const tau = Math.min(dt, t - tNow);
@@ -277,10 +277,15 @@ export function fokkerPlanck(
   return { snapshots, method: "implicit-euler (order 1)", dt, matvecs };
 }
 
-function implicitStepper(QT: Csr, dim: number): (p: Float64Array, tau: number) => Float64Array {
+function implicitStepper(QT: Csr, dim: number, dt: number): (p: Float64Array, tau: number) => Float64Array {
   const n = QT.n;
-  let lastTau = Number.NaN;
-  let solver: SparseSolver | null = null;
+  // The steps alternate between dt and a shorter step ending on each snapshot time: the solver of dt is kept
+  // across them instead of being rebuilt after every snapshot (one other is kept too). It serves most steps, so
+  // it is the direct nd-lu (factorised once; refused above 512 MB after its symbolic analysis) before AMG; the
+  // short end-steps, one or two solves each, keep the default (AMG: a cheap set-up). On the three-minima example
+  // this took 2× less CPU for the whole run than AMG for every step, at 61² and at 161².
+  let main: SparseSolver | null = null;
+  let other: { tau: number; solver: SparseSolver } | null = null;
   return (p, tau) => {
     if (dim === 1) {
       const lower = new Float64Array(n);
@@ -300,15 +305,25 @@ function implicitStepper(QT: Csr, dim: number): (p: Float64Array, tau: number) =
       for (let i = 0; i < n; i++) if (out[i] < 0) out[i] = 0;
       return out;
     }
-    if (tau !== lastTau || !solver) {
+    let solver = tau === dt ? main : other?.tau === tau ? other.solver : null;
+    if (!solver) {
       const A: Csr = { n, rowPtr: QT.rowPtr, colIdx: QT.colIdx, values: new Float64Array(QT.values.length) };
       for (let i = 0; i < n; i++) {
         for (let q = QT.rowPtr[i]; q < QT.rowPtr[i + 1]; q++) {
           A.values[q] = (QT.colIdx[q] === i ? 1 : 0) - tau * QT.values[q];
         }
       }
-      solver = sparseSolver(A, { tol: 1e-13 });
-      lastTau = tau;
+      if (tau === dt) {
+        solver = sparseSolver(A, {
+          tol: 1e-13,
+          plan: ["nd-lu", "amg-bicgstab", "amg-gmres", "ilu0-gmres"],
+          directMaxBytes: 512 * 2 ** 20,
+        });
+        main = solver;
+      } else {
+        solver = sparseSolver(A, { tol: 1e-13 });
+        other = { tau, solver };
+      }
     }
     const r = solver.solve(p, p);
     if (!r.converged) throw new NumericalError(`implicit Euler step: solve failed (${r.method})`);

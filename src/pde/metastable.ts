@@ -46,9 +46,20 @@ const MIN_NODES = 16;
 /** Core thresholds on χ. */
 const CORE = 0.9;
 
-/** Splits numerically reducible closed classes of `s` into metastable cores (see the header). */
-export function metastableSplit(Q: Csr, s: ClassStructure, cut?: Uint8Array): MetastableSplit {
+/**
+ * Splits numerically reducible closed classes of `s` into metastable cores (see the header). `whole`: the count of
+ * near-zero eigenvalues of the whole −Q (ZERO_EIGENVALUE·‖Q‖∞, converged, e.g. `spectralGap`) when already known —
+ * a class of every node with no cut node is then Q itself, and fewer than two zeros keep it without a second
+ * shift-invert of the same matrix.
+ */
+export function metastableSplit(
+  Q: Csr,
+  s: ClassStructure,
+  cut?: Uint8Array,
+  whole?: { zeroEigenvalues: number },
+): MetastableSplit {
   const n = Q.n;
+  const noCut = !cut || cut.every((c) => c === 0);
   const classOf = Int32Array.from(s.classOf);
   const closed: Int32Array[] = [];
   const leak: number[] = [];
@@ -67,7 +78,7 @@ export function metastableSplit(Q: Csr, s: ClassStructure, cut?: Uint8Array): Me
       lifetime.push(null);
       for (const i of members) classOf[i] = id;
     };
-    if (members.length < MIN_NODES) {
+    if (members.length < MIN_NODES || (whole && members.length === n && noCut && whole.zeroEigenvalues < 2)) {
       keep();
       continue;
     }

@@ -204,7 +204,13 @@ function solveSmall(H: Float64Array, g: Float64Array, d: number): Float64Array |
 export function stationary(
   problem: Problem,
   gen: DiscreteGenerator,
-  opts: { init?: Float64Array; tol?: number; weakRate?: number } = {},
+  opts: {
+    init?: Float64Array;
+    tol?: number;
+    weakRate?: number;
+    /** The whole generator's near-zero eigenvalue count when already computed (`spectralGap`, converged). */
+    wholeSpectrum?: { zeroEigenvalues: number };
+  } = {},
 ): StationaryResult {
   const { Q, grid } = gen;
   const n = Q.n;
@@ -222,7 +228,7 @@ export function stationary(
   const weakRate = (opts.weakRate ?? WEAK_RATE) * generatorNorm(Q);
   const s0 = communicatingClasses(Q, { cut, minRate: weakRate });
   // classes that double precision cannot tell from two are split into their metastable cores
-  const split = metastableSplit(Q, s0, cut);
+  const split = metastableSplit(Q, s0, cut, opts.wholeSpectrum);
   const s = split.structure;
   const ab = absorption(Q, s, init, { birthDeath: d === 1, tol: opts.tol });
   // one stationary law per class
