@@ -9,15 +9,14 @@ import { type LoadedProblem, loadProblem } from "../io/load-problem.js";
 import { checkFiniteLoss } from "../problem/build.js";
 import { parseDecimal } from "../problem/decimal.js";
 import type { Problem } from "../problem/types.js";
+import { installStopCheck } from "../stop.js";
 import { terminalSafe } from "./terminal.js";
 
 const decimal = parseDecimal;
 
-/** Exit code of a run stopped by Ctrl-C that kept and printed what finished (128 + SIGINT, as shells do). */
-export const EXIT_INTERRUPTED = 130;
+import { EXIT_INTERRUPTED } from "./exit-codes.js";
 
-/** Exit codes every command documents in --help. */
-export const EXIT_CODES_HELP = `\nExit codes: 0 done, 1 internal error, 2 bad input, 3 numerical failure, ${EXIT_INTERRUPTED} interrupted (Ctrl-C: what finished is kept and printed).`;
+export { EXIT_CODES_HELP, EXIT_INTERRUPTED } from "./exit-codes.js";
 
 /** Most steps of one run: step counters are 32-bit. */
 export const MAX_STEPS = 2 ** 31 - 1;
@@ -183,7 +182,7 @@ export class Progress {
     private readonly total: number,
     quiet: boolean,
   ) {
-    this.enabled = !quiet && process.stderr.isTTY === true;
+    this.enabled = !quiet && stderrIsTTY();
   }
   update(done: number): void {
     if (!this.enabled) return;
@@ -193,6 +192,8 @@ export class Progress {
           stream: process.stderr,
           format: `${this.label} [{bar}] {percentage}% | {value}/{total} | eta {eta_formatted}`,
           hideCursor: true,
+          // in the CLI worker thread stderr is a pipe to the main thread's terminal
+          noTTYOutput: external !== null,
         },
         cliProgress.Presets.shades_classic,
       );
@@ -205,18 +206,42 @@ export class Progress {
   }
 }
 
-/** Ctrl-C: the first press asks running work to stop and keep what finished; the second exits. */
+/** The stop flag of the CLI worker thread (launch.ts) and whether the user's stderr is a terminal; else null. */
+let external: { stopped: () => boolean; tty: boolean } | null = null;
+
+/** In the CLI worker thread: Ctrl-C reaches the command as `stopped()` (a flag the main thread sets). */
+export function useExternalStop(stopped: () => boolean, stderrTTY: boolean): void {
+  external = { stopped, tty: stderrTTY };
+}
+
+function stderrIsTTY(): boolean {
+  return external !== null ? external.tty : process.stderr.isTTY === true;
+}
+
+/**
+ * Ctrl-C: the first press asks running work to stop and keep what finished; the second exits. In the CLI
+ * worker thread the main thread handles the signal and the flag is the one it sets; in-process, a SIGINT
+ * listener sets it, and it is also the core's stop check (src/stop.ts) until `dispose`.
+ */
 export function interruptFlag(): { stopped: () => boolean; dispose: () => void } {
+  if (external !== null) return { stopped: external.stopped, dispose: () => {} };
   let hit = false;
   const onSig = () => {
-    if (hit) process.exit(130);
+    if (hit) process.exit(EXIT_INTERRUPTED);
     hit = true;
     process.stderr.write(
       "\nstopping: finishing the particles in flight and keeping what is done (Ctrl-C again to abort)\n",
     );
   };
   process.on("SIGINT", onSig);
-  return { stopped: () => hit, dispose: () => process.off("SIGINT", onSig) };
+  const restore = installStopCheck(() => hit);
+  return {
+    stopped: () => hit,
+    dispose: () => {
+      process.off("SIGINT", onSig);
+      restore();
+    },
+  };
 }
 
 /** Writes human-readable text (one or more lines) on stdout, made terminal-safe. */

@@ -4,6 +4,7 @@
 import { UserError } from "../errors.js";
 import { compileRegion } from "../problem/expr/index.js";
 import type { Problem } from "../problem/types.js";
+import { Interrupted } from "../stop.js";
 import { type Exact1dResult, exactExitTimeEstimate as exact1d } from "./exact-1d.js";
 import { exitTime } from "./exit-time.js";
 import { buildGenerator } from "./generator.js";
@@ -34,7 +35,7 @@ export interface PdeExitEstimate {
   max_seconds: number;
   /** error_estimate ≤ rtol·|time| reached. */
   converged: boolean;
-  stop_reason: "converged" | "time budget" | "grid cap" | "no refinement asked" | "infinite";
+  stop_reason: "converged" | "time budget" | "grid cap" | "no refinement asked" | "infinite" | "interrupted";
   /** What the user must know about the accuracy (tolerance reached or not, low order, relaxed stencil). */
   message: string;
   /** Nodes with a relaxed diffusion stencil on the finest grid (stencil.ts) and the largest relaxation μ/tr. */
@@ -166,15 +167,30 @@ export function pdeExitTimeEstimate(
     seconds.push((now() - s0) / 1000);
     return r;
   };
-  if (coarser.every((n, k) => n < coarse[k])) solveAt(coarser);
-  solveAt(coarse);
-  let fine = solveAt(shape);
+  // a stop request (Ctrl-C) during a grid keeps the grids that finished: the finest of them is the value, with
+  // the error estimate those grids allow; with none finished there is nothing to keep
+  let interruptedAt: number[] | null = null;
+  let fine: ReturnType<typeof solveAt> | undefined;
+  const trySolve = (sh: number[]): boolean => {
+    try {
+      fine = solveAt(sh);
+      return true;
+    } catch (e) {
+      if (!(e instanceof Interrupted) || fine === undefined) throw e;
+      interruptedAt = sh;
+      return false;
+    }
+  };
+  if (coarser.every((n, k) => n < coarse[k])) trySolve(coarser);
+  if (interruptedAt === null) trySolve(coarse);
+  if (interruptedAt === null) trySolve(shape);
+  if (fine === undefined) throw new Error("no grid solved"); // unreachable: trySolve rethrows
   let est = richardson(values);
-  let stop: "converged" | "time budget" | "grid cap" | "no refinement asked" | "infinite" =
-    "no refinement asked";
-  const inf = () => !Number.isFinite(fine.t);
+  let stop: "converged" | "time budget" | "grid cap" | "no refinement asked" | "infinite" | "interrupted" =
+    interruptedAt !== null ? "interrupted" : "no refinement asked";
+  const inf = () => !Number.isFinite((fine as NonNullable<typeof fine>).t);
   if (inf()) stop = "infinite";
-  else if (refine) {
+  else if (refine && interruptedAt === null) {
     for (;;) {
       est = richardson(values);
       if (est.errorEstimate <= rtol * Math.abs(est.value)) {
@@ -192,7 +208,10 @@ export function pdeExitTimeEstimate(
         stop = "time budget";
         break;
       }
-      fine = solveAt(next);
+      if (!trySolve(next)) {
+        stop = "interrupted";
+        break;
+      }
       if (inf()) {
         stop = "infinite";
         break;
@@ -213,6 +232,10 @@ export function pdeExitTimeEstimate(
     else if (stop === "time budget")
       notes.push(
         `NOT converged to rtol ${pct(rtol)}: ${errText} on ${finest.join("×")}; the next grid would exceed the ${budget} s budget (--pde-seconds)`,
+      );
+    else if (stop === "interrupted")
+      notes.push(
+        `INTERRUPTED while solving the ${(interruptedAt as number[] | null)?.join("×")} grid: the value of the finest finished grid ${finest.join("×")}, ${errText} from ${nf} grid${nf > 1 ? "s" : ""}`,
       );
     else if (stop === "grid cap")
       notes.push(

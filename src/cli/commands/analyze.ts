@@ -113,7 +113,7 @@ export async function analyzeCommand(file: string, o: Opts): Promise<void> {
   if (interrupted) {
     // what finished is kept and written; the Monte Carlo estimates say how many particles they hold
     r.notes.push(
-      `interrupted (Ctrl-C): the escape Monte Carlo stopped early; every estimate holds only the particles that had finished (exit code ${EXIT_INTERRUPTED})`,
+      `interrupted (Ctrl-C): what had finished is kept — a stage cut short says so above, and every Monte Carlo estimate holds only the particles that had finished (exit code ${EXIT_INTERRUPTED})`,
     );
     process.exitCode = EXIT_INTERRUPTED;
   }
