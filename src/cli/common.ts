@@ -3,6 +3,7 @@
  */
 import { availableParallelism } from "node:os";
 import cliProgress from "cli-progress";
+import { findRawValueWords, readableText } from "../analysis/format.js";
 import { UserError } from "../errors.js";
 import type { ExitMethodName } from "../exit/index.js";
 import { type LoadedProblem, loadProblem } from "../io/load-problem.js";
@@ -244,9 +245,17 @@ export function interruptFlag(): { stopped: () => boolean; dispose: () => void }
   };
 }
 
-/** Writes human-readable text (one or more lines) on stdout, made terminal-safe. */
+/**
+ * Writes human-readable text (one or more lines) on stdout, made terminal-safe, with any raw `NaN`, `Infinity`,
+ * `undefined` or `[object …]` written as words (readableText). With SGDSCOPE_STRICT_TEXT=1 (the tests) such a
+ * word is an internal error instead, so that the place that printed it is found and fixed.
+ */
 export function printText(s: string): void {
-  process.stdout.write(`${terminalSafe(s)}\n`);
+  if (process.env.SGDSCOPE_STRICT_TEXT === "1") {
+    const raw = findRawValueWords(s);
+    if (raw.length > 0) throw new Error(`raw value words in human-readable text: ${JSON.stringify(raw)}`);
+  }
+  process.stdout.write(`${terminalSafe(readableText(s))}\n`);
 }
 
 /** Significant digits for printing. */
