@@ -215,7 +215,8 @@ export function useExternalStop(stopped: () => boolean, stderrTTY: boolean): voi
   external = { stopped, tty: stderrTTY };
 }
 
-function stderrIsTTY(): boolean {
+/** Whether the user's stderr is a terminal (in the CLI worker thread: the main thread's). */
+export function stderrIsTTY(): boolean {
   return external !== null ? external.tty : process.stderr.isTTY === true;
 }
 

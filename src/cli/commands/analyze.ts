@@ -23,6 +23,7 @@ import {
   parseSeed,
   printText,
   requireDomain,
+  stderrIsTTY,
 } from "../common.js";
 
 interface Opts {
@@ -81,7 +82,7 @@ export async function analyzeCommand(file: string, o: Opts): Promise<void> {
   if (!o.png) args.push("--no-png");
   const command = args.map(quote).join(" ");
   const threads = o.threads !== undefined ? parsePositiveInt(o.threads, "--threads") : defaultThreads();
-  const chatty = !o.json && process.stderr.isTTY === true;
+  const chatty = !o.json && stderrIsTTY();
   const t0 = Date.now();
   let bar: { label: string; p: Progress } | null = null;
   const intr = interruptFlag();
