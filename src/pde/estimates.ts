@@ -4,7 +4,7 @@
 import { UserError } from "../errors.js";
 import { compileRegion } from "../problem/expr/index.js";
 import type { Problem } from "../problem/types.js";
-import { Interrupted } from "../stop.js";
+import { Interrupted, stopRequested } from "../stop.js";
 import { type Exact1dResult, exactExitTimeEstimate as exact1d } from "./exact-1d.js";
 import { exitTime } from "./exit-time.js";
 import { buildGenerator } from "./generator.js";
@@ -172,6 +172,10 @@ export function pdeExitTimeEstimate(
   let interruptedAt: number[] | null = null;
   let fine: ReturnType<typeof solveAt> | undefined;
   const trySolve = (sh: number[]): boolean => {
+    if (fine !== undefined && stopRequested()) {
+      interruptedAt = sh;
+      return false;
+    }
     try {
       fine = solveAt(sh);
       return true;
@@ -235,7 +239,7 @@ export function pdeExitTimeEstimate(
       );
     else if (stop === "interrupted")
       notes.push(
-        `INTERRUPTED while solving the ${(interruptedAt as number[] | null)?.join("×")} grid: the value of the finest finished grid ${finest.join("×")}, ${errText} from ${nf} grid${nf > 1 ? "s" : ""}`,
+        `INTERRUPTED before or while solving the ${(interruptedAt as number[] | null)?.join("×")} grid: the value of the finest finished grid ${finest.join("×")}, ${errText} from ${nf} grid${nf > 1 ? "s" : ""}`,
       );
     else if (stop === "grid cap")
       notes.push(
