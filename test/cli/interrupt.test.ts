@@ -150,6 +150,33 @@ describe("Ctrl-C inside a grid solve", () => {
     expect(existsSync(join(dir, "report.html"))).toBe(true);
   }, 40_000);
 
+  it("simulate: keeps the particles that finished, writes them, exit 130", async () => {
+    const dir = join(tmp, "sim");
+    const r = await interruptAfter(
+      [
+        "simulate",
+        join(EX, "double-well.yaml"),
+        "--particles",
+        "2000000",
+        "--steps",
+        "2000",
+        "--threads",
+        "1",
+        "--out",
+        dir,
+        "--json",
+      ],
+      3,
+    );
+    expect(r.code, r.err).toBe(130);
+    expect(r.stopSeconds).toBeLessThan(MAX_STOP_SECONDS);
+    const o = JSON.parse(r.out);
+    expect(o.stopped).toBe(true);
+    expect(o.particles).toBeLessThan(2000000);
+    expect(o.requested_particles).toBe(2000000);
+    expect(JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")).stopped).toBe(true);
+  }, 30_000);
+
   it("sweep with pde cells: stops within seconds and says what finished, exit 130", async () => {
     const r = await interruptAfter(
       [
