@@ -34,6 +34,7 @@ export {
   simulate,
 } from "./dynamics/index.js";
 export { NumericalError, UserError } from "./errors.js";
+export { Interrupted, installStopCheck, withStopCheck } from "./stop.js";
 export {
   defaultSdeStep,
   type EnsembleRunner,
