@@ -34,7 +34,6 @@ export {
   simulate,
 } from "./dynamics/index.js";
 export { NumericalError, UserError } from "./errors.js";
-export { Interrupted, installStopCheck, withStopCheck } from "./stop.js";
 export {
   defaultSdeStep,
   type EnsembleRunner,
@@ -72,4 +71,5 @@ export {
   problemFromSpec,
   validateProblemSpec,
 } from "./problem/index.js";
+export { Interrupted, installStopCheck, withStopCheck } from "./stop.js";
 export { VERSION } from "./version.js";
