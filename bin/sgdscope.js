@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The sgdscope executable: runs the compiled CLI (npm ci builds it via the prepare script).
-import { main } from "../dist/cli/main.js";
+import { runCli } from "../dist/cli/launch.js";
 
 // A reader that stops early (`sgdscope --help | head`) is not an error.
 process.stdout.on("error", (e) => {
@@ -8,6 +8,6 @@ process.stdout.on("error", (e) => {
   throw e;
 });
 
-main(process.argv.slice(2)).then((code) => {
+runCli(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

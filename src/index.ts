@@ -71,4 +71,5 @@ export {
   problemFromSpec,
   validateProblemSpec,
 } from "./problem/index.js";
+export { Interrupted, installStopCheck, withStopCheck } from "./stop.js";
 export { VERSION } from "./version.js";

@@ -12,6 +12,7 @@ const src = join(__dirname, "..", "src");
 const LAYER: Record<string, number> = {
   errors: 0,
   version: 0,
+  stop: 0,
   random: 0,
   linalg: 1,
   analysis: 1,
@@ -32,6 +33,7 @@ const LAYER: Record<string, number> = {
 const CORE = new Set([
   "errors",
   "version",
+  "stop",
   "random",
   "linalg",
   "analysis",

@@ -23,3 +23,28 @@ export function formatPoint(x: readonly number[], digits = 4): string {
     ? `(${x.map(c).join(", ")})`
     : `(${x.slice(0, 3).map(c).join(", ")}, … ; d = ${x.length})`;
 }
+
+/**
+ * JavaScript's own words for values that are not numbers — `NaN`, `Infinity`, `undefined`, `[object Object]` —
+ * as they appear when a non-finite or missing value is interpolated into text unformatted.
+ */
+export const RAW_VALUE_WORDS = /(?<![\w.])(?:-?Infinity|NaN|undefined|\[object \w+\])(?![\w])/g;
+
+/**
+ * The last guard of human-readable text (CLI output, report prose): any raw `NaN`, `±Infinity`, `undefined` or
+ * `[object …]` left in `text` is written as a word a reader understands ("∞", "not a number",
+ * "not available"). Every formatter already writes these words itself (formatNumber); this guard catches a
+ * number interpolated without one, and `findRawValueWords` lets tests find such places.
+ */
+export function readableText(text: string): string {
+  return text.replace(RAW_VALUE_WORDS, (w) =>
+    w === "Infinity" ? "∞" : w === "-Infinity" ? "−∞" : w === "NaN" ? "not a number" : "not available",
+  );
+}
+
+/** The raw value words in `text` with a little context each (empty when the text is clean). */
+export function findRawValueWords(text: string): string[] {
+  return [...text.matchAll(RAW_VALUE_WORDS)].map((m) =>
+    text.slice(Math.max(0, (m.index ?? 0) - 60), (m.index ?? 0) + m[0].length + 20),
+  );
+}

@@ -14,6 +14,7 @@ import { UserError } from "../errors.js";
 import type { EnsembleRunner } from "../exit/index.js";
 import type { EntropyReport } from "../pde/index.js";
 import type { Problem } from "../problem/types.js";
+import { Interrupted } from "../stop.js";
 import { type ConvergenceStage, convergenceStage } from "./convergence-stage.js";
 import type { EscapeResult } from "./escape.js";
 import { escapeSetups, escapeStage } from "./escape-stage.js";
@@ -163,8 +164,16 @@ export async function analyze(problem: Problem, options: AnalyzeOptions = {}): P
   stage("pde setup");
   let gs: GridStage | null = null;
   if (gridOk) {
-    gs = gridStage(p, pol, options.grid);
-    notes.push(...gs.notes);
+    try {
+      gs = gridStage(p, pol, options.grid);
+      notes.push(...gs.notes);
+    } catch (e) {
+      // Ctrl-C inside a grid solve: the grid results are left out, the stages after run without them
+      if (!(e instanceof Interrupted)) throw e;
+      notes.push(
+        `${e.message} (Ctrl-C) in the grid stage: no grid results (PDE densities, stationary law, spectral gap, grid exit times)`,
+      );
+    }
   }
   const st = gs?.stationary ?? null;
   timings.pdeSetup = now() - t0;

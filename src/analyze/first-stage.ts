@@ -5,6 +5,7 @@
  * minimum against the OU predictions — only once the horizon is past that basin's concentration time — and the
  * Fokker–Planck law at the same times on the grid (d ≤ 2).
  */
+
 import { formatNumber as fmt, formatPoint as fmtPt } from "../analysis/format.js";
 import { projectOnto, spreadAround } from "../analysis/moments.js";
 import type { InitialLaw as ParticleLaw } from "../dynamics/initial.js";
@@ -19,6 +20,7 @@ import {
   type StationaryResult,
 } from "../pde/index.js";
 import type { Problem } from "../problem/types.js";
+import { Interrupted } from "../stop.js";
 import type { GridStage } from "./grid-stage.js";
 import type { LandscapeStage } from "./landscape-stage.js";
 import { type AnalyzePolicy, longHorizon, type TimeScale } from "./policy.js";
@@ -323,6 +325,8 @@ export function firstStage(
         dt: useUnif ? undefined : tLast / pol.implicitSteps,
         stationary: stationaryLaw?.normalisable ? stationaryLaw.probabilities : null,
       });
+      // Ctrl-C during the evolution: the curves would stop part-way, so none are shown
+      if (fp.interrupted) throw new Interrupted("the Fokker–Planck evolution of the first stage");
       reasons.push(
         `Fokker–Planck: ${fp.method}${fp.dt ? `, step ${fmt(fp.dt)}` : ""} (${fp.matvecs} steps/mat-vecs)`,
       );
@@ -357,7 +361,11 @@ export function firstStage(
       if (stationaryLaw?.normalisable && stationaryLaw.probabilities)
         entropy = entropyDecay(p, g, gen.Q, fp.snapshots, stationaryLaw.probabilities);
     } catch (e) {
-      notes.push(`Fokker–Planck / stationary law failed: ${(e as Error).message}`);
+      notes.push(
+        e instanceof Interrupted
+          ? `${e.message} (Ctrl-C): the Fokker–Planck curves and densities are left out`
+          : `Fokker–Planck / stationary law failed: ${(e as Error).message}`,
+      );
     }
   }
   // clouds: the first ≤ 2 coordinates, or d > 2 the coordinate along the line from minimum 0 to minimum 1

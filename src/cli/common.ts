@@ -3,21 +3,21 @@
  */
 import { availableParallelism } from "node:os";
 import cliProgress from "cli-progress";
+import { findRawValueWords, readableText } from "../analysis/format.js";
 import { UserError } from "../errors.js";
 import type { ExitMethodName } from "../exit/index.js";
 import { type LoadedProblem, loadProblem } from "../io/load-problem.js";
 import { checkFiniteLoss } from "../problem/build.js";
 import { parseDecimal } from "../problem/decimal.js";
 import type { Problem } from "../problem/types.js";
+import { installStopCheck } from "../stop.js";
 import { terminalSafe } from "./terminal.js";
 
 const decimal = parseDecimal;
 
-/** Exit code of a run stopped by Ctrl-C that kept and printed what finished (128 + SIGINT, as shells do). */
-export const EXIT_INTERRUPTED = 130;
+import { EXIT_INTERRUPTED } from "./exit-codes.js";
 
-/** Exit codes every command documents in --help. */
-export const EXIT_CODES_HELP = `\nExit codes: 0 done, 1 internal error, 2 bad input, 3 numerical failure, ${EXIT_INTERRUPTED} interrupted (Ctrl-C: what finished is kept and printed).`;
+export { EXIT_CODES_HELP, EXIT_INTERRUPTED } from "./exit-codes.js";
 
 /** Most steps of one run: step counters are 32-bit. */
 export const MAX_STEPS = 2 ** 31 - 1;
@@ -183,7 +183,7 @@ export class Progress {
     private readonly total: number,
     quiet: boolean,
   ) {
-    this.enabled = !quiet && process.stderr.isTTY === true;
+    this.enabled = !quiet && stderrIsTTY();
   }
   update(done: number): void {
     if (!this.enabled) return;
@@ -193,6 +193,8 @@ export class Progress {
           stream: process.stderr,
           format: `${this.label} [{bar}] {percentage}% | {value}/{total} | eta {eta_formatted}`,
           hideCursor: true,
+          // in the CLI worker thread stderr is a pipe to the main thread's terminal
+          noTTYOutput: external !== null,
         },
         cliProgress.Presets.shades_classic,
       );
@@ -205,23 +207,56 @@ export class Progress {
   }
 }
 
-/** Ctrl-C: the first press asks running work to stop and keep what finished; the second exits. */
+/** The stop flag of the CLI worker thread (launch.ts) and whether the user's stderr is a terminal; else null. */
+let external: { stopped: () => boolean; tty: boolean } | null = null;
+
+/** In the CLI worker thread: Ctrl-C reaches the command as `stopped()` (a flag the main thread sets). */
+export function useExternalStop(stopped: () => boolean, stderrTTY: boolean): void {
+  external = { stopped, tty: stderrTTY };
+}
+
+/** Whether the user's stderr is a terminal (in the CLI worker thread: the main thread's). */
+export function stderrIsTTY(): boolean {
+  return external !== null ? external.tty : process.stderr.isTTY === true;
+}
+
+/**
+ * Ctrl-C: the first press asks running work to stop and keep what finished; the second exits. In the CLI
+ * worker thread the main thread handles the signal and the flag is the one it sets; in-process, a SIGINT
+ * listener sets it, and it is also the core's stop check (src/stop.ts) until `dispose`.
+ */
 export function interruptFlag(): { stopped: () => boolean; dispose: () => void } {
+  if (external !== null) return { stopped: external.stopped, dispose: () => {} };
   let hit = false;
   const onSig = () => {
-    if (hit) process.exit(130);
+    if (hit) process.exit(EXIT_INTERRUPTED);
     hit = true;
     process.stderr.write(
       "\nstopping: finishing the particles in flight and keeping what is done (Ctrl-C again to abort)\n",
     );
   };
   process.on("SIGINT", onSig);
-  return { stopped: () => hit, dispose: () => process.off("SIGINT", onSig) };
+  const restore = installStopCheck(() => hit);
+  return {
+    stopped: () => hit,
+    dispose: () => {
+      process.off("SIGINT", onSig);
+      restore();
+    },
+  };
 }
 
-/** Writes human-readable text (one or more lines) on stdout, made terminal-safe. */
+/**
+ * Writes human-readable text (one or more lines) on stdout, made terminal-safe, with any raw `NaN`, `Infinity`,
+ * `undefined` or `[object …]` written as words (readableText). With SGDSCOPE_STRICT_TEXT=1 (the tests) such a
+ * word is an internal error instead, so that the place that printed it is found and fixed.
+ */
 export function printText(s: string): void {
-  process.stdout.write(`${terminalSafe(s)}\n`);
+  if (process.env.SGDSCOPE_STRICT_TEXT === "1") {
+    const raw = findRawValueWords(s);
+    if (raw.length > 0) throw new Error(`raw value words in human-readable text: ${JSON.stringify(raw)}`);
+  }
+  process.stdout.write(`${terminalSafe(readableText(s))}\n`);
 }
 
 /** Significant digits for printing. */

@@ -4,8 +4,10 @@
  */
 import { Command, CommanderError } from "commander";
 import { NumericalError, UserError } from "../errors.js";
+import { Interrupted } from "../stop.js";
 import { VERSION } from "../version.js";
 import { COMMANDS, flagOf } from "./command-list.js";
+import { EXIT_INTERRUPTED } from "./exit-codes.js";
 import { terminalSafe } from "./terminal.js";
 
 /**
@@ -40,6 +42,12 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof Interrupted) {
+      process.stderr.write(
+        `sgdscope: interrupted (Ctrl-C) during ${e.what}, before any result of this command finished: nothing was written\n`,
+      );
+      return EXIT_INTERRUPTED;
     }
     if (e instanceof UserError) {
       process.stderr.write(`sgdscope: error: ${terminalSafe(cliMessage(e, name), false)}\n`);

@@ -16,6 +16,7 @@ import { formatNumber } from "../analysis/format.js";
 import { UserError } from "../errors.js";
 import { compileRegion } from "../problem/expr/index.js";
 import type { Problem } from "../problem/types.js";
+import { Interrupted } from "../stop.js";
 import { type LandscapeContext, landscapeContext } from "./landscape-context.js";
 import { dtCheckOf, monteCarloExitTime } from "./particles.js";
 import { defaultSdeStep, HORIZON_FACTOR } from "./policy.js";
@@ -166,6 +167,13 @@ export async function exitTime(p: Problem, query: ExitQuery, o: ExitTimeOptions)
       if (!run) throw new Error(`${m} has no deterministic run`);
       finish(run(p, query, inputs));
     } catch (e) {
+      if (e instanceof Interrupted) {
+        finish(
+          failed(m, "skipped", `${e.message}, before any result of it finished`, (Date.now() - t0) / 1000),
+        );
+        interrupted = true;
+        break;
+      }
       // bad input found by a method (e.g. a target with no grid node): refused before any particle has run
       if (e instanceof UserError) throw e;
       finish(failed(m, "failed", (e as Error).message, (Date.now() - t0) / 1000));
@@ -232,7 +240,7 @@ export async function exitTime(p: Problem, query: ExitQuery, o: ExitTimeOptions)
   }
   if (stop()) interrupted = true;
   const estimates = o.methods.map(
-    (m) => done.get(m) ?? failed(m, "skipped", "not run: the run was interrupted first"),
+    (m) => done.get(m) ?? failed(m, "skipped", "the run was interrupted first"),
   );
   return {
     problem: p.name,

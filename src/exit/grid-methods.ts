@@ -63,14 +63,18 @@ export function pdeExitTime(p: Problem, q: ExitQuery, g: GridSettings = {}): Exi
     uncertainty:
       err !== null
         ? `± grid-error estimate from ${e.grids.length} grids (${detail.observedOrder !== null ? `observed order ${fmt(detail.observedOrder, 2)}` : "no clean convergence order"}; ${e.converged ? `within rtol ${fmt(e.rtol ?? 0, 2)}` : e.stop_reason === "no refinement asked" ? "no tolerance asked" : `rtol ${fmt(e.rtol ?? 0, 2)} NOT reached: ${e.stop_reason}`})`
-        : "no error estimate (the coarse grids failed)",
+        : e.stop_reason === "interrupted"
+          ? "no error estimate (interrupted before a second grid finished)"
+          : "no error estimate (the coarse grids failed)",
     how: `${how}; ${e.message}`,
     reason:
-      err === null
-        ? "no error estimate: the value's accuracy is not known"
-        : e.converged || e.stop_reason === "no refinement asked"
-          ? ((reason as string | undefined) ?? null)
-          : e.message,
+      e.stop_reason === "interrupted"
+        ? `${e.message}${err === null ? "; no error estimate: the value's accuracy is not known" : ""}`
+        : err === null
+          ? "no error estimate: the value's accuracy is not known"
+          : e.converged || e.stop_reason === "no refinement asked"
+            ? ((reason as string | undefined) ?? null)
+            : e.message,
     seconds: (Date.now() - t0) / 1000,
     detail,
   };

@@ -30,6 +30,7 @@
  * for the capacity, or comparison along the escape coordinate); `exitTimeBounds` reports "not
  * applicable" there (hook: `generatorBounds`).
  */
+import { formatNumber } from "../analysis/format.js";
 import { NumericalError, UserError } from "../errors.js";
 import { diffusionOfVariance } from "../problem/diffusion.js";
 import type { LandscapeProblem } from "./util.js";
@@ -383,7 +384,7 @@ export function exitTimeBounds(p: LandscapeProblem, opts: BoundsOptions): ExitTi
       upper: Number.NaN,
       iterations: { lower: Number.NaN, upper: Number.NaN },
       applicable: false,
-      why: `no useful bound: ${cause}; the bracket would be [${r.lower.toPrecision(3)}, ${r.upper.toPrecision(3)}]`,
+      why: `no useful bound: ${cause}; the bracket would be [${formatNumber(r.lower)}, ${formatNumber(r.upper)}]`,
       reflect: alpha,
       absorb: beta,
       start: x0,

@@ -22,6 +22,7 @@
  *   density"; it says where the mass ends from the start (probability per class) and gives a rate only as
  *   a spectral gap within a class.
  */
+import { formatNumber } from "../analysis/format.js";
 import type { CriticalPoint } from "./critical-points.js";
 import type { LandscapeProblem } from "./util.js";
 
@@ -113,7 +114,7 @@ export interface Verdict {
   sgdUnstable?: number[];
 }
 
-const fmt = (v: number) => (Number.isFinite(v) ? v.toPrecision(3) : String(v));
+const fmt = (v: number) => (Number.isFinite(v) ? v.toPrecision(3) : formatNumber(v));
 
 /**
  * The verdict from landscape facts. Adds a warning (and `sgdUnstable`) when η·λ_max ≥ 2 at some

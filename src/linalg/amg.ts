@@ -14,6 +14,7 @@
  */
 
 import { NumericalError } from "../errors.js";
+import { throwIfStopped } from "../stop.js";
 import type { Csr } from "./csr.js";
 import { type LuFactors, luFactor, luSolve } from "./dense.js";
 import type { Preconditioner } from "./precond.js";
@@ -424,6 +425,7 @@ export function amgPreconditioner(A0: Csr, opts: AmgOptions = {}): AmgHierarchy 
     };
     levels.push(lvl);
     if (n <= coarseSize || levels.length >= maxLevels) break;
+    throwIfStopped("the multigrid setup");
     const split = splitting(A, theta);
     if (!split) break;
     const isC = new Uint8Array(n);
@@ -432,6 +434,7 @@ export function amgPreconditioner(A0: Csr, opts: AmgOptions = {}): AmgHierarchy 
     // Petrov–Galerkin restriction: the same interpolation built on Aᵀ. For a reversible generator
     // (π_i a_ij = π_j a_ji) this is ≈ Π_c⁻¹ Pᵀ Π, i.e. Galerkin in the π-weighted inner product.
     const R = transposeMat(petrov ? directInterpolation(transposeMat(A), isC, theta, truncate) : P);
+    throwIfStopped("the multigrid setup");
     lvl.P = P;
     lvl.R = R;
     A = matMat(R, matMat(A, P));

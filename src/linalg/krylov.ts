@@ -4,6 +4,7 @@
  * Givens rotations). Right preconditioning makes the monitored residual the true residual
  * ‖b − A x‖ (up to recurrence drift, which the caller removes by recomputing it).
  */
+import { throwIfStopped } from "../stop.js";
 import type { Csr } from "./csr.js";
 import { csrMatVec } from "./csr.js";
 import type { Preconditioner } from "./precond.js";
@@ -65,6 +66,7 @@ export function bicgstab(
   let best = res;
   let sinceBest = 0;
   for (let it = 1; it <= maxIter; it++) {
+    throwIfStopped("an iterative linear solve (BiCGSTAB)");
     const rhoNew = dot(r0, r, n);
     if (rhoNew === 0 || !Number.isFinite(rhoNew)) {
       return { x, iterations: it - 1, estimate: res, converged: false, reason: "breakdown" };
@@ -154,6 +156,7 @@ export function gmres(
     g[0] = beta;
     let k = 0;
     for (; k < m && total < maxIter; k++) {
+      throwIfStopped("an iterative linear solve (GMRES)");
       total++;
       const vk = V.subarray(k * n, (k + 1) * n);
       M.apply(vk, z);

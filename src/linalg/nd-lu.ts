@@ -22,6 +22,7 @@
  * a whole grid from `directSolveCost(shape, stencil)`.
  */
 import { NumericalError, SingularMatrixError, UserError } from "../errors.js";
+import { throwIfStopped } from "../stop.js";
 import { type Csr, csrFromTriplets, csrTranspose } from "./csr.js";
 import { type GridGeometry, nestedDissection, type SeparatorTree } from "./nested-dissection.js";
 
@@ -305,6 +306,7 @@ export function ndLu(A: Csr, opts: NdLuOptions = {}): NdLu {
   let small = 0;
   const threshold = 64 * U;
   for (let t = 0; t < T; t++) {
+    throwIfStopped("the sparse LU factorisation");
     const start = superStart[t];
     const end = superStart[t + 1];
     const s = end - start;

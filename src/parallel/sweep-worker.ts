@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { fileReader } from "../io/load-problem.js";
+import { installStopCheck } from "../stop.js";
 import { runCell, type SweepCell, type SweepPlan } from "../sweep/index.js";
 
 interface Init {
@@ -15,6 +16,8 @@ interface Init {
 
 const init = workerData as Init;
 const stop = new Int32Array(init.stopFlag);
+// the grid solves of a cell poll it too (a cell cut short is left out of the sweep)
+installStopCheck(() => Atomics.load(stop, 0) === 1);
 const ctx = { readText: fileReader(init.baseDir) };
 
 parentPort!.on("message", async (msg: { cell: SweepCell } | "exit") => {

@@ -4,6 +4,7 @@
 import { UserError } from "../errors.js";
 import { compileRegion } from "../problem/expr/index.js";
 import type { Problem } from "../problem/types.js";
+import { Interrupted, stopRequested } from "../stop.js";
 import { type Exact1dResult, exactExitTimeEstimate as exact1d } from "./exact-1d.js";
 import { exitTime } from "./exit-time.js";
 import { buildGenerator } from "./generator.js";
@@ -37,7 +38,14 @@ export interface PdeExitEstimate {
   max_seconds: number;
   /** error_estimate ≤ rtol·|time| reached. */
   converged: boolean;
-  stop_reason: "converged" | "time budget" | "grid cap" | "no refinement asked" | "infinite" | "singular";
+  stop_reason:
+    | "converged"
+    | "time budget"
+    | "grid cap"
+    | "no refinement asked"
+    | "infinite"
+    | "singular"
+    | "interrupted";
   /**
    * Set when the exit-time system of the finest grid was singular to double precision: `time` is then only a
    * certified lower bound of that grid's DISCRETE mean exit time (comparison principle, exit-lower-bound.ts; the
@@ -189,20 +197,38 @@ export function pdeExitTimeEstimate(
     return r;
   };
   // the first three grids; a grid whose system is singular to double precision ends the sequence (finer grids
-  // have less numerical diffusion: their exit times are larger still)
+  // have less numerical diffusion: their exit times are larger still). A stop request (Ctrl-C) during a grid keeps
+  // the grids that finished: the finest of them is the value, with the error estimate those grids allow; with none
+  // finished there is nothing to keep
+  let interruptedAt: number[] | null = null;
+  let fine: ReturnType<typeof solveAt> | undefined;
+  const trySolve = (sh: number[]): boolean => {
+    if (fine !== undefined && stopRequested()) {
+      interruptedAt = sh;
+      return false;
+    }
+    try {
+      fine = solveAt(sh);
+      return true;
+    } catch (e) {
+      if (!(e instanceof Interrupted) || fine === undefined) throw e;
+      interruptedAt = sh;
+      return false;
+    }
+  };
+  const singular = () => (fine as NonNullable<typeof fine>).res.lowerBound !== undefined;
   const first = coarser.every((n, k) => n < coarse[k]) ? [coarser, coarse, shape] : [coarse, shape];
-  let fine = solveAt(first[0]);
-  for (const sh of first.slice(1)) {
-    if (fine.res.lowerBound !== undefined) break;
-    fine = solveAt(sh);
+  for (const sh of first) {
+    if (fine !== undefined && singular()) break;
+    if (!trySolve(sh)) break;
   }
+  if (fine === undefined) throw new Error("no grid solved"); // unreachable: trySolve rethrows
   let est = richardson(values);
-  let stop: PdeExitEstimate["stop_reason"] = "no refinement asked";
-  const inf = () => !Number.isFinite(fine.t);
-  const singular = () => fine.res.lowerBound !== undefined;
+  let stop: PdeExitEstimate["stop_reason"] = interruptedAt !== null ? "interrupted" : "no refinement asked";
+  const inf = () => !Number.isFinite((fine as NonNullable<typeof fine>).t);
   if (inf()) stop = "infinite";
   else if (singular()) stop = "singular";
-  else if (refine) {
+  else if (refine && interruptedAt === null) {
     for (;;) {
       est = richardson(values);
       if (est.errorEstimate <= rtol * Math.abs(est.value)) {
@@ -220,7 +246,10 @@ export function pdeExitTimeEstimate(
         stop = "time budget";
         break;
       }
-      fine = solveAt(next);
+      if (!trySolve(next)) {
+        stop = "interrupted";
+        break;
+      }
       if (inf()) {
         stop = "infinite";
         break;
@@ -250,6 +279,10 @@ export function pdeExitTimeEstimate(
     else if (stop === "time budget")
       notes.push(
         `NOT converged to rtol ${pct(rtol)}: ${errText} on ${finest.join("×")}; the next grid would exceed the ${budget} s budget (--pde-seconds)`,
+      );
+    else if (stop === "interrupted")
+      notes.push(
+        `INTERRUPTED before or while solving the ${(interruptedAt as number[] | null)?.join("×")} grid: the value of the finest finished grid ${finest.join("×")}, ${errText} from ${nf} grid${nf > 1 ? "s" : ""}`,
       );
     else if (stop === "grid cap")
       notes.push(

@@ -17,6 +17,7 @@ import { csrTranspose } from "../linalg/csr.js";
 import { luFactor, luSolve } from "../linalg/dense.js";
 import { type SparseSolver, sparseSolver } from "../linalg/solve.js";
 import { solveTridiagonal } from "../linalg/tridiagonal.js";
+import { Interrupted, stopRequested } from "../stop.js";
 import type { DiscreteGenerator } from "./generator.js";
 import { type Grid, nodeCoords, type RegionFn } from "./grid.js";
 
@@ -166,6 +167,11 @@ export interface FokkerPlanckResult {
   rate?: number;
   dt?: number;
   matvecs: number;
+  /**
+   * Set when a stop request (Ctrl-C) ended the evolution at SDE time `interrupted.t`: `snapshots` holds the
+   * requested times reached before it.
+   */
+  interrupted?: { t: number };
 }
 
 /** Evolves p0 under Qᵀ and reports snapshots at the requested (non-negative, increasing) times. */
@@ -211,6 +217,7 @@ export function fokkerPlanck(
         PT.values[q] = Math.max(val, 0);
       }
     }
+    const method = "uniformization (exact in time up to tail " + tol + ")";
     for (const t of times) {
       const dtau = t - tNow;
       if (dtau > 0 && lam > 0) {
@@ -233,6 +240,8 @@ export function fokkerPlanck(
             w = tmp;
             matvecs++;
             logw += Math.log(L / k);
+            if ((k & 63) === 0 && stopRequested())
+              return { snapshots, method, rate: lam, matvecs, interrupted: { t: tNow } };
             if (opts.onProgress && (k & 1023) === 0)
               opts.onProgress(tNow + (dtau * Math.min(k, L)) / L, tEnd);
           }
@@ -257,17 +266,30 @@ export function fokkerPlanck(
       tNow = t;
       stats(t);
     }
-    return { snapshots, method: "uniformization (exact in time up to tail " + tol + ")", rate: lam, matvecs };
+    return { snapshots, method, rate: lam, matvecs };
   }
   // implicit Euler
   const horizon = times.length ? times[times.length - 1] : 0;
   const dt = opts.dt ?? (horizon > 0 ? horizon / 1000 : 1);
   const QT = csrTranspose(Q);
   const stepper = implicitStepper(QT, grid.dim, dt);
+  const partial = (): FokkerPlanckResult => ({
+    snapshots,
+    method: "implicit-euler (order 1)",
+    dt,
+    matvecs,
+    interrupted: { t: tNow },
+  });
   for (const t of times) {
     while (tNow < t - 1e-14 * Math.max(1, t)) {
+      if (stopRequested()) return partial();
       const tau = Math.min(dt, t - tNow);
-      p = stepper(p, tau);
+      try {
+        p = stepper(p, tau);
+      } catch (e) {
+        if (e instanceof Interrupted) return partial();
+        throw e;
+      }
       matvecs++;
       tNow += tau;
     }

@@ -16,6 +16,7 @@
 
 import type { Csr } from "../linalg/csr.js";
 import { eigsNearShift } from "../linalg/eigs.js";
+import { Interrupted } from "../stop.js";
 import { type ClassStructure, generatorNorm, restrictToClass } from "./classes.js";
 import { ZERO_EIGENVALUE } from "./spectral.js";
 
@@ -88,7 +89,8 @@ export function metastableSplit(
     let r: ReturnType<typeof eigsNearShift>;
     try {
       r = eigsNearShift(A, Math.min(3, Qc.n), { tol: 1e-8 });
-    } catch {
+    } catch (e) {
+      if (e instanceof Interrupted) throw e;
       keep();
       continue;
     }

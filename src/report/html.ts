@@ -2,7 +2,7 @@
  * report.html: one self-contained file (inline CSS and inline SVG figures, no scripts, no fonts or
  * images fetched from anywhere) that a researcher reads without the code.
  */
-import { formatNumber, formatPoint } from "../analysis/format.js";
+import { formatNumber, formatPoint, readableText } from "../analysis/format.js";
 import type { AnalysisResult } from "../analyze/index.js";
 import type { ExitEstimate } from "../exit/index.js";
 import { VERSION } from "../version.js";
@@ -10,8 +10,13 @@ import { hasValue } from "./estimates.js";
 import type { Figure } from "./plots.js";
 import { comparisonText, describeAnalysis, escapeSentence } from "./prose.js";
 
+/** Text for the HTML page: escaped, and any raw NaN/Infinity/undefined written as words (readableText). */
 export function esc(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return readableText(s)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
 }
 
 const f = (v: number | null | undefined, p = 3) =>

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadReference } from "../reference.js";
+import { cpuSeconds } from "./cpu.js";
 
 const BIN = join(__dirname, "..", "..", "bin", "sgdscope.js");
 const tmp = mkdtempSync(join(tmpdir(), "sgdscope-cli-"));
@@ -103,24 +104,6 @@ describe("exit-time --json", () => {
     expect(e.time).toBeLessThanOrEqual(20);
   });
 });
-
-/** Resolves when process `pid` has used `seconds` of CPU (all threads; Linux /proc) or after `capSeconds`. */
-async function cpuSeconds(pid: number, seconds: number, capSeconds: number): Promise<void> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < capSeconds * 1000) {
-    await new Promise((r) => setTimeout(r, 200));
-    let used: number;
-    try {
-      // fields after the command name: utime and stime are the 12th and 13th (clock ticks, 100 per second)
-      const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-      used = (Number(f[11]) + Number(f[12])) / 100;
-    } catch {
-      if (Date.now() - t0 >= 4000) return; // no /proc: fall back to 4 s of wall time
-      continue;
-    }
-    if (used >= seconds) return;
-  }
-}
 
 describe("Ctrl-C", () => {
   it.each(["1", "2"])("stops cleanly and reports what finished (%s thread(s))", async (threads) => {

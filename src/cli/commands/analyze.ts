@@ -23,6 +23,7 @@ import {
   parseSeed,
   printText,
   requireDomain,
+  stderrIsTTY,
 } from "../common.js";
 
 interface Opts {
@@ -81,7 +82,7 @@ export async function analyzeCommand(file: string, o: Opts): Promise<void> {
   if (!o.png) args.push("--no-png");
   const command = args.map(quote).join(" ");
   const threads = o.threads !== undefined ? parsePositiveInt(o.threads, "--threads") : defaultThreads();
-  const chatty = !o.json && process.stderr.isTTY === true;
+  const chatty = !o.json && stderrIsTTY();
   const t0 = Date.now();
   let bar: { label: string; p: Progress } | null = null;
   const intr = interruptFlag();
@@ -113,7 +114,7 @@ export async function analyzeCommand(file: string, o: Opts): Promise<void> {
   if (interrupted) {
     // what finished is kept and written; the Monte Carlo estimates say how many particles they hold
     r.notes.push(
-      `interrupted (Ctrl-C): the escape Monte Carlo stopped early; every estimate holds only the particles that had finished (exit code ${EXIT_INTERRUPTED})`,
+      `interrupted (Ctrl-C): what had finished is kept — a stage cut short says so above, and every Monte Carlo estimate holds only the particles that had finished (exit code ${EXIT_INTERRUPTED})`,
     );
     process.exitCode = EXIT_INTERRUPTED;
   }

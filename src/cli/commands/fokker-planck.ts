@@ -31,6 +31,7 @@ import { COMMANDS } from "../command-list.js";
 import {
   checkStart,
   EXIT_CODES_HELP,
+  EXIT_INTERRUPTED,
   fmt,
   Progress,
   parsePoint,
@@ -152,11 +153,15 @@ export function registerFokkerPlanck(program: Command): void {
     .option("--json", "print exactly one JSON object on stdout")
     .addHelpText("after", EXIT_CODES_HELP)
     .action(async (file: string, o: Opts) => {
-      fokkerPlanckCommand(file, o);
+      if (fokkerPlanckCommand(file, o)) process.exitCode = EXIT_INTERRUPTED;
     });
 }
 
-function fokkerPlanckCommand(file: string, o: Opts): void {
+/**
+ * Runs the command; returns true when Ctrl-C stopped the time stepping (the snapshots reached are kept and
+ * written, and say so). Interrupted before the stepping (the stationary law), nothing is kept.
+ */
+function fokkerPlanckCommand(file: string, o: Opts): boolean {
   const lp = loadProblem(file);
   const p = lp.problem;
   requireGrid(p, file, "the Fokker–Planck grid");
@@ -196,6 +201,10 @@ function fokkerPlanckCommand(file: string, o: Opts): void {
     grid: shape,
     grid_reason: reason,
     integrator: fp.method,
+    interrupted: fp.interrupted !== undefined,
+    // Ctrl-C: the evolution stopped at this SDE time; the snapshots are those of the requested times reached
+    interrupted_at_time: fp.interrupted?.t ?? null,
+    snapshots_requested: times.length,
     uniformization_rate: fp.rate,
     matvecs: fp.matvecs,
     stationary: {
@@ -271,7 +280,7 @@ function fokkerPlanckCommand(file: string, o: Opts): void {
   }
   if (o.json) {
     process.stdout.write(`${toJson(summary)}\n`);
-    return;
+    return fp.interrupted !== undefined;
   }
   const lines = [
     `${p.name}: Fokker–Planck on a ${shape.join("×")} grid (${reason}); ${fp.method}`,
@@ -302,7 +311,12 @@ function fokkerPlanckCommand(file: string, o: Opts): void {
     );
   }
   if (o.out) lines.push(`  wrote ${o.out}/manifest.json, snapshots.csv, density.arrow`);
+  if (fp.interrupted)
+    lines.push(
+      `interrupted (Ctrl-C) at SDE time t = ${fmt(fp.interrupted.t)}: ${fp.snapshots.length} of ${times.length} snapshots finished${fp.snapshots.length > 0 ? " (above)" : ""}; the files hold them (exit code ${EXIT_INTERRUPTED})`,
+    );
   printText(lines.join("\n"));
+  return fp.interrupted !== undefined;
 }
 
 /** Most multiply-adds a Fokker–Planck run may ask for (≈ a few minutes): beyond, an error instead of a hang. */

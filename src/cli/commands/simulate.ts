@@ -24,6 +24,7 @@ import {
   checkStart,
   defaultThreads,
   EXIT_CODES_HELP,
+  EXIT_INTERRUPTED,
   fmt,
   interruptFlag,
   MAX_STEPS,
@@ -78,7 +79,7 @@ export function registerSimulate(program: Command): void {
     .option("--json", "print exactly one JSON object on stdout")
     .addHelpText("after", EXIT_CODES_HELP)
     .action(async (file: string, o: Opts) => {
-      await simulateCommand(file, o);
+      if (await simulateCommand(file, o)) process.exitCode = EXIT_INTERRUPTED;
     });
 }
 
@@ -131,7 +132,8 @@ function parseInit(p: Problem, o: Opts): InitialLaw {
   throw new UserError(`unknown initial law "${s}"`, { where: "--init", hint });
 }
 
-async function simulateCommand(file: string, o: Opts): Promise<void> {
+/** Runs the command; returns true when Ctrl-C stopped it (the particles that finished are kept and written). */
+async function simulateCommand(file: string, o: Opts): Promise<boolean> {
   const lp = loadProblem(file);
   const p = lp.problem;
   const baseDir = lp.path.replace(/[/\\][^/\\]*$/, "");
@@ -332,7 +334,7 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
   }
   if (o.json) {
     process.stdout.write(`${toJson(summary)}\n`);
-    return;
+    return res.stopped;
   }
   const lines = [
     `${p.name}: ${dynamics}, ${res.completed} particles × ${steps} steps of ${fmt(res.stepSize)} (SDE time ${fmt(steps * res.stepSize)} = ${fmt((steps * res.stepSize) / p.lr)} iterations), seed ${seed}${res.stopped ? " — interrupted, partial" : ""}`,
@@ -354,5 +356,10 @@ async function simulateCommand(file: string, o: Opts): Promise<void> {
     );
   if (exit) lines.push(`  exit into {${o.to}}: ${formatExitTimeStats(exit).split("\n").join("\n    ")}`);
   if (o.out) lines.push(`  wrote ${join(o.out, "manifest.json")}, moments.csv, snapshots.arrow`);
+  if (res.stopped)
+    lines.push(
+      `interrupted (Ctrl-C): the statistics above are over the ${res.completed} of ${particles} particles that finished (exit code ${EXIT_INTERRUPTED})`,
+    );
   printText(lines.join("\n"));
+  return res.stopped;
 }

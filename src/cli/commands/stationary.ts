@@ -27,8 +27,16 @@ import {
   transientDecayRate,
 } from "../../pde/index.js";
 import type { Problem } from "../../problem/types.js";
+import { Interrupted } from "../../stop.js";
 import { COMMANDS } from "../command-list.js";
-import { EXIT_CODES_HELP, fmt, parsePositiveInt, printText, requireGrid } from "../common.js";
+import {
+  EXIT_CODES_HELP,
+  EXIT_INTERRUPTED,
+  fmt,
+  parsePositiveInt,
+  printText,
+  requireGrid,
+} from "../common.js";
 import { gridShape, parseGridInit } from "./fokker-planck.js";
 
 interface Opts {
@@ -61,7 +69,7 @@ export function registerStationary(program: Command): void {
     .option("--json", "print exactly one JSON object on stdout")
     .addHelpText("after", EXIT_CODES_HELP)
     .action(async (file: string, o: Opts) => {
-      stationaryCommand(file, o);
+      if (stationaryCommand(file, o)) process.exitCode = EXIT_INTERRUPTED;
     });
 }
 
@@ -127,7 +135,11 @@ export const MAX_STATIONARY_NODES = 250_000;
 /** Most eigenvalues `stationary --eigs` computes (dense work grows with their square). */
 export const MAX_EIGS = 1000;
 
-function stationaryCommand(file: string, o: Opts): void {
+/**
+ * Runs the command; returns true when Ctrl-C stopped one of the checks after the stationary law (the law is
+ * kept and written; the checks not done say so). Interrupted during the law itself, nothing is kept.
+ */
+function stationaryCommand(file: string, o: Opts): boolean {
   const lp = loadProblem(file);
   const p = lp.problem;
   requireGrid(p, file, "the stationary law on a grid");
@@ -147,12 +159,31 @@ function stationaryCommand(file: string, o: Opts): void {
     o.from === undefined && o.init === undefined ? { kind: "uniform" } : parseGridInit(p, o.from, o.init);
   const init = initialDistribution(grid, law);
   const st = stationary(p, gen, { init });
-  const check = gridCheck(p, shape, law, st);
+  // after the law: a Ctrl-C inside a check keeps the law; the checks not done say "interrupted"
+  let interrupted: string | null = null;
+  const unlessInterrupted = <T>(f: () => T): T | null => {
+    if (interrupted !== null) return null;
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof Interrupted)) throw e;
+      interrupted = e.what;
+      return null;
+    }
+  };
+  const notDone = () => `not done: interrupted (Ctrl-C) during ${interrupted}`;
+  const check =
+    unlessInterrupted(() => gridCheck(p, shape, law, st)) ??
+    (interrupted !== null
+      ? { coarse_grid: null, classes: null, max_probability_change: null, summary: notDone() }
+      : null);
   // spectral gap within each density class (up to 8, most likely first)
   const spectra: (ClassSpectrum | { error: string } | null)[] = st.classes.map((c, q) => {
     if (c.kind !== "density" || q >= 8) return null;
     try {
-      return classSpectrum(gen.Q, c.members, { k, cut: st.cut });
+      return (
+        unlessInterrupted(() => classSpectrum(gen.Q, c.members, { k, cut: st.cut })) ?? { error: notDone() }
+      );
     } catch (e) {
       if (!(e instanceof NumericalError)) throw e;
       return { error: e.message };
@@ -161,7 +192,7 @@ function stationaryCommand(file: string, o: Opts): void {
   let transient: { rate: number; converged: boolean } | { error: string } | null = null;
   if (st.transientNodes > 0) {
     try {
-      transient = transientDecayRate(gen.Q, st.classOf);
+      transient = unlessInterrupted(() => transientDecayRate(gen.Q, st.classOf)) ?? { error: notDone() };
     } catch (e) {
       if (!(e instanceof NumericalError)) throw e;
       transient = { error: e.message };
@@ -176,7 +207,8 @@ function stationaryCommand(file: string, o: Opts): void {
     for (let q = 0; q < Math.min(8, b.minima.length); q++) {
       if (b.minima.length < 2) break;
       try {
-        const r = basinQuasiStationary(p, grid, b, q);
+        const r = unlessInterrupted(() => basinQuasiStationary(p, grid, b, q));
+        if (r === null) break;
         basinRows.push({
           minimum: r.minimum,
           exit_rate: r.exitRate,
@@ -263,6 +295,8 @@ function stationaryCommand(file: string, o: Opts): void {
     absorption: st.absorption,
     basins: basinRows,
     solver: st.solve?.method ?? null,
+    interrupted: interrupted !== null,
+    interrupted_during: interrupted,
   };
   if (set) {
     writeJson(join(set.dir, "manifest.json"), { command: "stationary", file: lp.path, ...out });
@@ -289,7 +323,7 @@ function stationaryCommand(file: string, o: Opts): void {
   }
   if (o.json) {
     process.stdout.write(`${toJson(out)}\n`);
-    return;
+    return interrupted !== null;
   }
   const lines = [`${p.name}: long-time law on a ${shape.join("×")} grid (${reason})`, `  ${st.message}`];
   const pc = 1 - st.diffuseFraction;
@@ -337,5 +371,10 @@ function stationaryCommand(file: string, o: Opts): void {
     );
   }
   if (o.out) lines.push(`  wrote ${o.out}/manifest.json, stationary.csv`);
+  if (interrupted !== null)
+    lines.push(
+      `interrupted (Ctrl-C) during ${interrupted}: the long-time law above is complete; the checks marked "not done" were not finished (exit code ${EXIT_INTERRUPTED})`,
+    );
   printText(lines.join("\n"));
+  return interrupted !== null;
 }

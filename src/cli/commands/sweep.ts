@@ -34,6 +34,7 @@ import {
   parsePositive,
   parsePositiveInt,
   parseSeed,
+  printText,
   requireDomain,
 } from "../common.js";
 
@@ -245,13 +246,13 @@ async function sweepCommand(file: string, o: SweepOpts): Promise<number> {
     context,
     out.results,
   );
-  process.stdout.write(
+  printText(
     [
       `${cells.length} cells × methods written to ${o.out}: sweep.csv, sweep.arrow, sweep-fits.json, sweep.html, timings.csv`,
       ...a.laws.map((l) => l.text),
       ...(a.ratioText ? [a.ratioText] : []),
       ...a.notes,
-    ].join("\n") + "\n",
+    ].join("\n"),
   );
   return 0;
 }
