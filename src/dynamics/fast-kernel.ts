@@ -132,6 +132,9 @@ export function finiteSumKernelAvailable(loss: Loss): boolean {
  */
 const INLINE_SAMPLES_MAX_CHARS = 40000;
 
+/** Empirical noise of at most this many samples is unrolled (per-sample gradients in locals). */
+const EMPIRICAL_UNROLL_MAX = 16;
+
 function generate(
   loss: Loss,
   d: number,
@@ -222,10 +225,46 @@ function generate(
         const sl = Math.sqrt(${lossScale} * Math.max(lval, 0));
         ${Array.from({ length: d * d }, (_, k) => `FB[${k}] = ${k % (d + 1) === 0 ? "sl" : "0"};`).join(" ")}
       }`;
-  const empiricalStep = () => {
+  // empirical noise, fused: per-sample gradients (unrolled for up to EMPIRICAL_UNROLL_MAX samples, their
+  // parameters hoisted into locals), their mean, then per sample s one normal z_s and acc_i += F_is·z_s with
+  // F_is = (∇ℓ_s − mean)_i/√N — the operations of noise.ts empiricalNoise + the general loop's Σ_c F_ic z_c, in
+  // the same order (the factor does not draw, so drawing z_s after all gradients keeps the stream). FB is
+  // written only when the bridge needs the factor.
+  const empiricalFused = () => {
     const n = loss.finiteSum!.n;
     const P = fam!.params;
-    return `{
+    const unroll = n <= EMPIRICAL_UNROLL_MAX;
+    const fbStore = (s: string, i: number, v: string) => (bridge ? `FB[${i * n} + ${s}] = ${v};` : "");
+    if (unroll) {
+      const grads = Array.from(
+        { length: n },
+        (_, s) => `${all((i) => `let q${s}_${i} = 0;`)}
+        {
+          ${fam!.gradientCode(
+            (k) => (k < d ? X(k) : `ep${s}_${k - d}`),
+            (i) => `q${s}_${i}`,
+            `_e${s}`,
+          )}
+        }`,
+      ).join("\n");
+      const cols = Array.from(
+        { length: n },
+        (_, s) => `{
+        let z = 0.0;
+        ${normal()}
+        ${all((i) => `{ const fv = (q${s}_${i} - em${i}) * ISQ; ${fbStore(String(s), i, "fv")} acc${i} += fv * z; }`)}
+      }`,
+      ).join("\n");
+      return `
+        ${grads}
+        ${all((i) => `let em${i} = 0;`)}
+        ${Array.from({ length: n }, (_, s) => all((i) => `em${i} += q${s}_${i};`)).join("\n")}
+        ${all((i) => `em${i} /= ${n};`)}
+        ${all((i) => `let acc${i} = 0;`)}
+        ${cols}
+        ${all((i) => `x${i} += -h * g${i} + NM * acc${i};`)}`;
+    }
+    return `
         ${all((i) => `let em${i} = 0;`)}
         for (let s = 0; s < ${n}; s++) {
           ${all((i) => `let q${i} = 0;`)}
@@ -240,11 +279,24 @@ function generate(
           ${all((i) => `AL[s * ${d} + ${i}] = q${i}; em${i} += q${i};`)}
         }
         ${all((i) => `em${i} /= ${n};`)}
+        ${all((i) => `let acc${i} = 0;`)}
         for (let s = 0; s < ${n}; s++) {
-          ${all((i) => `FB[${i * n} + s] = (AL[s * ${d} + ${i}] - em${i}) * ISQ;`)}
+          let z = 0.0;
+          ${normal()}
+          ${all((i) => `{ const fv = (AL[s * ${d} + ${i}] - em${i}) * ISQ; ${fbStore("s", i, "fv")} acc${i} += fv * z; }`)}
         }
-      }`;
+        ${all((i) => `x${i} += -h * g${i} + NM * acc${i};`)}`;
   };
+  // the family's parameters of every sample as locals (unrolled empirical noise)
+  const empiricalParams = () =>
+    fam !== undefined && loss.finiteSum!.n <= EMPIRICAL_UNROLL_MAX
+      ? Array.from({ length: loss.finiteSum!.n }, (_, s) =>
+          Array.from(
+            { length: fam.params },
+            (_, k) => `const ep${s}_${k} = EPT[${s * fam.params + k}];`,
+          ).join(" "),
+        ).join("\n  ")
+      : "";
   const hasTarget = target !== undefined;
   const X = (i: number) => `x${i}`;
   const G = (i: number) => `g${i}`;
@@ -380,7 +432,10 @@ function generate(
         ${normal()}
         ${diagonal ? `x${i} += -h * g${i} + NM * (0 + f${i} * z);` : `x${i} += -h * g${i} + c${i} * z;`}
       }`;
-  const factorStep = () => `
+  const factorStep = () =>
+    fam !== undefined
+      ? empiricalFused()
+      : `
       ${
         hessian2
           ? `{
@@ -388,13 +443,11 @@ function generate(
         ${jacobi2("hn")}
         FB[0] = v0 * r0 * SC; FB[1] = v1 * r1 * SC; FB[2] = v2 * r0 * SC; FB[3] = v3 * r1 * SC;
       }`
-          : fam !== undefined
-            ? empiricalStep()
-            : lossInline
-              ? lossStep()
-              : matrix2
-                ? matrixStep()
-                : `${all((i) => `xb[${i}] = x${i};`)}
+          : lossInline
+            ? lossStep()
+            : matrix2
+              ? matrixStep()
+              : `${all((i) => `xb[${i}] = x${i};`)}
       noiseModel.factor(xb, FB, W);`
       }
       for (let c = 0; c < ${factorRank}; c++) {
@@ -467,6 +520,7 @@ function generate(
   const EPT = loss.finiteSum !== undefined && loss.finiteSum.family !== undefined ? loss.finiteSum.family.table : undefined;
   const AL = new Float64Array(${fam !== undefined ? loss.finiteSum!.n * d : 1});
   const ISQ = 1 / Math.sqrt(${loss.finiteSum?.n ?? 1});
+  ${empiricalParams()}
   const W = new Float64Array(noiseModel !== undefined ? Math.max(1, noiseModel.workSize) : 1);
   ${
     batches !== undefined

@@ -309,6 +309,11 @@ describe("the generated kernel with a noise factor (empirical, Hessian, loss, ma
     { length: 6 },
     (_, i) => `${dw2} + (${(1.5 * Math.sin(i + 1)).toFixed(3)})*x*y + (${(1.2 * Math.cos(i)).toFixed(3)})*y`,
   );
+  // more samples than the kernel unrolls (EMPIRICAL_UNROLL_MAX = 16): the looped empirical noise
+  const fam20 = Array.from(
+    { length: 20 },
+    (_, i) => `${dw2} + (${(1.5 * Math.sin(i + 1)).toFixed(3)})*x*y + (${(1.2 * Math.cos(i)).toFixed(3)})*y`,
+  );
   it.each([
     ["sde", dw2, { hessian: 0.5 }, "x > -0.6 && y < 0.5"],
     ["sde", dw2, { loss: 2 }, "x > -0.6"],
@@ -339,6 +344,7 @@ describe("the generated kernel with a noise factor (empirical, Hessian, loss, ma
     ],
     ["sgd", dw2, { hessian: 0.5 }, "x > -0.6"],
     ["sde", { samples: fam }, undefined, "x > -0.6"],
+    ["sde", { samples: fam20 }, undefined, "x > -0.6"],
     ["sde2", dw2, { isotropic: 0.7 }, "x > -0.6"],
     ["sde2", dw3, { hessian: 0.5 }, undefined],
     ["sde2", { samples: fam }, undefined, "x > -0.6"],
