@@ -1,14 +1,15 @@
 /**
  * The hot path of `simulate`: a loss with generated gradient code and any noise model — diagonal (constant,
- * given by expressions, or none) inline; empirical, Hessian, loss or matrix noise through the model's own
- * factor() — dynamics sgd / gd / noisy-sgd / sde / sde2; and real minibatch SGD on a finite sum of expressions
+ * given by expressions, or none), empirical (sample families), loss, and 2-D Hessian and matrix noise inline;
+ * others through the model's own factor() — dynamics sgd / gd / noisy-sgd / sde / sde2; and real minibatch SGD on a finite sum of expressions
  * (samples differing only in literals gather their literals from a table; otherwise a switch on the sample
  * index, or calls for large sums); with or without a target region and the SDE's Brownian-bridge exit
  * correction. Not covered (general loop): momentum, data-driven models (GLM, MLP) and losses without code.
  * A loop is generated per (loss, target, noise, batches) with the
  * coordinates, the gradient, the region test, the region's level function, the noise variances and the
  * xoshiro128** state in local variables
- * (several times faster than the general loop, which keeps them in typed arrays and calls closures).
+ * (several times faster than the general loop, which keeps them in typed arrays and calls closures), two
+ * particles at a time with their steps interleaved (except for finite-sum minibatches).
  *
  * It draws the same numbers in the same order and does the same floating-point operations as the
  * general loop in simulate.ts, so results are bit-identical to it (tested): keep the two in step.
@@ -132,6 +133,9 @@ export function finiteSumKernelAvailable(loss: Loss): boolean {
  */
 const INLINE_SAMPLES_MAX_CHARS = 40000;
 
+/** Particles advanced together by a kernel (interleaved steps; see `lanes` in generate). */
+const LANES = 2;
+
 /** Empirical noise of at most this many samples is unrolled (per-sample gradients in locals). */
 const EMPIRICAL_UNROLL_MAX = 16;
 
@@ -160,7 +164,7 @@ function generate(
         {
           ${hcode(X, (k) => `${pre}${k}`, `_${pre}`)}
         }`
-      : `${all((i) => `xb[${i}] = x${i};`)}
+      : `${all((i) => `xb[${i}] = ${X(i)};`)}
         loss.hessian(xb, HB);
         ${Array.from({ length: d * d }, (_, k) => `const ${pre}${k} = HB[${k}];`).join(" ")}`;
   // Hessian noise in 2-D: the factor √c·P₊(∇²L)^{1/2} computed inline exactly as noise.ts/psd.ts do it
@@ -207,7 +211,7 @@ function generate(
         if (a0 < minEig) minEig = a0;
         if (a3 < minEig) minEig = a3;
         if (bad || minEig < -PSD_TOL * Math.max(scale, 1e-300)) {
-          ${all((i) => `xb[${i}] = x${i};`)}
+          ${all((i) => `xb[${i}] = ${X(i)};`)}
           noiseModel.factor(xb, FB, W);
         }
         FB[0] = v0 * r0; FB[1] = v1 * r1; FB[2] = v2 * r0; FB[3] = v3 * r1;
@@ -262,7 +266,7 @@ function generate(
         ${all((i) => `em${i} /= ${n};`)}
         ${all((i) => `let acc${i} = 0;`)}
         ${cols}
-        ${all((i) => `x${i} += -h * g${i} + NM * acc${i};`)}`;
+        ${all((i) => `${X(i)} += -h * ${G(i)} + NM * acc${i};`)}`;
     }
     return `
         ${all((i) => `let em${i} = 0;`)}
@@ -285,7 +289,7 @@ function generate(
           ${normal()}
           ${all((i) => `{ const fv = (AL[s * ${d} + ${i}] - em${i}) * ISQ; ${fbStore("s", i, "fv")} acc${i} += fv * z; }`)}
         }
-        ${all((i) => `x${i} += -h * g${i} + NM * acc${i};`)}`;
+        ${all((i) => `${X(i)} += -h * ${G(i)} + NM * acc${i};`)}`;
   };
   // the family's parameters of every sample as locals (unrolled empirical noise)
   const empiricalParams = () =>
@@ -298,21 +302,27 @@ function generate(
         ).join("\n  ")
       : "";
   const hasTarget = target !== undefined;
-  const X = (i: number) => `x${i}`;
-  const G = (i: number) => `g${i}`;
+  // Two particles can be advanced in the same loop iteration ("lanes", see LANES): every name of a
+  // particle's state carries the suffix of the lane whose code is being generated
+  let lane = "";
+  const V = (name: string) => `${name}${lane}`;
+  const X = (i: number) => `x${i}${lane}`;
+  const G = (i: number) => `g${i}${lane}`;
+  const LG = (i: number) => `lg${i}${lane}`;
   const all = (f: (i: number) => string, sep = "\n") => Array.from({ length: d }, (_, i) => f(i)).join(sep);
-  const sync = "st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;";
-  const reload = "s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3];";
+  const [s0, s1, s2, s3] = [0, 1, 2, 3].map((q) => () => V(`s${q}`));
+  const sync = () => `st[0] = ${s0()}; st[1] = ${s1()}; st[2] = ${s2()}; st[3] = ${s3()};`;
+  const reload = () => `${s0()} = st[0]; ${s1()} = st[1]; ${s2()} = st[2]; ${s3()} = st[3];`;
   // xoshiro128** step on the local state, leaving the 32-bit output in `out` (as Rng.nextU32)
   const next = (out: string) => `{
-          const r = Math.imul(s1, 5);
+          const r = Math.imul(${s1()}, 5);
           ${out} = Math.imul((r << 7) | (r >>> 25), 9);
-          const t2 = s2 ^ s0;
-          const t3 = s3 ^ s1;
-          s2 = t2 ^ (s1 << 9);
-          s1 ^= t2;
-          s0 ^= t3;
-          s3 = (t3 << 11) | (t3 >>> 21);
+          const t2 = ${s2()} ^ ${s0()};
+          const t3 = ${s3()} ^ ${s1()};
+          ${s2()} = t2 ^ (${s1()} << 9);
+          ${s1()} ^= t2;
+          ${s0()} ^= t3;
+          ${s3()} = (t3 << 11) | (t3 >>> 21);
         }`;
   // uniform on (0, 1) from one output (as Rng.uniformOpen)
   const uniformOpen = (out: string) =>
@@ -321,14 +331,14 @@ function generate(
   const uniform53 = (out: string) =>
     `{ let wa = 0; let wb = 0; ${next("wa")} ${next("wb")} ${out} = ((wa >>> 5) * 67108864 + (wb >>> 6)) / 9007199254740992; }`;
   // the drift: ∇L(x) into g_i, or the minibatch mean (1/B) Σ_b ∇ℓ_{i_b}(x) (as simulate.ts batchGradient)
-  const drift =
+  const drift = () =>
     batches === undefined
       ? `${loss.gradientCode!(X, G, "_")}${
           sde2
             ? `
         ${hessianAt("hd")}
-        ${all((i) => `let gl${i} = 0; { let acc = 0; ${Array.from({ length: d }, (_, c) => `acc += hd${i * d + c} * g${c};`).join(" ")} gl${i} = g${i} + 0.5 * ETA * acc; }`)}
-        ${all((i) => `g${i} = gl${i};`)}`
+        ${all((i) => `let gl${i} = 0; { let acc = 0; ${Array.from({ length: d }, (_, c) => `acc += hd${i * d + c} * ${G(c)};`).join(" ")} gl${i} = ${G(i)} + 0.5 * ETA * acc; }`)}
+        ${all((i) => `${G(i)} = gl${i};`)}`
             : ""
         }`
       : batchDrift(loss.finiteSum!, batches);
@@ -370,8 +380,8 @@ function generate(
             }
           }`;
     return `
-        ${all((i) => `g${i} = 0;`)}
-        ${fam !== undefined || inline ? "" : all((i) => `xb[${i}] = x${i};`)}
+        ${all((i) => `${G(i)} = 0;`)}
+        ${fam !== undefined || inline ? "" : all((i) => `xb[${i}] = ${X(i)};`)}
         for (let b = 0; b < ${b.B}; b++) {
           const nb = ${b.replacement ? b.n : `${b.n} - b`};
           let ix = 0;
@@ -379,26 +389,28 @@ function generate(
           ${b.replacement ? "" : "{ const jj = b + ix; const t = perm[b]; perm[b] = perm[jj]; perm[jj] = t; ix = perm[b]; }"}
           ${all((i) => `let q${i} = 0;`)}
           ${sample}
-          ${all((i) => `g${i} += q${i};`)}
+          ${all((i) => `${G(i)} += q${i};`)}
         }
-        ${all((i) => `g${i} /= ${b.B};`)}`;
+        ${all((i) => `${G(i)} /= ${b.B};`)}`;
   }
   // level function φ and ∇φ at the current point into (lv, lg_i) or (nv, ng_i)
-  const level = (v: string, gpre: string) => target!.level!(X, v, (i) => `${gpre}${i}`, `_${v}`);
+  const level = (v: string, dest: (i: number) => string) => target!.level!(X, v, dest, `_${v}`);
+  // leaves the current lane's step: the particle stopped (exit or divergence)
+  const stop = () => `{ ${V("alive")} = false; break ${V("step")}; }`;
   // Brownian bridge after a step that stayed outside (as the general loop; φ, ∇φ at the previous point
   // are carried over in lv, lg_i): exit with the crossing probability exp(−2 d0 d1/(a_n h))
   const bridgeStep = () => `{
         let nv = 0;
         ${all((i) => `let ng${i} = 0;`)}
-        ${level("nv", "ng")}
+        ${level("nv", (i) => `ng${i}`)}
         let n1 = 0;
         ${all((i) => `n1 += ng${i} * ng${i};`)}
         n1 = Math.sqrt(n1);
         let n0 = 0;
-        ${all((i) => `n0 += lg${i} * lg${i};`)}
+        ${all((i) => `n0 += ${LG(i)} * ${LG(i)};`)}
         n0 = Math.sqrt(n0);
         if (n0 > 0 && n1 > 0) {
-          const d0 = Math.max(-lv, 0) / n0;
+          const d0 = Math.max(-${V("lv")}, 0) / n0;
           const d1 = Math.max(-nv, 0) / n1;
           let an = an0;
           ${
@@ -407,22 +419,22 @@ function generate(
               : factor
                 ? `for (let c = 0; c < ${factorRank}; c++) {
             let pj = 0;
-            ${all((i) => `pj += FB[${i * factorRank} + c] * lg${i};`)}
+            ${all((i) => `pj += FB[${i * factorRank} + c] * ${LG(i)};`)}
             an += (NM * NM * pj * pj) / (h * n0 * n0);
           }`
                 : diagonal
-                  ? all((i) => `{ const pj = f${i} * lg${i}; an += (NM * NM * pj * pj) / (h * n0 * n0); }`)
-                  : all((i) => `an += (c${i} * c${i} * lg${i} * lg${i}) / (h * n0 * n0);`)
+                  ? all((i) => `{ const pj = f${i} * ${LG(i)}; an += (NM * NM * pj * pj) / (h * n0 * n0); }`)
+                  : all((i) => `an += (c${i} * c${i} * ${LG(i)} * ${LG(i)}) / (h * n0 * n0);`)
           }
           const e = an > 0 ? (2 * d0 * d1) / (an * h) : Infinity;
           if (e < NEGLIGIBLE) {
             let q = 0.0;
             ${uniform53("q")}
-            if (q < Math.exp(-e)) { exitTime[j] = (k - 1) * h + (h * d0) / (d0 + d1 || 1); break; }
+            if (q < Math.exp(-e)) { exitTime[${V("j")}] = (${V("k")} - 1) * h + (h * d0) / (d0 + d1 || 1); ${stop()} }
           }
         }
-        lv = nv;
-        ${all((i) => `lg${i} = ng${i};`)}
+        ${V("lv")} = nv;
+        ${all((i) => `${LG(i)} = ng${i};`)}
       }`;
   // the ziggurat, fast path and rare wedge/tail branches inline (as Rng.normal / Rng.normalSlow) into z, then
   // the update; with expression-diagonal noise `0 + f·z` is the general loop's sum Σ_c F_ic z_c (signed zeros
@@ -430,7 +442,7 @@ function generate(
   const noiseStep = (i: number) => `{
         let z = 0.0;
         ${normal()}
-        ${diagonal ? `x${i} += -h * g${i} + NM * (0 + f${i} * z);` : `x${i} += -h * g${i} + c${i} * z;`}
+        ${diagonal ? `${X(i)} += -h * ${G(i)} + NM * (0 + f${i} * z);` : `${X(i)} += -h * ${G(i)} + c${i} * z;`}
       }`;
   const factorStep = () =>
     fam !== undefined
@@ -447,7 +459,7 @@ function generate(
             ? lossStep()
             : matrix2
               ? matrixStep()
-              : `${all((i) => `xb[${i}] = x${i};`)}
+              : `${all((i) => `xb[${i}] = ${X(i)};`)}
       noiseModel.factor(xb, FB, W);`
       }
       for (let c = 0; c < ${factorRank}; c++) {
@@ -459,7 +471,7 @@ function generate(
         (i) => `{
         let acc = 0;
         for (let c = 0; c < ${factorRank}; c++) acc += FB[${i * factorRank} + c] * ZB[c];
-        x${i} += -h * g${i} + NM * acc;
+        ${X(i)} += -h * ${G(i)} + NM * acc;
       }`,
       )}`;
   function normal(): string {
@@ -498,6 +510,104 @@ function generate(
         }
       }`;
   }
+  // Particles are advanced LANES at a time, their steps interleaved in one loop iteration: a particle's step is
+  // a chain of dependent operations (x_{k+1} needs all of step k), so one particle leaves the CPU waiting on
+  // latencies that another particle's independent step fills. Each lane keeps its own state (coordinates,
+  // xoshiro state, step counter) and stream (seed, p), so every particle's numbers are those of the general
+  // loop. Finite-sum minibatches (a shared permutation array) run one lane.
+  const lanes =
+    batches === undefined ? Array.from({ length: LANES }, (_, q) => String.fromCharCode(65 + q)) : ["A"];
+  const perLane = (f: (q: number) => string) =>
+    lanes
+      .map((L, q) => {
+        lane = L;
+        const text = f(q);
+        lane = "";
+        return text;
+      })
+      .join("\n");
+  // lane q takes local particle j0 + q (if any): initial draw, its stream's state, start-inside test
+  const laneInit = (q: number) => `
+    const ${V("j")} = j0 + ${q};
+    ${all((i) => `let ${X(i)} = 0;`)}
+    ${all((i) => `let ${G(i)} = 0;`)}
+    let ${s0()} = 0, ${s1()} = 0, ${s2()} = 0, ${s3()} = 0;
+    let ${V("si")} = 0;
+    let ${V("k")} = 0;
+    let ${V("nextSnap")} = S > 0 ? snaps[0] : -1;
+    let ${V("alive")} = ${V("j")} < m && K > 0;
+    ${bridge ? `let ${V("lv")} = 0; ${all((i) => `let ${LG(i)} = 0;`)}` : ""}
+    if (${V("j")} < m) {
+      const p = from + ${V("j")};
+      rng.reseed(seed, p);
+      drawInitial(init, p, rng, xb, ${d});
+      ${batches !== undefined && !batches.replacement ? `for (let i = 0; i < ${batches.n}; i++) perm[i] = i;` : ""}
+      ${all((i) => `${X(i)} = xb[${i}];`)}
+      ${reload()}
+      if (inside !== undefined && inside(xb)) { exitTime[${V("j")}] = 0; startedInside++; ${V("alive")} = false; }
+      ${bridge ? level(V("lv"), LG) : ""}
+    }`;
+  // one step of the lane's particle (the general loop's step); stop() leaves it when the particle stops
+  const laneStep = () => `
+      if (${V("k")} === ${V("nextSnap")}) {
+        while (${V("si")} < S && snaps[${V("si")}] === ${V("k")}) {
+          ${all((i) => `snapshots[(${V("si")} * ${d} + ${i}) * m + ${V("j")}] = ${X(i)};`)}
+          ${V("si")}++;
+        }
+        ${V("nextSnap")} = ${V("si")} < S ? snaps[${V("si")}] : -1;
+      }
+      {
+        ${drift()}
+      }
+      ${
+        useNoise && diagonal
+          ? `${all((i) => `let v${i} = 0;`)}
+      {
+        ${diagonal(X, (i) => `v${i}`, "_s")}
+      }
+      if (${all((i) => `!(v${i} >= 0)`, " || ")}) {
+        ${all((i) => `xb[${i}] = ${X(i)};`)}
+        noiseModel.factor(xb, F, W);
+      }
+      ${all((i) => `const f${i} = Math.sqrt(Math.max(v${i}, 0));`)}`
+          : ""
+      }
+      ${useNoise ? (factor ? factorStep() : all(noiseStep)) : all((i) => `${X(i)} -= h * ${G(i)};`)}
+      ${
+        hasDelta
+          ? `${sync()}
+        ${all((i) => `${X(i)} += deltaMul * rng.normal();`)}
+        ${reload()}`
+          : ""
+      }
+      ${V("k")}++;
+      if (${V("k")} === K) ${V("alive")} = false;
+      if (${all((i) => `!(${X(i)} <= bound && ${X(i)} >= -bound)`, " || ")}) {
+        divergedStep[${V("j")}] = ${V("k")};
+        if (inside !== undefined) exitTime[${V("j")}] = NaN;
+        ${all((i) => `${X(i)} = NaN;`)}
+        ${stop()}
+      }
+      ${
+        hasTarget
+          ? `{
+        let ins = false;
+        ${target.inside(X, "ins", "_r")}
+        if (ins) { exitTime[${V("j")}] = ${V("k")} * h; ${stop()} }
+      }
+      ${bridge ? bridgeStep() : ""}`
+          : ""
+      }`;
+  // after the lane's particle stopped or reached K: remaining snapshots (frozen, or NaN), final position
+  const laneFinish = () => `
+    if (${V("j")} < m) {
+      while (${V("si")} < S) {
+        ${all((i) => `snapshots[(${V("si")} * ${d} + ${i}) * m + ${V("j")}] = ${X(i)};`)}
+        ${V("si")}++;
+      }
+      ${all((i) => `final[${i} * m + ${V("j")}] = ${X(i)};`)}
+      completed++;
+    }`;
   const body = `
   const { m, K, h, deltaMul, bound, inside, snaps, snapshots, exitTime, final, divergedStep, rng, init, from, seed, x: xb, ZK, ZW, ZWS, ZF, ZR, drawInitial } = a;
   const shouldStop = a.shouldStop;
@@ -538,85 +648,20 @@ function generate(
   }
   let completed = 0;
   let startedInside = 0;
-  for (let j = 0; j < m; j++) {
-    if ((j & 63) === 0) {
+  for (let j0 = 0; j0 < m; j0 += ${lanes.length}) {
+    if ((j0 & 63) === 0) {
       if (shouldStop !== undefined && shouldStop()) return { completed, startedInside, stopped: true };
-      if (j > 0 && onProgress !== undefined) onProgress(j);
+      if (j0 > 0 && onProgress !== undefined) onProgress(j0);
     }
-    const p = from + j;
-    rng.reseed(seed, p);
-    drawInitial(init, p, rng, xb, ${d});
-    ${batches !== undefined && !batches.replacement ? `for (let i = 0; i < ${batches.n}; i++) perm[i] = i;` : ""}
-    ${all((i) => `let x${i} = xb[${i}];`)}
-    ${all((i) => `let g${i} = 0;`)}
-    let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
-    let si = 0;
-    let k = 0;
-    let nextSnap = S > 0 ? snaps[0] : -1;
-    if (inside !== undefined && inside(xb)) { exitTime[j] = 0; startedInside++; k = K; }
-    ${
-      bridge
-        ? `let lv = 0;
-    ${all((i) => `let lg${i} = 0;`)}
-    ${level("lv", "lg")}`
-        : ""
+    ${perLane(laneInit)}
+    while (${lanes.map((L) => `alive${L}`).join(" || ")}) {
+      ${perLane(
+        () => `if (${V("alive")}) ${V("step")}: {
+        ${laneStep()}
+      }`,
+      )}
     }
-    while (k < K) {
-      if (k === nextSnap) {
-        while (si < S && snaps[si] === k) {
-          ${all((i) => `snapshots[(si * ${d} + ${i}) * m + j] = x${i};`)}
-          si++;
-        }
-        nextSnap = si < S ? snaps[si] : -1;
-      }
-      {
-        ${drift}
-      }
-      ${
-        useNoise && diagonal
-          ? `${all((i) => `let v${i} = 0;`)}
-      {
-        ${diagonal(X, (i) => `v${i}`, "_s")}
-      }
-      if (${all((i) => `!(v${i} >= 0)`, " || ")}) {
-        ${all((i) => `xb[${i}] = x${i};`)}
-        noiseModel.factor(xb, F, W);
-      }
-      ${all((i) => `const f${i} = Math.sqrt(Math.max(v${i}, 0));`)}`
-          : ""
-      }
-      ${useNoise ? (factor ? factorStep() : all(noiseStep)) : all((i) => `x${i} -= h * g${i};`)}
-      ${
-        hasDelta
-          ? `${sync}
-        ${all((i) => `x${i} += deltaMul * rng.normal();`)}
-        ${reload}`
-          : ""
-      }
-      k++;
-      if (${all((i) => `!(x${i} <= bound && x${i} >= -bound)`, " || ")}) {
-        divergedStep[j] = k;
-        if (inside !== undefined) exitTime[j] = NaN;
-        ${all((i) => `x${i} = NaN;`)}
-        break;
-      }
-      ${
-        hasTarget
-          ? `{
-        let ins = false;
-        ${target.inside(X, "ins", "_r")}
-        if (ins) { exitTime[j] = k * h; break; }
-      }
-      ${bridge ? bridgeStep() : ""}`
-          : ""
-      }
-    }
-    while (si < S) {
-      ${all((i) => `snapshots[(si * ${d} + ${i}) * m + j] = x${i};`)}
-      si++;
-    }
-    ${all((i) => `final[${i} * m + j] = x${i};`)}
-    completed++;
+    ${perLane(laneFinish)}
   }
   return { completed, startedInside, stopped: false };`;
   return new Function("a", ...Object.keys(CODE_HELPERS), `"use strict";${body}`) as Kernel;
