@@ -167,9 +167,9 @@ function generate(
       : `${all((i) => `xb[${i}] = ${X(i)};`)}
         loss.hessian(xb, HB);
         ${Array.from({ length: d * d }, (_, k) => `const ${pre}${k} = HB[${k}];`).join(" ")}`;
-  // Hessian noise in 2-D: the factor √c·P₊(∇²L)^{1/2} computed inline exactly as noise.ts/psd.ts do it
-  // (jacobiInPlace on 2×2 is one rotation, then eigenvalues clipped at 0), into FB
-  const hessian2 = hessianScale !== undefined && d === 2 && hcode !== undefined;
+  // Hessian noise in 2-D and 3-D: the factor √c·P₊(∇²L)^{1/2} computed inline exactly as noise.ts/psd.ts do
+  // it (jacobiInPlace — on 2×2 one rotation — then eigenvalues clipped at 0), into FB
+  const hessianInline = hessianScale !== undefined && (d === 2 || d === 3) && hcode !== undefined;
   // 2×2: jacobiInPlace (one rotation) on the matrix in locals m0..m3, then r_k = √max(eigenvalue, 0) (psd.ts)
   const jacobi2 = (m: string) => `
         let a0 = ${m}0, a1 = ${m}1, a2 = ${m}2, a3 = ${m}3;
@@ -193,29 +193,74 @@ function generate(
         const r0 = a0 > 0 ? Math.sqrt(a0) : 0;
         const r1 = a3 > 0 ? Math.sqrt(a3) : 0;
 `;
-  // matrix noise in 2-D: entries from the model's code, the checks of noise.ts matrixNoise (non-finite,
-  // asymmetric, not PSD: then factor() is called, which throws the same located error), the PSD factor
-  const matrix2 = mcode !== undefined && d === 2;
-  const matrixStep = () => `{
-        let mm0 = 0, mm1 = 0, mm2 = 0, mm3 = 0;
+  // n×n (n = 3): linalg/dense.ts jacobiInPlace unrolled on locals a_k, v_k (row-major) — the same cyclic
+  // sweeps, stopping test, rotations and update order, so the same numbers — then r_k = √max(a_kk, 0) (psd.ts)
+  const jacobiN = (m: string, n: number) => {
+    const pairs: Array<[number, number]> = [];
+    for (let p = 0; p < n - 1; p++) for (let q = p + 1; q < n; q++) pairs.push([p, q]);
+    const ks = Array.from({ length: n }, (_, k) => k);
+    const rotate = ([p, q]: [number, number]) => `{
+          const apq = a${p * n + q};
+          if (apq !== 0) {
+            const app = a${p * n + p};
+            const aqq = a${q * n + q};
+            const theta = (aqq - app) / (2 * apq);
+            const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+            const c = 1 / Math.sqrt(t * t + 1);
+            const s = t * c;
+            ${ks.map((k) => `{ const akp = a${k * n + p}, akq = a${k * n + q}; a${k * n + p} = c * akp - s * akq; a${k * n + q} = s * akp + c * akq; }`).join("\n            ")}
+            ${ks.map((k) => `{ const apk = a${p * n + k}, aqk = a${q * n + k}; a${p * n + k} = c * apk - s * aqk; a${q * n + k} = s * apk + c * aqk; }`).join("\n            ")}
+            a${p * n + q} = 0;
+            a${q * n + p} = 0;
+            ${ks.map((k) => `{ const vkp = v${k * n + p}, vkq = v${k * n + q}; v${k * n + p} = c * vkp - s * vkq; v${k * n + q} = s * vkp + c * vkq; }`).join("\n            ")}
+          }
+        }`;
+    const nn = Array.from({ length: n * n }, (_, k) => k);
+    return `
+        ${nn.map((k) => `let a${k} = ${m}${k};`).join(" ")}
+        ${nn.map((k) => `let v${k} = ${k % (n + 1) === 0 ? 1 : 0};`).join(" ")}
+        let total = 0;
+        ${nn.map((k) => `total += a${k} * a${k};`).join(" ")}
+        for (let sweep = 0; sweep < 100; sweep++) {
+          let off = 0;
+          ${pairs.map(([i, j]) => `off += a${i * n + j} * a${i * n + j};`).join(" ")}
+          if (off <= 1e-32 * total || off === 0) break;
+          ${pairs.map(rotate).join("\n          ")}
+        }
+        ${ks.map((k) => `const r${k} = a${k * n + k} > 0 ? Math.sqrt(a${k * n + k}) : 0;`).join(" ")}
+`;
+  };
+  const jacobi = (m: string) => (d === 2 ? jacobi2(m) : jacobiN(m, d));
+  // factor entries FB[i·d + k] = v_ik·r_k (times `mul`), as psdFactor writes them
+  const factorFromEigen = (mul: string) =>
+    Array.from({ length: d * d }, (_, k) => `FB[${k}] = v${k} * r${k % d}${mul};`).join(" ");
+  // matrix noise in 2-D and 3-D: entries from the model's code, the checks of noise.ts matrixNoise
+  // (non-finite, asymmetric, not PSD: then factor() is called, which throws the same located error), the PSD
+  // factor
+  const matrixInline = mcode !== undefined && (d === 2 || d === 3);
+  const matrixStep = () => {
+    const nn = Array.from({ length: d * d }, (_, k) => k);
+    const upper: Array<[number, number]> = [];
+    for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) upper.push([i, j]);
+    return `{
+        ${nn.map((k) => `let mm${k} = 0;`).join(" ")}
         {
           ${mcode!(X, (k) => `mm${k}`, "_m")}
         }
-        let bad = !(Number.isFinite(mm0) && Number.isFinite(mm1) && Number.isFinite(mm2) && Number.isFinite(mm3));
+        let bad = !(${nn.map((k) => `Number.isFinite(mm${k})`).join(" && ")});
         let scale = 0;
-        scale = Math.max(scale, Math.abs(mm0)); scale = Math.max(scale, Math.abs(mm1));
-        scale = Math.max(scale, Math.abs(mm2)); scale = Math.max(scale, Math.abs(mm3));
-        if (Math.abs(mm1 - mm2) > 1e-12 * (1 + scale)) bad = true;
-        ${jacobi2("mm")}
+        ${nn.map((k) => `scale = Math.max(scale, Math.abs(mm${k}));`).join(" ")}
+        ${upper.map(([i, j]) => `if (Math.abs(mm${i * d + j} - mm${j * d + i}) > 1e-12 * (1 + scale)) bad = true;`).join("\n        ")}
+        ${jacobi("mm")}
         let minEig = Infinity;
-        if (a0 < minEig) minEig = a0;
-        if (a3 < minEig) minEig = a3;
+        ${Array.from({ length: d }, (_, k) => `if (a${k * (d + 1)} < minEig) minEig = a${k * (d + 1)};`).join(" ")}
         if (bad || minEig < -PSD_TOL * Math.max(scale, 1e-300)) {
           ${all((i) => `xb[${i}] = ${X(i)};`)}
           noiseModel.factor(xb, FB, W);
         }
-        FB[0] = v0 * r0; FB[1] = v1 * r1; FB[2] = v2 * r0; FB[3] = v3 * r1;
+        ${factorFromEigen("")}
       }`;
+  };
   // empirical noise of a sample family: the factor columns (∇ℓ_s − mean)/√N computed inline exactly as
   // noise.ts empiricalNoise does (per-sample gradients in order, their mean, then the columns), into FB
   const fam = empirical ? loss.finiteSum?.family : undefined;
@@ -449,15 +494,15 @@ function generate(
       ? empiricalFused()
       : `
       ${
-        hessian2
+        hessianInline
           ? `{
         ${hessianAt("hn")}
-        ${jacobi2("hn")}
-        FB[0] = v0 * r0 * SC; FB[1] = v1 * r1 * SC; FB[2] = v2 * r0 * SC; FB[3] = v3 * r1 * SC;
+        ${jacobi("hn")}
+        ${factorFromEigen(" * SC")}
       }`
           : lossInline
             ? lossStep()
-            : matrix2
+            : matrixInline
               ? matrixStep()
               : `${all((i) => `xb[${i}] = ${X(i)};`)}
       noiseModel.factor(xb, FB, W);`

@@ -480,6 +480,40 @@ describe("the generated kernel with a noise factor (empirical, Hessian, loss, ma
     expect(message(false)).toMatch(/not positive semi-definite/);
     expect(message(false)).toBe(message(true));
   });
+  it("in 3-D too (the unrolled Jacobi sweeps): the same located error from both loops", () => {
+    const p = problemFromSpec({
+      name: "npsd3",
+      loss: "x^2/2 + y^2/2 + z^2/2",
+      noise: {
+        matrix: [
+          ["1", "x", "0.1"],
+          ["x", "1", "0"],
+          ["0.1", "0", "1"],
+        ],
+      },
+      lr: 0.1,
+      batch: 1,
+      domain: box(3),
+    });
+    const o = {
+      dynamics: "sde" as const,
+      particles: 3,
+      steps: 10,
+      seed: 1,
+      init: { kind: "point" as const, point: [1.5, 0, 0] },
+    };
+    const message = (general: boolean) => {
+      try {
+        simulate(p, { ...o, general });
+      } catch (e) {
+        expect(e).toBeInstanceOf(UserError);
+        return (e as Error).message;
+      }
+      return "no error";
+    };
+    expect(message(false)).toMatch(/not positive semi-definite/);
+    expect(message(false)).toBe(message(true));
+  });
 });
 
 describe("the generated kernel for real minibatch SGD on a finite sum", () => {
