@@ -233,7 +233,7 @@ function generate(
   const jacobi = (m: string) => (d === 2 ? jacobi2(m) : jacobiN(m, d));
   // factor entries FB[i·d + k] = v_ik·r_k (times `mul`), as psdFactor writes them
   const factorFromEigen = (mul: string) =>
-    Array.from({ length: d * d }, (_, k) => `FB[${k}] = v${k} * r${k % d}${mul};`).join(" ");
+    Array.from({ length: d * d }, (_, k) => `fm${k} = v${k} * r${k % d}${mul};`).join(" ");
   // matrix noise in 2-D and 3-D: entries from the model's code, the checks of noise.ts matrixNoise
   // (non-finite, asymmetric, not PSD: then factor() is called, which throws the same located error), the PSD
   // factor
@@ -272,7 +272,7 @@ function generate(
           ${loss.valueCode!(X, () => "lval", "_l")}
         }
         const sl = Math.sqrt(${lossScale} * Math.max(lval, 0));
-        ${Array.from({ length: d * d }, (_, k) => `FB[${k}] = ${k % (d + 1) === 0 ? "sl" : "0"};`).join(" ")}
+        ${Array.from({ length: d * d }, (_, k) => `fm${k} = ${k % (d + 1) === 0 ? "sl" : "0"};`).join(" ")}
       }`;
   // empirical noise, fused: per-sample gradients (unrolled for up to EMPIRICAL_UNROLL_MAX samples, their
   // parameters hoisted into locals), their mean, then per sample s one normal z_s and acc_i += F_is·z_s with
@@ -489,10 +489,14 @@ function generate(
         ${normal()}
         ${diagonal ? `${X(i)} += -h * ${G(i)} + NM * (0 + f${i} * z);` : `${X(i)} += -h * ${G(i)} + c${i} * z;`}
       }`;
-  const factorStep = () =>
-    fam !== undefined
-      ? empiricalFused()
-      : `
+  // the factor's entries of the inline models (Hessian, loss, matrix: rank d) go to locals fm_k (FB only for
+  // the bridge), the d normals to locals, then x_i += −h g_i + NM·Σ_c F_ic z_c summed in the general loop's order
+  const inlineFactor = hessianInline || lossInline || matrixInline;
+  const factorInline = () => {
+    const nn = Array.from({ length: d * d }, (_, k) => k);
+    const cs = Array.from({ length: d }, (_, c) => c);
+    return `
+      ${nn.map((k) => `let fm${k} = 0;`).join(" ")}
       ${
         hessianInline
           ? `{
@@ -502,11 +506,26 @@ function generate(
       }`
           : lossInline
             ? lossStep()
-            : matrixInline
-              ? matrixStep()
-              : `${all((i) => `xb[${i}] = ${X(i)};`)}
-      noiseModel.factor(xb, FB, W);`
+            : matrixStep()
       }
+      ${bridge ? nn.map((k) => `FB[${k}] = fm${k};`).join(" ") : ""}
+      ${cs.map((c) => `let zc${c} = 0.0; { let z = 0.0; ${normal()} zc${c} = z; }`).join("\n")}
+      ${all(
+        (i) => `{
+        let acc = 0;
+        ${cs.map((c) => `acc += fm${i * d + c} * zc${c};`).join(" ")}
+        ${X(i)} += -h * ${G(i)} + NM * acc;
+      }`,
+      )}`;
+  };
+  const factorStep = () =>
+    fam !== undefined
+      ? empiricalFused()
+      : inlineFactor
+        ? factorInline()
+        : `
+      ${all((i) => `xb[${i}] = ${X(i)};`)}
+      noiseModel.factor(xb, FB, W);
       for (let c = 0; c < ${factorRank}; c++) {
         let z = 0.0;
         ${normal()}
