@@ -1,6 +1,7 @@
 // SDEs with state-dependent noise (issue #12, rows 2–4): Euler–Maruyama, η = 0.1, dt = 0.01, B = 1, from
 // (−0.5, 0.5), on L = (x^2-1)^2/4 + y^2/2 + sin(x·y)/3 with Hessian, loss and matrix noise, sde2 with isotropic
-// noise, and the SDE of a finite sum (8 literal-only samples) with its empirical noise. Each case: M particles ×
+// noise, and the SDE of a finite sum (8 literal-only samples) with its empirical noise; in 3-D, from
+// (−0.5, 0.5, 0.2) on L + z^2/2 + x·z/4, Hessian and matrix noise (NumPy: batched eigh). Each case: M particles ×
 // K steps on one thread through runEnsemble (the generated kernel), paired round by round with the NumPy
 // baseline (noise_models_numpy.py, closed-form 2×2 PSD square root), ratio per round; the general loop's
 // throughput once per case; both sides' mean x at the end with a 95% interval (the same law: they must agree).
@@ -14,6 +15,7 @@ import { median } from "./median.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const loss = "(x^2-1)^2/4 + y^2/2 + sin(x*y)/3";
+const loss3 = "(x^2-1)^2/4 + y^2/2 + z^2/2 + sin(x*y)/3 + x*z/4";
 const coef = Array.from({ length: 8 }, (_, i) =>
   [Math.sin(i + 1), Math.cos(2 * i + 1), 0.5 * Math.sin(3 * i + 2)].map((v) => Number(v.toFixed(3))),
 );
@@ -30,6 +32,19 @@ export const CASES = {
     },
   },
   sde2: { loss, noise: { isotropic: 1 }, dynamics: "sde2" },
+  // 3-D (issue #12's row "2-D and 3-D"): the same loss plus z^2/2 + x*z/4; NumPy: batched eigh
+  hessian3: { loss: loss3, noise: { hessian: 1 }, d: 3 },
+  matrix3: {
+    loss: loss3,
+    noise: {
+      matrix: [
+        ["0.4 + 0.1*x^2", "0.1*x*y", "0.05"],
+        ["0.1*x*y", "0.3 + 0.1*y^2", "0.02*z"],
+        ["0.05", "0.02*z", "0.5"],
+      ],
+    },
+    d: 3,
+  },
   empirical: {
     loss: { samples: coef.map(([a, b, c]) => `(x^2-1)^2/4 + y^2/2 + (${a})*x + (${b})*y + (${c})*x*y`) },
   },
@@ -54,23 +69,20 @@ function numpyRun(name, M, K) {
 export async function benchNoiseModels({ M = 100000, K = 1000, rounds = 3 } = {}) {
   const results = [];
   for (const [name, c] of Object.entries(CASES)) {
-    const { dynamics = "sde", ...rest } = c;
+    const { dynamics = "sde", d = 2, ...rest } = c;
     const spec = {
       name,
       ...rest,
       lr: 0.1,
       batch: 1,
-      domain: [
-        [-3, 3],
-        [-3, 3],
-      ],
+      domain: Array.from({ length: d }, () => [-3, 3]),
     };
     const problem = problemFromSpec(spec);
     const opts = (m) => ({
       dynamics,
       dt: 0.01,
       seed: 1,
-      init: { kind: "point", point: [-0.5, 0.5] },
+      init: { kind: "point", point: [-0.5, 0.5, 0.2].slice(0, d) },
       particles: m,
       steps: K,
     });
@@ -95,6 +107,7 @@ export async function benchNoiseModels({ M = 100000, K = 1000, rounds = 3 } = {}
     results.push({
       case: name,
       dynamics,
+      dim: d,
       noise: rest.noise ?? "empirical (8 samples)",
       rounds: rs,
       ratio_median: median(rs.map((q) => q.ratio)),

@@ -7,7 +7,11 @@ How it was made fast (what a competent NumPy user writes): vectorised over parti
 contiguous float64 arrays, the 2x2 PSD square root in closed form (one rotation: angle from arctan2, eigenvalues
 clipped at 0 as sgdscope does), the empirical factor as two (N x M) products with one block of N normals, PCG64 +
 ziggurat normals drawn in one call per step.
-Usage: python3 noise_models_numpy.py CASE M K [a,b,c;...]   CASE in hessian, loss, matrix, empirical, sde2.
+3-D cases (hessian3, matrix3; L + z^2/2 + x z/4 from (-0.5, 0.5, 0.2)): Sigma filled into one preallocated
+(M, 3, 3) array, np.linalg.eigh on the stack (LAPACK per matrix, no Python loop), eigenvalues clipped at 0,
+G z = V (sqrt(lambda) * z) by einsum.
+Usage: python3 noise_models_numpy.py CASE M K [a,b,c;...]
+CASE in hessian, loss, matrix, empirical, sde2, hessian3, matrix3.
 Prints one JSON line.
 """
 import json
@@ -22,6 +26,10 @@ s = np.sqrt(eta * dt / B)
 rng = np.random.default_rng(1)
 x = np.full(M, -0.5)
 y = np.full(M, 0.5)
+three = case.endswith("3")
+if three:
+    zc = np.full(M, 0.2)
+    S = np.zeros((M, 3, 3))
 if case == "empirical":
     coef = np.array([[float(v) for v in r.split(",")] for r in sys.argv[4].split(";")])
     N = coef.shape[0]
@@ -43,6 +51,32 @@ def sqrt2(a, b, d, z0, z1):
 
 t0 = time.perf_counter()
 for _ in range(K):
+    if three:
+        z = rng.standard_normal((M, 3))
+        xy = x * y
+        sxy, cxy = np.sin(xy), np.cos(xy)
+        gx = x * (x * x - 1) + y * cxy / 3 + zc / 4
+        gy = y + x * cxy / 3
+        gz = zc + x / 4
+        if case == "hessian3":
+            S[:, 0, 0] = 3 * x * x - 1 - y * y * sxy / 3
+            S[:, 0, 1] = S[:, 1, 0] = cxy / 3 - xy * sxy / 3
+            S[:, 0, 2] = S[:, 2, 0] = 0.25
+            S[:, 1, 1] = 1 - x * x * sxy / 3
+            S[:, 2, 2] = 1.0
+        else:
+            S[:, 0, 0] = 0.4 + 0.1 * x * x
+            S[:, 0, 1] = S[:, 1, 0] = 0.1 * xy
+            S[:, 0, 2] = S[:, 2, 0] = 0.05
+            S[:, 1, 1] = 0.3 + 0.1 * y * y
+            S[:, 1, 2] = S[:, 2, 1] = 0.02 * zc
+            S[:, 2, 2] = 0.5
+        w, V = np.linalg.eigh(S)
+        n = np.einsum("mij,mj->mi", V, np.sqrt(np.maximum(w, 0)) * z)
+        x += -dt * gx + s * n[:, 0]
+        y += -dt * gy + s * n[:, 1]
+        zc += -dt * gz + s * n[:, 2]
+        continue
     if case == "empirical":
         Z = rng.standard_normal((N, M))
         gx = x * (x * x - 1) + cm[0] + cm[2] * y

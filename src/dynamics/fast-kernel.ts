@@ -1,7 +1,7 @@
 /**
  * The hot path of `simulate`: a loss with generated gradient code and any noise model — diagonal (constant,
- * given by expressions, or none) inline; empirical, Hessian, loss or matrix noise through the model's own
- * factor() — dynamics sgd / gd / noisy-sgd / sde / sde2; and real minibatch SGD on a finite sum of expressions
+ * given by expressions, or none), empirical (sample families), loss, and 2-D Hessian and matrix noise inline;
+ * others through the model's own factor() — dynamics sgd / gd / noisy-sgd / sde / sde2; and real minibatch SGD on a finite sum of expressions
  * (samples differing only in literals gather their literals from a table; otherwise a switch on the sample
  * index, or calls for large sums; with tabulated batch means — batch-table.ts — one draw and one gather per
  * step, several particles in lockstep: lanes-kernel.ts); with or without a target region and the SDE's Brownian-bridge exit
@@ -9,7 +9,8 @@
  * A loop is generated per (loss, target, noise, batches) with the
  * coordinates, the gradient, the region test, the region's level function, the noise variances and the
  * xoshiro128** state in local variables
- * (several times faster than the general loop, which keeps them in typed arrays and calls closures).
+ * (several times faster than the general loop, which keeps them in typed arrays and calls closures), two
+ * particles at a time with their steps interleaved (except for finite-sum minibatches).
  *
  * It draws the same numbers in the same order and does the same floating-point operations as the
  * general loop in simulate.ts, so results are bit-identical to it (tested): keep the two in step.
@@ -137,6 +138,12 @@ export function finiteSumKernelAvailable(loss: Loss): boolean {
  */
 const INLINE_SAMPLES_MAX_CHARS = 40000;
 
+/** Particles advanced together by a kernel (interleaved steps; see `lanes` in generate). */
+const LANES = 2;
+
+/** Empirical noise of at most this many samples is unrolled (per-sample gradients in locals). */
+const EMPIRICAL_UNROLL_MAX = 16;
+
 function generate(
   loss: Loss,
   d: number,
@@ -162,12 +169,12 @@ function generate(
         {
           ${hcode(X, (k) => `${pre}${k}`, `_${pre}`)}
         }`
-      : `${all((i) => `xb[${i}] = x${i};`)}
+      : `${all((i) => `xb[${i}] = ${X(i)};`)}
         loss.hessian(xb, HB);
         ${Array.from({ length: d * d }, (_, k) => `const ${pre}${k} = HB[${k}];`).join(" ")}`;
-  // Hessian noise in 2-D: the factor √c·P₊(∇²L)^{1/2} computed inline exactly as noise.ts/psd.ts do it
-  // (jacobiInPlace on 2×2 is one rotation, then eigenvalues clipped at 0), into FB
-  const hessian2 = hessianScale !== undefined && d === 2 && hcode !== undefined;
+  // Hessian noise in 2-D and 3-D: the factor √c·P₊(∇²L)^{1/2} computed inline exactly as noise.ts/psd.ts do
+  // it (jacobiInPlace — on 2×2 one rotation — then eigenvalues clipped at 0), into FB
+  const hessianInline = hessianScale !== undefined && (d === 2 || d === 3) && hcode !== undefined;
   // 2×2: jacobiInPlace (one rotation) on the matrix in locals m0..m3, then r_k = √max(eigenvalue, 0) (psd.ts)
   const jacobi2 = (m: string) => `
         let a0 = ${m}0, a1 = ${m}1, a2 = ${m}2, a3 = ${m}3;
@@ -191,29 +198,74 @@ function generate(
         const r0 = a0 > 0 ? Math.sqrt(a0) : 0;
         const r1 = a3 > 0 ? Math.sqrt(a3) : 0;
 `;
-  // matrix noise in 2-D: entries from the model's code, the checks of noise.ts matrixNoise (non-finite,
-  // asymmetric, not PSD: then factor() is called, which throws the same located error), the PSD factor
-  const matrix2 = mcode !== undefined && d === 2;
-  const matrixStep = () => `{
-        let mm0 = 0, mm1 = 0, mm2 = 0, mm3 = 0;
+  // n×n (n = 3): linalg/dense.ts jacobiInPlace unrolled on locals a_k, v_k (row-major) — the same cyclic
+  // sweeps, stopping test, rotations and update order, so the same numbers — then r_k = √max(a_kk, 0) (psd.ts)
+  const jacobiN = (m: string, n: number) => {
+    const pairs: Array<[number, number]> = [];
+    for (let p = 0; p < n - 1; p++) for (let q = p + 1; q < n; q++) pairs.push([p, q]);
+    const ks = Array.from({ length: n }, (_, k) => k);
+    const rotate = ([p, q]: [number, number]) => `{
+          const apq = a${p * n + q};
+          if (apq !== 0) {
+            const app = a${p * n + p};
+            const aqq = a${q * n + q};
+            const theta = (aqq - app) / (2 * apq);
+            const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+            const c = 1 / Math.sqrt(t * t + 1);
+            const s = t * c;
+            ${ks.map((k) => `{ const akp = a${k * n + p}, akq = a${k * n + q}; a${k * n + p} = c * akp - s * akq; a${k * n + q} = s * akp + c * akq; }`).join("\n            ")}
+            ${ks.map((k) => `{ const apk = a${p * n + k}, aqk = a${q * n + k}; a${p * n + k} = c * apk - s * aqk; a${q * n + k} = s * apk + c * aqk; }`).join("\n            ")}
+            a${p * n + q} = 0;
+            a${q * n + p} = 0;
+            ${ks.map((k) => `{ const vkp = v${k * n + p}, vkq = v${k * n + q}; v${k * n + p} = c * vkp - s * vkq; v${k * n + q} = s * vkp + c * vkq; }`).join("\n            ")}
+          }
+        }`;
+    const nn = Array.from({ length: n * n }, (_, k) => k);
+    return `
+        ${nn.map((k) => `let a${k} = ${m}${k};`).join(" ")}
+        ${nn.map((k) => `let v${k} = ${k % (n + 1) === 0 ? 1 : 0};`).join(" ")}
+        let total = 0;
+        ${nn.map((k) => `total += a${k} * a${k};`).join(" ")}
+        for (let sweep = 0; sweep < 100; sweep++) {
+          let off = 0;
+          ${pairs.map(([i, j]) => `off += a${i * n + j} * a${i * n + j};`).join(" ")}
+          if (off <= 1e-32 * total || off === 0) break;
+          ${pairs.map(rotate).join("\n          ")}
+        }
+        ${ks.map((k) => `const r${k} = a${k * n + k} > 0 ? Math.sqrt(a${k * n + k}) : 0;`).join(" ")}
+`;
+  };
+  const jacobi = (m: string) => (d === 2 ? jacobi2(m) : jacobiN(m, d));
+  // factor entries FB[i·d + k] = v_ik·r_k (times `mul`), as psdFactor writes them
+  const factorFromEigen = (mul: string) =>
+    Array.from({ length: d * d }, (_, k) => `fm${k} = v${k} * r${k % d}${mul};`).join(" ");
+  // matrix noise in 2-D and 3-D: entries from the model's code, the checks of noise.ts matrixNoise
+  // (non-finite, asymmetric, not PSD: then factor() is called, which throws the same located error), the PSD
+  // factor
+  const matrixInline = mcode !== undefined && (d === 2 || d === 3);
+  const matrixStep = () => {
+    const nn = Array.from({ length: d * d }, (_, k) => k);
+    const upper: Array<[number, number]> = [];
+    for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) upper.push([i, j]);
+    return `{
+        ${nn.map((k) => `let mm${k} = 0;`).join(" ")}
         {
           ${mcode!(X, (k) => `mm${k}`, "_m")}
         }
-        let bad = !(Number.isFinite(mm0) && Number.isFinite(mm1) && Number.isFinite(mm2) && Number.isFinite(mm3));
+        let bad = !(${nn.map((k) => `Number.isFinite(mm${k})`).join(" && ")});
         let scale = 0;
-        scale = Math.max(scale, Math.abs(mm0)); scale = Math.max(scale, Math.abs(mm1));
-        scale = Math.max(scale, Math.abs(mm2)); scale = Math.max(scale, Math.abs(mm3));
-        if (Math.abs(mm1 - mm2) > 1e-12 * (1 + scale)) bad = true;
-        ${jacobi2("mm")}
+        ${nn.map((k) => `scale = Math.max(scale, Math.abs(mm${k}));`).join(" ")}
+        ${upper.map(([i, j]) => `if (Math.abs(mm${i * d + j} - mm${j * d + i}) > 1e-12 * (1 + scale)) bad = true;`).join("\n        ")}
+        ${jacobi("mm")}
         let minEig = Infinity;
-        if (a0 < minEig) minEig = a0;
-        if (a3 < minEig) minEig = a3;
+        ${Array.from({ length: d }, (_, k) => `if (a${k * (d + 1)} < minEig) minEig = a${k * (d + 1)};`).join(" ")}
         if (bad || minEig < -PSD_TOL * Math.max(scale, 1e-300)) {
-          ${all((i) => `xb[${i}] = x${i};`)}
+          ${all((i) => `xb[${i}] = ${X(i)};`)}
           noiseModel.factor(xb, FB, W);
         }
-        FB[0] = v0 * r0; FB[1] = v1 * r1; FB[2] = v2 * r0; FB[3] = v3 * r1;
+        ${factorFromEigen("")}
       }`;
+  };
   // empirical noise of a sample family: the factor columns (∇ℓ_s − mean)/√N computed inline exactly as
   // noise.ts empiricalNoise does (per-sample gradients in order, their mean, then the columns), into FB
   const fam = empirical ? loss.finiteSum?.family : undefined;
@@ -225,12 +277,48 @@ function generate(
           ${loss.valueCode!(X, () => "lval", "_l")}
         }
         const sl = Math.sqrt(${lossScale} * Math.max(lval, 0));
-        ${Array.from({ length: d * d }, (_, k) => `FB[${k}] = ${k % (d + 1) === 0 ? "sl" : "0"};`).join(" ")}
+        ${Array.from({ length: d * d }, (_, k) => `fm${k} = ${k % (d + 1) === 0 ? "sl" : "0"};`).join(" ")}
       }`;
-  const empiricalStep = () => {
+  // empirical noise, fused: per-sample gradients (unrolled for up to EMPIRICAL_UNROLL_MAX samples, their
+  // parameters hoisted into locals), their mean, then per sample s one normal z_s and acc_i += F_is·z_s with
+  // F_is = (∇ℓ_s − mean)_i/√N — the operations of noise.ts empiricalNoise + the general loop's Σ_c F_ic z_c, in
+  // the same order (the factor does not draw, so drawing z_s after all gradients keeps the stream). FB is
+  // written only when the bridge needs the factor.
+  const empiricalFused = () => {
     const n = loss.finiteSum!.n;
     const P = fam!.params;
-    return `{
+    const unroll = n <= EMPIRICAL_UNROLL_MAX;
+    const fbStore = (s: string, i: number, v: string) => (bridge ? `FB[${i * n} + ${s}] = ${v};` : "");
+    if (unroll) {
+      const grads = Array.from(
+        { length: n },
+        (_, s) => `${all((i) => `let q${s}_${i} = 0;`)}
+        {
+          ${fam!.gradientCode(
+            (k) => (k < d ? X(k) : `ep${s}_${k - d}`),
+            (i) => `q${s}_${i}`,
+            `_e${s}`,
+          )}
+        }`,
+      ).join("\n");
+      const cols = Array.from(
+        { length: n },
+        (_, s) => `{
+        let z = 0.0;
+        ${normal()}
+        ${all((i) => `{ const fv = (q${s}_${i} - em${i}) * ISQ; ${fbStore(String(s), i, "fv")} acc${i} += fv * z; }`)}
+      }`,
+      ).join("\n");
+      return `
+        ${grads}
+        ${all((i) => `let em${i} = 0;`)}
+        ${Array.from({ length: n }, (_, s) => all((i) => `em${i} += q${s}_${i};`)).join("\n")}
+        ${all((i) => `em${i} /= ${n};`)}
+        ${all((i) => `let acc${i} = 0;`)}
+        ${cols}
+        ${all((i) => `${X(i)} += -h * ${G(i)} + NM * acc${i};`)}`;
+    }
+    return `
         ${all((i) => `let em${i} = 0;`)}
         for (let s = 0; s < ${n}; s++) {
           ${all((i) => `let q${i} = 0;`)}
@@ -245,28 +333,51 @@ function generate(
           ${all((i) => `AL[s * ${d} + ${i}] = q${i}; em${i} += q${i};`)}
         }
         ${all((i) => `em${i} /= ${n};`)}
+        ${all((i) => `let acc${i} = 0;`)}
         for (let s = 0; s < ${n}; s++) {
-          ${all((i) => `FB[${i * n} + s] = (AL[s * ${d} + ${i}] - em${i}) * ISQ;`)}
+          let z = 0.0;
+          ${normal()}
+          ${all((i) => `{ const fv = (AL[s * ${d} + ${i}] - em${i}) * ISQ; ${fbStore("s", i, "fv")} acc${i} += fv * z; }`)}
         }
-      }`;
+        ${all((i) => `${X(i)} += -h * ${G(i)} + NM * acc${i};`)}`;
   };
+  // the family's parameters of every sample as locals (unrolled empirical noise)
+  const empiricalParams = () =>
+    fam !== undefined && loss.finiteSum!.n <= EMPIRICAL_UNROLL_MAX
+      ? Array.from({ length: loss.finiteSum!.n }, (_, s) =>
+          Array.from(
+            { length: fam.params },
+            (_, k) => `const ep${s}_${k} = EPT[${s * fam.params + k}];`,
+          ).join(" "),
+        ).join("\n  ")
+      : "";
   const hasTarget = target !== undefined;
-  const X = (i: number) => `x${i}`;
-  const G = (i: number) => `g${i}`;
+  // Two particles can be advanced in the same loop iteration ("lanes", see LANES): every name of a
+  // particle's state carries the suffix of the lane whose code is being generated
+  let lane = "";
+  const V = (name: string) => `${name}${lane}`;
+  const X = (i: number) => `x${i}${lane}`;
+  const G = (i: number) => `g${i}${lane}`;
+  const LG = (i: number) => `lg${i}${lane}`;
   const all = (f: (i: number) => string, sep = "\n") => Array.from({ length: d }, (_, i) => f(i)).join(sep);
-  const sync = "st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;";
-  const reload = "s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3];";
+  const [s0, s1, s2, s3] = [0, 1, 2, 3].map((q) => () => V(`s${q}`));
+  const sync = () => `st[0] = ${s0()}; st[1] = ${s1()}; st[2] = ${s2()}; st[3] = ${s3()};`;
+  const reload = () => `${s0()} = st[0]; ${s1()} = st[1]; ${s2()} = st[2]; ${s3()} = st[3];`;
   // xoshiro128** step on the local state, leaving the 32-bit output in `out` (as Rng.nextU32)
-  const next = (out: string, s = "s") => `{
-          const r = Math.imul(${s}1, 5);
+  // (on the locals `${s}0 … ${s}3` when a prefix is given: lanes-kernel.ts)
+  const next = (out: string, s?: string) => {
+    const [a0, a1, a2, a3] = s === undefined ? [s0(), s1(), s2(), s3()] : [0, 1, 2, 3].map((q) => `${s}${q}`);
+    return `{
+          const r = Math.imul(${a1}, 5);
           ${out} = Math.imul((r << 7) | (r >>> 25), 9);
-          const t2 = ${s}2 ^ ${s}0;
-          const t3 = ${s}3 ^ ${s}1;
-          ${s}2 = t2 ^ (${s}1 << 9);
-          ${s}1 ^= t2;
-          ${s}0 ^= t3;
-          ${s}3 = (t3 << 11) | (t3 >>> 21);
+          const t2 = ${a2} ^ ${a0};
+          const t3 = ${a3} ^ ${a1};
+          ${a2} = t2 ^ (${a1} << 9);
+          ${a1} ^= t2;
+          ${a0} ^= t3;
+          ${a3} = (t3 << 11) | (t3 >>> 21);
         }`;
+  };
   // uniform on (0, 1) from one output (as Rng.uniformOpen)
   const uniformOpen = (out: string) =>
     `{ let w = 0; ${next("w")} ${out} = ((w >>> 0) + 0.5) * 2.3283064365386963e-10; }`;
@@ -274,14 +385,14 @@ function generate(
   const uniform53 = (out: string) =>
     `{ let wa = 0; let wb = 0; ${next("wa")} ${next("wb")} ${out} = ((wa >>> 5) * 67108864 + (wb >>> 6)) / 9007199254740992; }`;
   // the drift: ∇L(x) into g_i, or the minibatch mean (1/B) Σ_b ∇ℓ_{i_b}(x) (as simulate.ts batchGradient)
-  const drift =
+  const drift = () =>
     batches === undefined
       ? `${loss.gradientCode!(X, G, "_")}${
           sde2
             ? `
         ${hessianAt("hd")}
-        ${all((i) => `let gl${i} = 0; { let acc = 0; ${Array.from({ length: d }, (_, c) => `acc += hd${i * d + c} * g${c};`).join(" ")} gl${i} = g${i} + 0.5 * ETA * acc; }`)}
-        ${all((i) => `g${i} = gl${i};`)}`
+        ${all((i) => `let gl${i} = 0; { let acc = 0; ${Array.from({ length: d }, (_, c) => `acc += hd${i * d + c} * ${G(c)};`).join(" ")} gl${i} = ${G(i)} + 0.5 * ETA * acc; }`)}
+        ${all((i) => `${G(i)} = gl${i};`)}`
             : ""
         }`
       : batchDrift(loss.finiteSum!, batches);
@@ -328,7 +439,7 @@ function generate(
           : `fsum.sampleGradient(ix, xb, gq);
           ${all((i) => `q${i} = gq[${i}];`)}`;
     // Rng.int(nb) for nb ≤ 2¹⁶: Lemire's method with rejection; the low word of x·nb is Math.imul(w, nb)
-    // (exact integer arithmetic, as Rng.int's (x·nb) mod 2³²), the high word ⌊x·nb/2³²⌋ by mulHigh (int32)
+    // (exact integer arithmetic, as Rng.int's (x·nb) mod 2³²), the high word ⌊x·nb/2³²⌋
     const draw = `{
             const thr = TH[b];
             for (;;) {
@@ -338,8 +449,8 @@ function generate(
             }
           }`;
     return `
-        ${all((i) => `g${i} = 0;`)}
-        ${fam !== undefined || inline ? "" : all((i) => `xb[${i}] = x${i};`)}
+        ${all((i) => `${G(i)} = 0;`)}
+        ${fam !== undefined || inline ? "" : all((i) => `xb[${i}] = ${X(i)};`)}
         for (let b = 0; b < ${b.B}; b++) {
           const nb = ${b.replacement ? b.n : `${b.n} - b`};
           let ix = 0;
@@ -347,26 +458,28 @@ function generate(
           ${b.replacement ? "" : "{ const jj = b + ix; const t = perm[b]; perm[b] = perm[jj]; perm[jj] = t; ix = perm[b]; }"}
           ${all((i) => `let q${i} = 0;`)}
           ${sample}
-          ${all((i) => `g${i} += q${i};`)}
+          ${all((i) => `${G(i)} += q${i};`)}
         }
-        ${all((i) => `g${i} /= ${b.B};`)}`;
+        ${all((i) => `${G(i)} /= ${b.B};`)}`;
   }
   // level function φ and ∇φ at the current point into (lv, lg_i) or (nv, ng_i)
-  const level = (v: string, gpre: string) => target!.level!(X, v, (i) => `${gpre}${i}`, `_${v}`);
+  const level = (v: string, dest: (i: number) => string) => target!.level!(X, v, dest, `_${v}`);
+  // leaves the current lane's step: the particle stopped (exit or divergence)
+  const stop = () => `{ ${V("alive")} = false; break ${V("step")}; }`;
   // Brownian bridge after a step that stayed outside (as the general loop; φ, ∇φ at the previous point
   // are carried over in lv, lg_i): exit with the crossing probability exp(−2 d0 d1/(a_n h))
   const bridgeStep = () => `{
         let nv = 0;
         ${all((i) => `let ng${i} = 0;`)}
-        ${level("nv", "ng")}
+        ${level("nv", (i) => `ng${i}`)}
         let n1 = 0;
         ${all((i) => `n1 += ng${i} * ng${i};`)}
         n1 = Math.sqrt(n1);
         let n0 = 0;
-        ${all((i) => `n0 += lg${i} * lg${i};`)}
+        ${all((i) => `n0 += ${LG(i)} * ${LG(i)};`)}
         n0 = Math.sqrt(n0);
         if (n0 > 0 && n1 > 0) {
-          const d0 = Math.max(-lv, 0) / n0;
+          const d0 = Math.max(-${V("lv")}, 0) / n0;
           const d1 = Math.max(-nv, 0) / n1;
           let an = an0;
           ${
@@ -375,22 +488,22 @@ function generate(
               : factor
                 ? `for (let c = 0; c < ${factorRank}; c++) {
             let pj = 0;
-            ${all((i) => `pj += FB[${i * factorRank} + c] * lg${i};`)}
+            ${all((i) => `pj += FB[${i * factorRank} + c] * ${LG(i)};`)}
             an += (NM * NM * pj * pj) / (h * n0 * n0);
           }`
                 : diagonal
-                  ? all((i) => `{ const pj = f${i} * lg${i}; an += (NM * NM * pj * pj) / (h * n0 * n0); }`)
-                  : all((i) => `an += (c${i} * c${i} * lg${i} * lg${i}) / (h * n0 * n0);`)
+                  ? all((i) => `{ const pj = f${i} * ${LG(i)}; an += (NM * NM * pj * pj) / (h * n0 * n0); }`)
+                  : all((i) => `an += (c${i} * c${i} * ${LG(i)} * ${LG(i)}) / (h * n0 * n0);`)
           }
           const e = an > 0 ? (2 * d0 * d1) / (an * h) : Infinity;
           if (e < NEGLIGIBLE) {
             let q = 0.0;
             ${uniform53("q")}
-            if (q < Math.exp(-e)) { exitTime[j] = (k - 1) * h + (h * d0) / (d0 + d1 || 1); break; }
+            if (q < Math.exp(-e)) { exitTime[${V("j")}] = (${V("k")} - 1) * h + (h * d0) / (d0 + d1 || 1); ${stop()} }
           }
         }
-        lv = nv;
-        ${all((i) => `lg${i} = ng${i};`)}
+        ${V("lv")} = nv;
+        ${all((i) => `${LG(i)} = ng${i};`)}
       }`;
   // the ziggurat, fast path and rare wedge/tail branches inline (as Rng.normal / Rng.normalSlow) into z, then
   // the update; with expression-diagonal noise `0 + f·z` is the general loop's sum Σ_c F_ic z_c (signed zeros
@@ -398,25 +511,45 @@ function generate(
   const noiseStep = (i: number) => `{
         let z = 0.0;
         ${normal()}
-        ${diagonal ? `x${i} += -h * g${i} + NM * (0 + f${i} * z);` : `x${i} += -h * g${i} + c${i} * z;`}
+        ${diagonal ? `${X(i)} += -h * ${G(i)} + NM * (0 + f${i} * z);` : `${X(i)} += -h * ${G(i)} + c${i} * z;`}
       }`;
-  const factorStep = () => `
+  // the factor's entries of the inline models (Hessian, loss, matrix: rank d) go to locals fm_k (FB only for
+  // the bridge), the d normals to locals, then x_i += −h g_i + NM·Σ_c F_ic z_c summed in the general loop's order
+  const inlineFactor = hessianInline || lossInline || matrixInline;
+  const factorInline = () => {
+    const nn = Array.from({ length: d * d }, (_, k) => k);
+    const cs = Array.from({ length: d }, (_, c) => c);
+    return `
+      ${nn.map((k) => `let fm${k} = 0;`).join(" ")}
       ${
-        hessian2
+        hessianInline
           ? `{
         ${hessianAt("hn")}
-        ${jacobi2("hn")}
-        FB[0] = v0 * r0 * SC; FB[1] = v1 * r1 * SC; FB[2] = v2 * r0 * SC; FB[3] = v3 * r1 * SC;
+        ${jacobi("hn")}
+        ${factorFromEigen(" * SC")}
       }`
-          : fam !== undefined
-            ? empiricalStep()
-            : lossInline
-              ? lossStep()
-              : matrix2
-                ? matrixStep()
-                : `${all((i) => `xb[${i}] = x${i};`)}
-      noiseModel.factor(xb, FB, W);`
+          : lossInline
+            ? lossStep()
+            : matrixStep()
       }
+      ${bridge ? nn.map((k) => `FB[${k}] = fm${k};`).join(" ") : ""}
+      ${cs.map((c) => `let zc${c} = 0.0; { let z = 0.0; ${normal()} zc${c} = z; }`).join("\n")}
+      ${all(
+        (i) => `{
+        let acc = 0;
+        ${cs.map((c) => `acc += fm${i * d + c} * zc${c};`).join(" ")}
+        ${X(i)} += -h * ${G(i)} + NM * acc;
+      }`,
+      )}`;
+  };
+  const factorStep = () =>
+    fam !== undefined
+      ? empiricalFused()
+      : inlineFactor
+        ? factorInline()
+        : `
+      ${all((i) => `xb[${i}] = ${X(i)};`)}
+      noiseModel.factor(xb, FB, W);
       for (let c = 0; c < ${factorRank}; c++) {
         let z = 0.0;
         ${normal()}
@@ -426,7 +559,7 @@ function generate(
         (i) => `{
         let acc = 0;
         for (let c = 0; c < ${factorRank}; c++) acc += FB[${i * factorRank} + c] * ZB[c];
-        x${i} += -h * g${i} + NM * acc;
+        ${X(i)} += -h * ${G(i)} + NM * acc;
       }`,
       )}`;
   function normal(): string {
@@ -465,8 +598,106 @@ function generate(
         }
       }`;
   }
+  // Particles are advanced LANES at a time, their steps interleaved in one loop iteration: a particle's step is
+  // a chain of dependent operations (x_{k+1} needs all of step k), so one particle leaves the CPU waiting on
+  // latencies that another particle's independent step fills. Each lane keeps its own state (coordinates,
+  // xoshiro state, step counter) and stream (seed, p), so every particle's numbers are those of the general
+  // loop. Finite-sum minibatches (a shared permutation array) run one lane.
+  const lanes =
+    batches === undefined ? Array.from({ length: LANES }, (_, q) => String.fromCharCode(65 + q)) : ["A"];
+  const perLane = (f: (q: number) => string) =>
+    lanes
+      .map((L, q) => {
+        lane = L;
+        const text = f(q);
+        lane = "";
+        return text;
+      })
+      .join("\n");
+  // lane q takes local particle j0 + q (if any): initial draw, its stream's state, start-inside test
+  const laneInit = (q: number) => `
+    const ${V("j")} = j0 + ${q};
+    ${all((i) => `let ${X(i)} = 0;`)}
+    ${all((i) => `let ${G(i)} = 0;`)}
+    let ${s0()} = 0, ${s1()} = 0, ${s2()} = 0, ${s3()} = 0;
+    let ${V("si")} = 0;
+    let ${V("k")} = 0;
+    let ${V("nextSnap")} = S > 0 ? snaps[0] : -1;
+    let ${V("alive")} = ${V("j")} < m && K > 0;
+    ${bridge ? `let ${V("lv")} = 0; ${all((i) => `let ${LG(i)} = 0;`)}` : ""}
+    if (${V("j")} < m) {
+      const p = from + ${V("j")};
+      rng.reseed(seed, p);
+      drawInitial(init, p, rng, xb, ${d});
+      ${batches !== undefined && !batches.replacement && batches.outcomes === undefined ? `for (let i = 0; i < ${batches.n}; i++) perm[i] = i;` : ""}
+      ${all((i) => `${X(i)} = xb[${i}];`)}
+      ${reload()}
+      if (inside !== undefined && inside(xb)) { exitTime[${V("j")}] = 0; startedInside++; ${V("alive")} = false; }
+      ${bridge ? level(V("lv"), LG) : ""}
+    }`;
+  // one step of the lane's particle (the general loop's step); stop() leaves it when the particle stops
+  const laneStep = () => `
+      if (${V("k")} === ${V("nextSnap")}) {
+        while (${V("si")} < S && snaps[${V("si")}] === ${V("k")}) {
+          ${all((i) => `snapshots[(${V("si")} * ${d} + ${i}) * m + ${V("j")}] = ${X(i)};`)}
+          ${V("si")}++;
+        }
+        ${V("nextSnap")} = ${V("si")} < S ? snaps[${V("si")}] : -1;
+      }
+      {
+        ${drift()}
+      }
+      ${
+        useNoise && diagonal
+          ? `${all((i) => `let v${i} = 0;`)}
+      {
+        ${diagonal(X, (i) => `v${i}`, "_s")}
+      }
+      if (${all((i) => `!(v${i} >= 0)`, " || ")}) {
+        ${all((i) => `xb[${i}] = ${X(i)};`)}
+        noiseModel.factor(xb, F, W);
+      }
+      ${all((i) => `const f${i} = Math.sqrt(Math.max(v${i}, 0));`)}`
+          : ""
+      }
+      ${useNoise ? (factor ? factorStep() : all(noiseStep)) : all((i) => `${X(i)} -= h * ${G(i)};`)}
+      ${
+        hasDelta
+          ? `${sync()}
+        ${all((i) => `${X(i)} += deltaMul * rng.normal();`)}
+        ${reload()}`
+          : ""
+      }
+      ${V("k")}++;
+      if (${V("k")} === K) ${V("alive")} = false;
+      if (${all((i) => `!(${X(i)} <= bound && ${X(i)} >= -bound)`, " || ")}) {
+        divergedStep[${V("j")}] = ${V("k")};
+        if (inside !== undefined) exitTime[${V("j")}] = NaN;
+        ${all((i) => `${X(i)} = NaN;`)}
+        ${stop()}
+      }
+      ${
+        hasTarget
+          ? `{
+        let ins = false;
+        ${target.inside(X, "ins", "_r")}
+        if (ins) { exitTime[${V("j")}] = ${V("k")} * h; ${stop()} }
+      }
+      ${bridge ? bridgeStep() : ""}`
+          : ""
+      }`;
+  // after the lane's particle stopped or reached K: remaining snapshots (frozen, or NaN), final position
+  const laneFinish = () => `
+    if (${V("j")} < m) {
+      while (${V("si")} < S) {
+        ${all((i) => `snapshots[(${V("si")} * ${d} + ${i}) * m + ${V("j")}] = ${X(i)};`)}
+        ${V("si")}++;
+      }
+      ${all((i) => `final[${i} * m + ${V("j")}] = ${X(i)};`)}
+      completed++;
+    }`;
   // tabulated batches without added noise: LANES particles in lockstep (lanes-kernel.ts)
-  const lanes = batches?.outcomes !== undefined && !hasDelta && !useNoise && !bridge;
+  const tableLanes = batches?.outcomes !== undefined && !hasDelta && !useNoise && !bridge;
   const body = `
   const { m, K, h, deltaMul, bound, inside, snaps, snapshots, exitTime, final, divergedStep, rng, init, from, seed, x: xb, ZK, ZW, ZWS, ZF, ZR, drawInitial } = a;
   const shouldStop = a.shouldStop;
@@ -489,6 +720,7 @@ function generate(
   const EPT = loss.finiteSum !== undefined && loss.finiteSum.family !== undefined ? loss.finiteSum.family.table : undefined;
   const AL = new Float64Array(${fam !== undefined ? loss.finiteSum!.n * d : 1});
   const ISQ = 1 / Math.sqrt(${loss.finiteSum?.n ?? 1});
+  ${empiricalParams()}
   const W = new Float64Array(noiseModel !== undefined ? Math.max(1, noiseModel.workSize) : 1);
   ${
     batches !== undefined
@@ -496,9 +728,9 @@ function generate(
   const fsum = a.batches.fs;
   const PT = fsum.family !== undefined ? fsum.family.table : undefined;
   const gq = new Float64Array(${d});
+  // per batch slot b: Lemire's threshold (2³² − nb) mod nb (nb = N, or N − b without replacement)
   const BT = a.batches.table !== undefined ? a.batches.table.means : undefined;
   const THO = ${batches.outcomes !== undefined ? `(4294967296 - ${batches.outcomes}) % ${batches.outcomes}` : 0};
-  // per batch slot b: Lemire's threshold (2³² − nb) mod nb (nb = N, or N − b without replacement)
   const TH = new Float64Array(${batches.B});
   for (let b = 0; b < ${batches.B}; b++) {
     const nb = ${batches.replacement ? batches.n : `${batches.n} - b`};
@@ -508,96 +740,32 @@ function generate(
   }
   let completed = 0;
   let startedInside = 0;
-  for (let j = 0; j < m; j++) {
-    if ((j & 63) === 0) {
+  for (let j0 = 0; j0 < m; j0 += ${lanes.length}) {
+    if ((j0 & 63) === 0) {
       if (shouldStop !== undefined && shouldStop()) return { completed, startedInside, stopped: true };
-      if (j > 0 && onProgress !== undefined) onProgress(j);
+      if (j0 > 0 && onProgress !== undefined) onProgress(j0);
     }
     ${
-      lanes
+      tableLanes
         ? lanesLoop({
             d,
             family: loss.finiteSum!.family!,
             outcomes: batches!.outcomes!,
             next,
             inside: target?.inside,
+            loopVar: "j0",
           })
         : ""
     }
-    const p = from + j;
-    rng.reseed(seed, p);
-    drawInitial(init, p, rng, xb, ${d});
-    ${batches !== undefined && !batches.replacement && batches.outcomes === undefined ? `for (let i = 0; i < ${batches.n}; i++) perm[i] = i;` : ""}
-    ${all((i) => `let x${i} = xb[${i}];`)}
-    ${all((i) => `let g${i} = 0;`)}
-    let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
-    let si = 0;
-    let k = 0;
-    let nextSnap = S > 0 ? snaps[0] : -1;
-    if (inside !== undefined && inside(xb)) { exitTime[j] = 0; startedInside++; k = K; }
-    ${
-      bridge
-        ? `let lv = 0;
-    ${all((i) => `let lg${i} = 0;`)}
-    ${level("lv", "lg")}`
-        : ""
+    ${perLane(laneInit)}
+    while (${lanes.map((L) => `alive${L}`).join(" || ")}) {
+      ${perLane(
+        () => `if (${V("alive")}) ${V("step")}: {
+        ${laneStep()}
+      }`,
+      )}
     }
-    while (k < K) {
-      if (k === nextSnap) {
-        while (si < S && snaps[si] === k) {
-          ${all((i) => `snapshots[(si * ${d} + ${i}) * m + j] = x${i};`)}
-          si++;
-        }
-        nextSnap = si < S ? snaps[si] : -1;
-      }
-      {
-        ${drift}
-      }
-      ${
-        useNoise && diagonal
-          ? `${all((i) => `let v${i} = 0;`)}
-      {
-        ${diagonal(X, (i) => `v${i}`, "_s")}
-      }
-      if (${all((i) => `!(v${i} >= 0)`, " || ")}) {
-        ${all((i) => `xb[${i}] = x${i};`)}
-        noiseModel.factor(xb, F, W);
-      }
-      ${all((i) => `const f${i} = Math.sqrt(Math.max(v${i}, 0));`)}`
-          : ""
-      }
-      ${useNoise ? (factor ? factorStep() : all(noiseStep)) : all((i) => `x${i} -= h * g${i};`)}
-      ${
-        hasDelta
-          ? `${sync}
-        ${all((i) => `x${i} += deltaMul * rng.normal();`)}
-        ${reload}`
-          : ""
-      }
-      k++;
-      if (${all((i) => `!(x${i} <= bound && x${i} >= -bound)`, " || ")}) {
-        divergedStep[j] = k;
-        if (inside !== undefined) exitTime[j] = NaN;
-        ${all((i) => `x${i} = NaN;`)}
-        break;
-      }
-      ${
-        hasTarget
-          ? `{
-        let ins = false;
-        ${target.inside(X, "ins", "_r")}
-        if (ins) { exitTime[j] = k * h; break; }
-      }
-      ${bridge ? bridgeStep() : ""}`
-          : ""
-      }
-    }
-    while (si < S) {
-      ${all((i) => `snapshots[(si * ${d} + ${i}) * m + j] = x${i};`)}
-      si++;
-    }
-    ${all((i) => `final[${i} * m + j] = x${i};`)}
-    completed++;
+    ${perLane(laneFinish)}
   }
   return { completed, startedInside, stopped: false };`;
   return new Function("a", ...Object.keys(CODE_HELPERS), `"use strict";${body}`) as Kernel;

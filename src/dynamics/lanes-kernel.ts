@@ -11,7 +11,7 @@
  * loaded one step ahead, so the load's latency overlaps the current step: the stream is used in the same order
  * (one draw per step), and the one draw after a particle's last step is never used (its stream ends with it).
  *
- * The fragment runs inside the kernel's particle loop `for (let j …)` and uses the kernel's names (m, K, h,
+ * The fragment runs inside the kernel's particle loop (its variable: `loopVar`) and uses the kernel's names (m, K, h,
  * bound, inside, snaps, S, snapshots, exitTime, final, divergedStep, rng, st, seed, from, init, xb, BT, THO,
  * startedInside, completed, drawInitial); it handles particles j … j + LANES − 1 and continues the loop, or falls
  * through to the one-particle loop for the last (m mod LANES) particles. Generated text: names made here and
@@ -30,6 +30,8 @@ export interface LanesArgs {
   outcomes: number;
   /** xoshiro128** step on the locals `${s}0 … ${s}3`, leaving the output in `out` (fast-kernel.ts). */
   next: (out: string, s: string) => string;
+  /** The kernel's particle-loop variable (advanced here by LANES − 1 before `continue`). */
+  loopVar: string;
   /** The target region's generated test, if any. */
   inside?: (load: (k: number) => string, dest: string, prefix: string) => string;
 }
@@ -103,9 +105,10 @@ export function lanesLoop(a: LanesArgs): string {
   const snap = (q: string, jj: string) =>
     all((i) => `snapshots[(si * ${d} + ${i}) * m + ${jj}] = x${q}${i};`);
   const lanes = NAMES.slice(0, LANES);
-  const each = (f: (q: string, jj: string) => string) => lanes.map((q, l) => f(q, `j${l}`)).join("\n");
-  return `if (j + ${LANES - 1} < m) {
-      ${lanes.map((_, l) => `const j${l} = j + ${l};`).join(" ")}
+  const j = a.loopVar;
+  const each = (f: (q: string, jj: string) => string) => lanes.map((q, l) => f(q, `jl${l}`)).join("\n");
+  return `if (${j} + ${LANES - 1} < m) {
+      ${lanes.map((_, l) => `const jl${l} = ${j} + ${l};`).join(" ")}
       ${each(start)}
       let si = 0;
       let nextSnap = S > 0 ? snaps[0] : -1;
@@ -125,7 +128,7 @@ export function lanesLoop(a: LanesArgs): string {
       }
       ${each((q, jj) => all((i) => `final[${i} * m + ${jj}] = x${q}${i};`))}
       completed += ${LANES};
-      j += ${LANES - 1};
+      ${j} += ${LANES - 1};
       continue;
     }`;
 }

@@ -301,12 +301,74 @@ describe("the generated fast kernel", () => {
   });
 });
 
+describe("the generated kernel's two interleaved particles (lanes)", () => {
+  // divergence (outward drift, bound 6), exits with the bridge and an odd count / odd range start: every lane
+  // ends differently, and the last pair of an odd range has one particle
+  const p = problemFromSpec({
+    name: "lanes",
+    loss: "-x^2/2 + y^2/8",
+    noise: { isotropic: 2 },
+    lr: 0.1,
+    batch: 1,
+    domain: [
+      [-2, 2],
+      [-2, 2],
+    ],
+  });
+  const o = {
+    dynamics: "sde" as const,
+    particles: 260,
+    steps: 200,
+    seed: 3,
+    init: { kind: "gaussian" as const, mean: [0, 0], std: [0.02, 0.5] },
+    snapshotSteps: [0, 5, 200],
+    target: "y > 0.9",
+    bound: 6,
+    range: [3, 204] as const,
+  };
+  const same = (a: SimulateResult, b: SimulateResult) => {
+    expect(a.loop).toBe("generated");
+    expect(b.loop).toBe("general");
+    expect(a.completed).toBe(b.completed);
+    expect(Buffer.from(a.snapshots.buffer).equals(Buffer.from(b.snapshots.buffer))).toBe(true);
+    expect(Buffer.from(a.exitTime.buffer).equals(Buffer.from(b.exitTime.buffer))).toBe(true);
+    expect(Buffer.from(a.final.buffer).equals(Buffer.from(b.final.buffer))).toBe(true);
+    expect(Array.from(a.divergedStep)).toEqual(Array.from(b.divergedStep));
+  };
+  it("are bit-identical to the general loop with divergences, exits and an odd range", () => {
+    const fast = simulate(p, o);
+    const general = simulate(p, { ...o, general: true });
+    const div = Array.from(fast.divergedStep).filter((k) => k > 0).length;
+    const exits = Array.from(fast.exitTime).filter((t) => Number.isFinite(t)).length;
+    expect(div).toBeGreaterThan(10);
+    expect(exits).toBeGreaterThan(10);
+    expect(fast.completed).toBe(201);
+    same(fast, general);
+  });
+  it("a stop request keeps the same particles in both loops", () => {
+    const stopAfter = (n: number) => {
+      let calls = 0;
+      return () => ++calls > n;
+    };
+    const fast = simulate(p, { ...o, shouldStop: stopAfter(2) });
+    const general = simulate(p, { ...o, general: true, shouldStop: stopAfter(2) });
+    expect(fast.stopped).toBe(true);
+    expect(fast.completed).toBe(128);
+    same(fast, general);
+  });
+});
+
 describe("the generated kernel with a noise factor (empirical, Hessian, loss, matrix) and for sde2", () => {
   const dw2 = "(x^2-1)^2/4 + y^2/2 + sin(x*y)/3";
   const dw3 = "(x^2-1)^2/4 + y^2/2 + z^2 + x*z/4";
   const box = (d: number) => Array.from({ length: d }, () => [-2, 2] as [number, number]);
   const fam = Array.from(
     { length: 6 },
+    (_, i) => `${dw2} + (${(1.5 * Math.sin(i + 1)).toFixed(3)})*x*y + (${(1.2 * Math.cos(i)).toFixed(3)})*y`,
+  );
+  // more samples than the kernel unrolls (EMPIRICAL_UNROLL_MAX = 16): the looped empirical noise
+  const fam20 = Array.from(
+    { length: 20 },
     (_, i) => `${dw2} + (${(1.5 * Math.sin(i + 1)).toFixed(3)})*x*y + (${(1.2 * Math.cos(i)).toFixed(3)})*y`,
   );
   it.each([
@@ -339,6 +401,7 @@ describe("the generated kernel with a noise factor (empirical, Hessian, loss, ma
     ],
     ["sgd", dw2, { hessian: 0.5 }, "x > -0.6"],
     ["sde", { samples: fam }, undefined, "x > -0.6"],
+    ["sde", { samples: fam20 }, undefined, "x > -0.6"],
     ["sde2", dw2, { isotropic: 0.7 }, "x > -0.6"],
     ["sde2", dw3, { hessian: 0.5 }, undefined],
     ["sde2", { samples: fam }, undefined, "x > -0.6"],
@@ -404,6 +467,40 @@ describe("the generated kernel with a noise factor (empirical, Hessian, loss, ma
       steps: 10,
       seed: 1,
       init: { kind: "point" as const, point: [1.5, 0] },
+    };
+    const message = (general: boolean) => {
+      try {
+        simulate(p, { ...o, general });
+      } catch (e) {
+        expect(e).toBeInstanceOf(UserError);
+        return (e as Error).message;
+      }
+      return "no error";
+    };
+    expect(message(false)).toMatch(/not positive semi-definite/);
+    expect(message(false)).toBe(message(true));
+  });
+  it("in 3-D too (the unrolled Jacobi sweeps): the same located error from both loops", () => {
+    const p = problemFromSpec({
+      name: "npsd3",
+      loss: "x^2/2 + y^2/2 + z^2/2",
+      noise: {
+        matrix: [
+          ["1", "x", "0.1"],
+          ["x", "1", "0"],
+          ["0.1", "0", "1"],
+        ],
+      },
+      lr: 0.1,
+      batch: 1,
+      domain: box(3),
+    });
+    const o = {
+      dynamics: "sde" as const,
+      particles: 3,
+      steps: 10,
+      seed: 1,
+      init: { kind: "point" as const, point: [1.5, 0, 0] },
     };
     const message = (general: boolean) => {
       try {
