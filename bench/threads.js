@@ -33,12 +33,12 @@ function workloads(scale) {
     K: 1000,
   });
   for (const [name, c] of Object.entries(CASES)) {
-    const { dynamics = "sde", ...rest } = c;
+    const { dynamics = "sde", d = 2, ...rest } = c;
     out.push({
-      name: `${dynamics} with ${name === "sde2" ? "isotropic" : name} noise`,
-      spec: { name, ...rest, lr: 0.1, batch: 1, domain: box },
-      opts: { dynamics, dt: 0.01, seed: 1, init: { kind: "point", point: [-0.5, 0.5] } },
-      M: 100000,
+      name: `${dynamics} with ${name === "sde2" ? "isotropic" : name} noise${d === 3 ? " (3-D)" : ""}`,
+      spec: { name, ...rest, lr: 0.1, batch: 1, domain: new Array(d).fill(box[0]) },
+      opts: { dynamics, dt: 0.01, seed: 1, init: { kind: "point", point: [-0.5, 0.5, 0.2].slice(0, d) } },
+      M: d === 3 ? 20000 : 100000,
       K: 1000,
     });
   }
