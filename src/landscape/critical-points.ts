@@ -6,6 +6,7 @@
 
 import { NumericalError, UserError } from "../errors.js";
 import { Rng } from "../random/rng.js";
+import { throwIfStopped } from "../stop.js";
 import {
   boxScale,
   dist,
@@ -67,6 +68,11 @@ export interface MinimaResult {
 }
 
 export interface FindMinimaOptions {
+  /**
+   * Poll the stop check (stop.ts) before each start: Ctrl-C ends the search with `Interrupted` (the landscape
+   * command). Off by default: analyze's landscape stage runs to the end and handles Ctrl-C at the particle stages.
+   */
+  stoppable?: boolean;
   /** Number of seeded uniform starts in problem.domain (default min(400, 20·d + 20)). */
   starts?: number;
   seed?: number;
@@ -356,7 +362,10 @@ export function findMinima(p: LandscapeProblem, opts: FindMinimaOptions = {}): M
   const minima: CriticalPoint[] = [];
   const hitCount: number[] = [];
   let failed = 0;
-  for (const x of starts) {
+  for (let s = 0; s < starts.length; s++) {
+    const x = starts[s];
+    if (opts.stoppable)
+      throwIfStopped(`the multi-start search for minima (${s} of ${starts.length} starts done)`);
     let ok = false;
     for (let attempt = 0; attempt < 4; attempt++) {
       if (!descend(p.loss, x, { tol: 1e-8, maxIter: opts.maxIter ?? 5000, bound })) break;

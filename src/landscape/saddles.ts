@@ -7,6 +7,7 @@
  */
 
 import { Rng } from "../random/rng.js";
+import { throwIfStopped } from "../stop.js";
 import {
   type CriticalPoint,
   describePoint,
@@ -227,6 +228,8 @@ export interface FindSaddlesOptions extends NebOptions {
    */
   bentBands?: "auto" | "always" | "never";
   seed?: number;
+  /** Poll the stop check (stop.ts) before each band: Ctrl-C ends the search with `Interrupted` (see FindMinimaOptions). */
+  stoppable?: boolean;
 }
 
 /** Traces the MEP through an index-1 saddle z along its unstable eigenvector ±v. */
@@ -307,6 +310,7 @@ export function findSaddles(
   const rng = new Rng(opts.seed ?? 1);
   const bent = opts.bentBands ?? "auto";
   const tryBand = (i: number, j: number, via: Float64Array | undefined, tag: string): boolean => {
+    if (opts.stoppable) throwIfStopped("the saddle search (nudged elastic bands between minima)");
     // bent retries get a smaller iteration budget (they are rescues, not the main search)
     const maxIter = via ? Math.min(opts.maxIter ?? 4000, 1500) : opts.maxIter;
     const band = nudgedElasticBand(p, minima[i].x, minima[j].x, { ...opts, via, maxIter });

@@ -150,6 +150,20 @@ describe("Ctrl-C inside a grid solve", () => {
     expect(existsSync(join(dir, "report.html"))).toBe(true);
   }, 40_000);
 
+  it("landscape: stops its multi-start search, says nothing was written, exit 130", async () => {
+    // 5000 descents on the 354-parameter network: well over a minute without the stop
+    const r = await interruptAfter(
+      ["landscape", join(EX, "mlp-two-moons.yaml"), "--starts", "5000", "--json"],
+      2,
+    );
+    expect(r.code, r.err).toBe(130);
+    expect(r.stopSeconds).toBeLessThan(MAX_STOP_SECONDS);
+    expect(r.err).toMatch(
+      /interrupted \(Ctrl-C\) during the multi-start search for minima \(\d+ of 5000 starts done\).*nothing was written/,
+    );
+    expect(r.out).toBe("");
+  }, 30_000);
+
   it("simulate: keeps the particles that finished, writes them, exit 130", async () => {
     const dir = join(tmp, "sim");
     const r = await interruptAfter(

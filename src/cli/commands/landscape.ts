@@ -52,7 +52,9 @@ function landscapeCommand(file: string, o: Opts): void {
     minima: {
       seed: parseSeed(o.seed),
       starts: o.starts !== undefined ? parsePositiveInt(o.starts, "--starts", 1, MAX_STARTS) : undefined,
+      stoppable: true,
     },
+    saddles: { stoppable: true },
     skipSaddles: !o.saddles,
     basinGrid:
       o.grid !== undefined
