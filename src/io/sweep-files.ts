@@ -122,9 +122,17 @@ export interface ShardFile {
 
 export const shardFileName = (index: number, count: number) => `shard-${index}-of-${count}.json`;
 
-export function writeShardFile(dir: string, s: ShardFile): void {
+/**
+ * The finished cells of an interrupted `sweep` run (a shard file of the same format under this name; `merge`
+ * does not read it): a rerun with the same sweep key reuses them and runs only the rest.
+ */
+export const partialFileName = (shard: { index: number; count: number } | null) =>
+  shard ? `partial-${shardFileName(shard.index, shard.count)}` : "partial-sweep.json";
+
+/** Writes a shard file (under `fileName`, default its shard name) atomically. */
+export function writeShardFile(dir: string, s: ShardFile, fileName?: string): void {
   writeFileAtomic(
-    join(dir, shardFileName(s.shard.index, s.shard.count)),
+    join(dir, fileName ?? shardFileName(s.shard.index, s.shard.count)),
     `${JSON.stringify({ ...s, results: s.results.map(encodeResult) })}\n`,
   );
 }

@@ -25,7 +25,8 @@ function workerUrl(): URL {
 
 /**
  * The results of `cells` (in cell order). When a stop is requested, the cells not started are left out and
- * `stopped` is true; a cell cut short is also left out (its estimates would be partial).
+ * `stopped` is true; a cell that ends after the stop request is also left out (it may be cut short: its
+ * estimates would be partial).
  */
 export async function runCellsLocally(
   spec: unknown,
@@ -45,7 +46,9 @@ export async function runCellsLocally(
   };
   const accept = (r: CellResult) => {
     partial.delete(r.cell);
-    if (r.rows.some((x) => x.status === "skipped")) return; // cut short by a stop request
+    // a cell that ends after a stop request may be cut short — a skipped method, or a grid method that kept only
+    // its coarser grids (status "estimate", marked INTERRUPTED) — so it is left out and a rerun computes it again
+    if (hooks.shouldStop?.() || r.rows.some((x) => x.status === "skipped")) return;
     results.push(r);
     finished++;
     hooks.onCell?.(r);

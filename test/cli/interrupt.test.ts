@@ -5,7 +5,7 @@
  * child is interrupted once it has used some seconds of CPU (not wall time: the machine may be loaded), when
  * far more than the allowed stop latency of work is left — without the stop the runs take minutes.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -191,30 +191,43 @@ describe("Ctrl-C inside a grid solve", () => {
     expect(JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")).stopped).toBe(true);
   }, 30_000);
 
-  it("sweep with pde cells: stops within seconds and says what finished, exit 130", async () => {
-    const r = await interruptAfter(
-      [
-        "sweep",
-        join(EX, "three-minima-2d.yaml"),
-        "--from=-1.2,0",
-        "--to",
-        "x > 0.6",
-        "--method",
-        "pde",
-        "--lr",
-        "0.2,0.3",
-        "--grid",
-        "400",
-        "--threads",
-        "1",
-        "--quiet",
-        "--out",
-        join(tmp, "sw"),
-      ],
-      4,
-    );
+  it("sweep with pde cells: stops within seconds, keeps the finished cells, and the rerun resumes to the same table", async () => {
+    const args = (out: string) => [
+      "sweep",
+      join(EX, "three-minima-2d.yaml"),
+      "--from=-1.2,0",
+      "--to",
+      "x > 0.6",
+      "--method",
+      "pde",
+      "--lr",
+      "0.2,0.25,0.3,0.35,0.4,0.45,0.5,0.55",
+      "--grid",
+      "161",
+      "--threads",
+      "1",
+      "--quiet",
+      "--out",
+      out,
+    ];
+    // the same sweep uninterrupted: the reference table
+    const ref = spawnSync(process.execPath, [BIN, ...args(join(tmp, "sw-ref"))], { encoding: "utf8" });
+    expect(ref.status, ref.stderr).toBe(0);
+    const dir = join(tmp, "sw");
+    const r = await interruptAfter(args(dir), 3);
     expect(r.code, r.err).toBe(130);
     expect(r.stopSeconds).toBeLessThan(MAX_STOP_SECONDS);
-    expect(r.err).toMatch(/interrupted: \d+ of 2 cells finished/);
-  }, 30_000);
+    const m = /interrupted: (\d+) of 8 cells finished/.exec(r.err);
+    expect(m, r.err).not.toBeNull();
+    const finished = Number(m?.[1]);
+    expect(existsSync(join(dir, "sweep.csv"))).toBe(false);
+    expect(existsSync(join(dir, "partial-sweep.json"))).toBe(finished > 0);
+    const resumed = spawnSync(process.execPath, [BIN, ...args(dir)], { encoding: "utf8" });
+    expect(resumed.status, resumed.stderr).toBe(0);
+    if (finished > 0) expect(resumed.stderr).toMatch(new RegExp(`resuming: ${finished} of 8 cells`));
+    expect(existsSync(join(dir, "partial-sweep.json"))).toBe(false);
+    expect(readFileSync(join(dir, "sweep.csv"), "utf8")).toBe(
+      readFileSync(join(tmp, "sw-ref", "sweep.csv"), "utf8"),
+    );
+  }, 60_000);
 });

@@ -4,12 +4,19 @@
  * (src/sweep for the cells and fits, parallel/sweep-pool for the threads, io/sweep-files for the files).
  * `--shard i/N` runs every N-th cell from the i-th and writes shard-i-of-N.json (see `merge`).
  */
+import { rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
 import { UserError } from "../../errors.js";
 import { checkExitQuery, EXIT_METHOD_SPECS, EXIT_METHODS, isParticleMethod } from "../../exit/index.js";
 import { fileReader } from "../../io/load-problem.js";
-import { readShardIfDone, shardFileName, sweepKey, writeShardFile } from "../../io/sweep-files.js";
+import {
+  partialFileName,
+  readShardIfDone,
+  shardFileName,
+  sweepKey,
+  writeShardFile,
+} from "../../io/sweep-files.js";
 import { checkOutDir } from "../../io/write.js";
 import { runCellsLocally } from "../../parallel/sweep-pool.js";
 import {
@@ -103,7 +110,7 @@ export function registerSweep(program: Command): void {
     .option("--quiet", "no progress bar")
     .addHelpText(
       "after",
-      `\nThe table and page are the same bytes for any --threads, any sharding and any queue workers.\nExit codes: 0 done, 2 bad input, ${EXIT_INTERRUPTED} interrupted (nothing written for unfinished cells).`,
+      `\nThe table and page are the same bytes for any --threads, any sharding and any queue workers.\nExit codes: 0 done, 2 bad input, ${EXIT_INTERRUPTED} interrupted (finished cells kept in partial-*.json; the same command resumes from them).`,
     )
     .action(async (file: string, o: SweepOpts) => {
       const code = await sweepCommand(file, o);
@@ -181,10 +188,20 @@ async function sweepCommand(file: string, o: SweepOpts): Promise<number> {
   }
   const first = cellProblem(lp.spec, { file, readText: fileReaderFor(lp.path) }, cells[0]);
   const context = await sweepContext(first, plan);
+  // the finished cells of an interrupted earlier run of this very sweep (same key): kept, not rerun (a cell is a
+  // pure function of spec, plan and cell, so the table is the same bytes)
+  const partialPath = join(o.out, partialFileName(shard));
+  const kept = readShardIfDone(partialPath, key)?.results ?? [];
+  const keptCells = new Set(kept.map((r) => r.cell));
+  const todo = mine.filter((c) => !keptCells.has(c.index));
+  if (kept.length > 0)
+    process.stderr.write(
+      `resuming: ${kept.length} of ${mine.length} cells were finished by an interrupted run (${partialPath}); running the other ${todo.length}\n`,
+    );
   const intr = interruptFlag();
   const bar = new Progress(
     shard ? `sweep shard ${shard.index}/${shard.count} (cells)` : "sweep (cells)",
-    mine.length,
+    todo.length,
     o.quiet === true,
   );
   let out: { results: CellResult[]; stopped: boolean };
@@ -195,7 +212,7 @@ async function sweepCommand(file: string, o: SweepOpts): Promise<number> {
       const q = await runCellsOnQueue(
         { url: o.queue, lockMs: 30_000 },
         { key, spec: lp.spec, baseDir, plan },
-        mine,
+        todo,
         {
           onProgress: (d) => bar.update(d),
           shouldStop: intr.stopped,
@@ -208,7 +225,7 @@ async function sweepCommand(file: string, o: SweepOpts): Promise<number> {
         );
       out = q;
     } else {
-      out = await runCellsLocally(lp.spec, baseDir, plan, mine, threads, {
+      out = await runCellsLocally(lp.spec, baseDir, plan, todo, threads, {
         onProgress: (d) => bar.update(Math.floor(d * 100) / 100),
         shouldStop: intr.stopped,
       });
@@ -217,9 +234,26 @@ async function sweepCommand(file: string, o: SweepOpts): Promise<number> {
     bar.stop();
     intr.dispose();
   }
+  const results = [...kept, ...out.results].sort((a, b) => a.cell - b.cell);
+  const shardInfo = shard ?? { index: 1, count: 1 };
   if (out.stopped) {
+    if (results.length > kept.length)
+      writeShardFile(
+        o.out,
+        {
+          format: "sgdscope-sweep-shard",
+          version: 1,
+          key,
+          shard: shardInfo,
+          problemName: problemFile,
+          plan,
+          context,
+          results,
+        },
+        partialFileName(shard),
+      );
     process.stderr.write(
-      `interrupted: ${out.results.length} of ${mine.length} cells finished; nothing written (use --shard to keep finished work in pieces${o.queue ? "; queued jobs stay in Redis and a rerun picks up their results" : ""})\n`,
+      `interrupted: ${results.length} of ${mine.length} cells finished${results.length > 0 ? `, kept in ${partialPath}: the same command resumes from them` : ""}; no table written\n`,
     );
     return EXIT_INTERRUPTED;
   }
@@ -232,8 +266,9 @@ async function sweepCommand(file: string, o: SweepOpts): Promise<number> {
       problemName: problemFile,
       plan,
       context,
-      results: out.results,
+      results,
     });
+    rmSync(partialPath, { force: true });
     process.stdout.write(
       `shard ${shard.index}/${shard.count}: ${mine.length} of ${cells.length} cells written to ${join(o.out, shardFileName(shard.index, shard.count))} (sweep ${key})\n`,
     );
@@ -244,8 +279,9 @@ async function sweepCommand(file: string, o: SweepOpts): Promise<number> {
     problemFile,
     plan,
     context,
-    out.results,
+    results,
   );
+  rmSync(partialPath, { force: true });
   printText(
     [
       `${cells.length} cells × methods written to ${o.out}: sweep.csv, sweep.arrow, sweep-fits.json, sweep.html, timings.csv`,
