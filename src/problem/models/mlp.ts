@@ -23,6 +23,7 @@
  * (wrong only if x is within h of a kink). Cost 2d full gradients.
  */
 import type { FiniteSum, Loss } from "../types.js";
+import { tanh } from "./tanh.js";
 
 export type Activation = "tanh" | "relu";
 export type OutputLoss = "softmax" | "squared";
@@ -208,7 +209,7 @@ export class MlpLoss implements Loss, FiniteSum {
         const w = wo + r * nin;
         for (let c = 0; c < nin; c++) z += x[w + c] * act[inO + c];
         pre[outO + r] = z;
-        act[outO + r] = last ? z : relu ? Math.max(z, 0) : Math.tanh(z);
+        act[outO + r] = last ? z : relu ? Math.max(z, 0) : tanh(z);
       }
     }
     const no = sz[nl];
@@ -306,7 +307,7 @@ export class MlpLoss implements Loss, FiniteSum {
       for (let r = 0; r < nout; r++) {
         let s = this.bo[l - 1] >= 0 ? x[this.bo[l - 1] + r] : 0;
         for (let c = 0; c < nin; c++) s += x[this.wo[l - 1] + r * nin + c] * h[c];
-        z[r] = l === this.nl ? s : this.relu ? Math.max(s, 0) : Math.tanh(s);
+        z[r] = l === this.nl ? s : this.relu ? Math.max(s, 0) : tanh(s);
       }
       h = z;
     }
@@ -348,7 +349,8 @@ export class MlpLoss implements Loss, FiniteSum {
       const xo = idx[start + b] * p;
       for (let c = 0; c < p; c++) H0[b * p + c] = X[xo + c];
     }
-    // forward
+    // forward: Z_l = H_{l−1} W_lᵀ + b_l, four samples per pass over W_l (each weight loaded once for four
+    // products, four independent sums), then the activation over the whole block (independent calls)
     for (let l = 1; l <= nl; l++) {
       const nin = sz[l - 1];
       const nout = sz[l];
@@ -356,23 +358,46 @@ export class MlpLoss implements Loss, FiniteSum {
       const Hl = H[l];
       const wo = this.wo[l - 1];
       const bo = this.bo[l - 1];
-      const last = l === nl;
-      for (let b = 0; b < cnt; b++) {
-        const hb = b * nin;
-        const ob = b * nout;
+      let b = 0;
+      for (; b + 3 < cnt; b += 4) {
+        const h0 = b * nin;
+        const h1 = h0 + nin;
+        const h2 = h1 + nin;
+        const h3 = h2 + nin;
+        const o0 = b * nout;
+        for (let r = 0; r < nout; r++) {
+          const w = wo + r * nin;
+          const bias = bo >= 0 ? x[bo + r] : 0;
+          let z0 = bias;
+          let z1 = bias;
+          let z2 = bias;
+          let z3 = bias;
+          for (let c = 0; c < nin; c++) {
+            const wc = x[w + c];
+            z0 += wc * Hp[h0 + c];
+            z1 += wc * Hp[h1 + c];
+            z2 += wc * Hp[h2 + c];
+            z3 += wc * Hp[h3 + c];
+          }
+          Hl[o0 + r] = z0;
+          Hl[o0 + nout + r] = z1;
+          Hl[o0 + 2 * nout + r] = z2;
+          Hl[o0 + 3 * nout + r] = z3;
+        }
+      }
+      for (; b < cnt; b++) {
+        const h0 = b * nin;
         for (let r = 0; r < nout; r++) {
           const w = wo + r * nin;
           let z0 = bo >= 0 ? x[bo + r] : 0;
-          let z1 = 0;
-          let c = 0;
-          for (; c + 1 < nin; c += 2) {
-            z0 += x[w + c] * Hp[hb + c];
-            z1 += x[w + c + 1] * Hp[hb + c + 1];
-          }
-          if (c < nin) z0 += x[w + c] * Hp[hb + c];
-          const z = z0 + z1;
-          Hl[ob + r] = last ? z : relu ? Math.max(z, 0) : Math.tanh(z);
+          for (let c = 0; c < nin; c++) z0 += x[w + c] * Hp[h0 + c];
+          Hl[b * nout + r] = z0;
         }
+      }
+      if (l < nl) {
+        const m = cnt * nout;
+        if (relu) for (let k = 0; k < m; k++) Hl[k] = Math.max(Hl[k], 0);
+        else for (let k = 0; k < m; k++) Hl[k] = tanh(Hl[k]);
       }
     }
     // output loss and Δ_out
@@ -410,66 +435,124 @@ export class MlpLoss implements Loss, FiniteSum {
         }
       }
     }
-    // backward
+    // backward: ∇W_l += Δ_lᵀ H_{l−1} as dot products over the chunk on unit-major copies, two units × two
+    // inputs per pass (four sums, one load per product); Δ_{l−1} = (Δ_l W_l) ⊙ act'(H_{l−1}), four samples per
+    // pass over W_l
     const Wt = this.bWt;
+    const Dt = this.bDt;
+    const Ht = this.bHt;
     for (let l = nl; l >= 1; l--) {
       const nin = sz[l - 1];
       const nout = sz[l];
       const Hp = H[l - 1];
       const wo = this.wo[l - 1];
       const bo = this.bo[l - 1];
-      // transpose Δ_l and H_{l−1} to unit-major so that ∇W_l = Δ_lᵀ H_{l−1} is contiguous dot products
-      const Dt = this.bDt;
-      const Ht = this.bHt;
       for (let b = 0; b < cnt; b++) {
         for (let r = 0; r < nout; r++) Dt[r * CHUNK + b] = D[b * nout + r];
         for (let c = 0; c < nin; c++) Ht[c * CHUNK + b] = Hp[b * nin + c];
       }
-      for (let r = 0; r < nout; r++) {
-        const w = wo + r * nin;
-        const dr = r * CHUNK;
-        for (let c = 0; c < nin; c++) {
-          const hc = c * CHUNK;
-          let a0 = 0;
-          let a1 = 0;
-          let a2 = 0;
-          let a3 = 0;
-          let b = 0;
-          for (; b + 3 < cnt; b += 4) {
-            a0 += Dt[dr + b] * Ht[hc + b];
-            a1 += Dt[dr + b + 1] * Ht[hc + b + 1];
-            a2 += Dt[dr + b + 2] * Ht[hc + b + 2];
-            a3 += Dt[dr + b + 3] * Ht[hc + b + 3];
+      let r = 0;
+      for (; r + 1 < nout; r += 2) {
+        const d0 = r * CHUNK;
+        const d1 = d0 + CHUNK;
+        const w0 = wo + r * nin;
+        const w1 = w0 + nin;
+        let c = 0;
+        for (; c + 1 < nin; c += 2) {
+          const e0 = c * CHUNK;
+          const e1 = e0 + CHUNK;
+          let a00 = 0;
+          let a01 = 0;
+          let a10 = 0;
+          let a11 = 0;
+          for (let b = 0; b < cnt; b++) {
+            const p0 = Dt[d0 + b];
+            const p1 = Dt[d1 + b];
+            const q0 = Ht[e0 + b];
+            const q1 = Ht[e1 + b];
+            a00 += p0 * q0;
+            a01 += p0 * q1;
+            a10 += p1 * q0;
+            a11 += p1 * q1;
           }
-          for (; b < cnt; b++) a0 += Dt[dr + b] * Ht[hc + b];
-          g[w + c] += a0 + a1 + (a2 + a3);
+          g[w0 + c] += a00;
+          g[w0 + c + 1] += a01;
+          g[w1 + c] += a10;
+          g[w1 + c + 1] += a11;
         }
-        if (bo >= 0) {
+        if (c < nin) {
+          const e0 = c * CHUNK;
+          let a00 = 0;
+          let a10 = 0;
+          for (let b = 0; b < cnt; b++) {
+            a00 += Dt[d0 + b] * Ht[e0 + b];
+            a10 += Dt[d1 + b] * Ht[e0 + b];
+          }
+          g[w0 + c] += a00;
+          g[w1 + c] += a10;
+        }
+      }
+      if (r < nout) {
+        const d0 = r * CHUNK;
+        const w0 = wo + r * nin;
+        for (let c = 0; c < nin; c++) {
+          const e0 = c * CHUNK;
           let a = 0;
-          for (let b = 0; b < cnt; b++) a += Dt[dr + b];
-          g[bo + r] += a;
+          for (let b = 0; b < cnt; b++) a += Dt[d0 + b] * Ht[e0 + b];
+          g[w0 + c] += a;
+        }
+      }
+      if (bo >= 0) {
+        for (let q = 0; q < nout; q++) {
+          const d0 = q * CHUNK;
+          let a = 0;
+          for (let b = 0; b < cnt; b++) a += Dt[d0 + b];
+          g[bo + q] += a;
         }
       }
       if (l > 1) {
-        for (let r = 0; r < nout; r++) for (let c = 0; c < nin; c++) Wt[c * nout + r] = x[wo + r * nin + c];
-        for (let b = 0; b < cnt; b++) {
+        for (let q = 0; q < nout; q++) for (let c = 0; c < nin; c++) Wt[c * nout + q] = x[wo + q * nin + c];
+        let b = 0;
+        for (; b + 3 < cnt; b += 4) {
           const db = b * nout;
           const hb = b * nin;
           for (let c = 0; c < nin; c++) {
             const wt = c * nout;
             let a0 = 0;
             let a1 = 0;
-            let r = 0;
-            for (; r + 1 < nout; r += 2) {
-              a0 += D[db + r] * Wt[wt + r];
-              a1 += D[db + r + 1] * Wt[wt + r + 1];
+            let a2 = 0;
+            let a3 = 0;
+            for (let q = 0; q < nout; q++) {
+              const w = Wt[wt + q];
+              a0 += D[db + q] * w;
+              a1 += D[db + nout + q] * w;
+              a2 += D[db + 2 * nout + q] * w;
+              a3 += D[db + 3 * nout + q] * w;
             }
-            if (r < nout) a0 += D[db + r] * Wt[wt + r];
-            const h = Hp[hb + c];
-            // tanh' = 1 − h², relu' = 1[h > 0]
-            Dp[hb + c] = relu ? (h > 0 ? a0 + a1 : 0) : (a0 + a1) * (1 - h * h);
+            Dp[hb + c] = a0;
+            Dp[hb + nin + c] = a1;
+            Dp[hb + 2 * nin + c] = a2;
+            Dp[hb + 3 * nin + c] = a3;
           }
         }
+        for (; b < cnt; b++) {
+          const db = b * nout;
+          const hb = b * nin;
+          for (let c = 0; c < nin; c++) {
+            const wt = c * nout;
+            let a0 = 0;
+            for (let q = 0; q < nout; q++) a0 += D[db + q] * Wt[wt + q];
+            Dp[hb + c] = a0;
+          }
+        }
+        // through the activation: tanh' = 1 − h², relu' = 1[h > 0]
+        const m = cnt * nin;
+        if (relu) for (let k = 0; k < m; k++) Dp[k] = Hp[k] > 0 ? Dp[k] : 0;
+        else
+          for (let k = 0; k < m; k++) {
+            const h = Hp[k];
+            Dp[k] *= 1 - h * h;
+          }
         const t = D;
         D = Dp;
         Dp = t;
