@@ -23,6 +23,7 @@
  * (wrong only if x is within h of a kink). Cost 2d full gradients.
  */
 import type { FiniteSum, Loss } from "../types.js";
+import { MlpWasm } from "./mlp-wasm.js";
 import { tanh } from "./tanh.js";
 
 export type Activation = "tanh" | "relu";
@@ -36,6 +37,11 @@ export interface MlpOptions {
   bias?: boolean;
   /** Ridge penalty λ ≥ 0: ℓ_i += (λ/2)‖x‖². */
   l2?: number;
+  /**
+   * Minibatch kernel: "auto" (default) uses WebAssembly SIMD where available, "js" the JavaScript chunk kernel.
+   * The two agree to rounding; `MlpLoss.kernel` says which one runs.
+   */
+  kernel?: "auto" | "js";
 }
 
 export interface MlpLayout {
@@ -83,6 +89,9 @@ export class MlpLoss implements Loss, FiniteSum {
   readonly X: Float64Array;
   /** Softmax: class index per sample (n). Squared: targets n × outputs row-major. */
   readonly T: Float64Array;
+  /** The minibatch kernel in use: WebAssembly SIMD, or JavaScript (no WebAssembly SIMD, or asked for). */
+  readonly kernel: "wasm-simd" | "js";
+  private readonly wasm: MlpWasm | null;
 
   private readonly nl: number; // number of weight layers H+1
   private readonly sz: Int32Array;
@@ -174,6 +183,20 @@ export class MlpLoss implements Loss, FiniteSum {
     this.bHt = new Float64Array(CHUNK * maxUnits);
     this.allIdx = new Int32Array(n);
     for (let i = 0; i < n; i++) this.allIdx[i] = i;
+    this.wasm =
+      opts.kernel === "js"
+        ? null
+        : MlpWasm.create({
+            sizes: this.sizes,
+            wOff: this.layoutInfo.wOff,
+            bOff: this.layoutInfo.bOff,
+            dim: this.dim,
+            relu: this.relu,
+            softmax: this.softmax,
+            X: this.X,
+            T: this.T,
+          });
+    this.kernel = this.wasm ? "wasm-simd" : "js";
   }
 
   /** Parameter offsets (see the module comment). */
@@ -563,6 +586,14 @@ export class MlpLoss implements Loss, FiniteSum {
 
   /** Minibatch mean gradient over idx[0..count) (repeats allowed); allocates nothing. */
   batchGradient(idx: Int32Array, count: number, x: Float64Array, g: Float64Array): number {
+    const w = this.wasm;
+    if (w !== null) {
+      w.begin(x);
+      for (let k = 0; k < count; k += CHUNK) w.accumulate(idx, k, Math.min(CHUNK, count - k));
+      const inv = 1 / count;
+      w.finish(x, g, inv, this.l2);
+      return w.sumLoss * inv + this.ridge(x);
+    }
     const d = this.dim;
     for (let j = 0; j < d; j++) g[j] = 0;
     this.sumLoss = 0;

@@ -94,8 +94,8 @@ const SECH2_HALF = [
   2.0702220023207473e-16, 1.6122905165390497e-16, 1.2556531168192118e-16, 9.779036306448524e-17,
 ];
 
-const TANH_K8 = new Float64Array(2 * K + 1);
-const SECH2_K8 = new Float64Array(2 * K + 1);
+export const TANH_K8 = new Float64Array(2 * K + 1);
+export const SECH2_K8 = new Float64Array(2 * K + 1);
 for (let k = 0; k <= K; k++) {
   TANH_K8[K + k] = HALF[k];
   TANH_K8[K - k] = -HALF[k];
