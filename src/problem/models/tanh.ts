@@ -98,7 +98,7 @@ export const TANH_K8 = new Float64Array(2 * K + 1);
 export const SECH2_K8 = new Float64Array(2 * K + 1);
 for (let k = 0; k <= K; k++) {
   TANH_K8[K + k] = HALF[k];
-  TANH_K8[K - k] = -HALF[k];
+  TANH_K8[K - k] = k === 0 ? 0 : -HALF[k];
   SECH2_K8[K + k] = SECH2_HALF[k];
   SECH2_K8[K - k] = SECH2_HALF[k];
 }
