@@ -8,11 +8,12 @@ the identical update as sgdscope's MlpLoss.batchGradient, in two modes:
   [x_i, 1, onehot(y_i)] and runs batched np.matmul on (C, B, n) stacks (each particle has its own
   weights, so a shared 2-D GEMM does not apply). How it was made fast (measured, see bench/README.md):
   every temporary is a preallocated buffer written with out= (temporaries above glibc's 128 KiB mmap
-  threshold were returned to the OS and page-faulted back every step: a 3-6x drop from C = 32 on), the
+  threshold were returned to the OS and page-faulted back every step: a 3-8x drop from C = 32 on), the
   bias sits as an extra weight column against a constant-1 input column (bias add and bias-gradient
-  sums come out of the same matmul), and softmax reductions over the few classes run column by column
-  (np.max/np.sum along a length-2 axis cost more than the matmuls). np.einsum was 5-15x slower than
-  matmul here. C is chosen by a short timed trial unless given.
+  sums come out of the same matmul), softmax reductions over the few classes run column by column
+  (np.max/np.sum along a length-2 axis cost more than the matmuls), and tanh, tanh' and the deltas run on
+  whole contiguous (C, B, n + 1) arrays rather than n-column views. np.einsum was 6-22x slower than
+  matmul per product here. C is chosen by a short timed trial unless given.
 
 Usage: python3 bench/mlp_numpy.py INPUT.json [particle|stack] [C]   (INPUT.json written by
 bench/mlp.js); prints one JSON object. Rates are particle-steps per second (wall clock).
