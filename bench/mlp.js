@@ -82,9 +82,16 @@ function runJs(particles, steps) {
     }
   }
   const sec = Number(process.hrtime.bigint() - t0) / 1e9;
-  let meanLoss = 0;
-  for (let p = 0; p < particles; p++) meanLoss += loss.value(X.subarray(p * d, (p + 1) * d)) / particles;
-  return { sec, meanLoss };
+  const losses = [];
+  for (let p = 0; p < particles; p++) losses.push(loss.value(X.subarray(p * d, (p + 1) * d)));
+  const meanLoss = losses.reduce((a, b) => a + b, 0) / particles;
+  const sd = Math.sqrt(losses.reduce((a, b) => a + (b - meanLoss) ** 2, 0) / (particles - 1));
+  return {
+    sec,
+    losses,
+    meanLoss,
+    meanLossHalfWidth95: particles > 1 ? (1.96 * sd) / Math.sqrt(particles) : null,
+  };
 }
 runJs(4, 200); // warm-up (JIT)
 
@@ -148,7 +155,8 @@ function summarise(mode) {
   const best = ok.reduce((a, b) => (b.seconds < a.seconds ? b : a));
   let maxDiff = 0;
   for (const r of ok)
-    for (let j = 0; j < d; j++) maxDiff = Math.max(maxDiff, Math.abs(r.check[j] - xCheck[j]));
+    for (const c of [r.check, r.checkLast ?? r.check])
+      for (let j = 0; j < d; j++) maxDiff = Math.max(maxDiff, Math.abs(c[j] - xCheck[j]));
   const paired = [];
   for (let k = 0; k < REPS; k++) if (runs[k]) paired.push((M * K) / jsRuns[k].sec / runs[k].rate);
   return {
@@ -159,6 +167,8 @@ function summarise(mode) {
     particleStepsPerSecond: best.rate,
     allRunsPerSecond: ok.map((r) => r.rate),
     finalMeanLoss: best.meanLoss,
+    /** 95% interval half-width of the final mean loss over the particles. */
+    finalMeanLossHalfWidth95: best.meanLossHalfWidth95,
     ...(mode === "stack"
       ? {
           /** Stack size C of each run (each run picks it by its own timed trial) and the trials' rates. */
@@ -169,7 +179,8 @@ function summarise(mode) {
     /** JS/NumPy rate of each back-to-back repetition, and their median. */
     pairedRatios: paired,
     medianPairedRatio: median(paired),
-    /** Max |Δx| between this mode's and JS's parameters after the shared-index check run (every run). */
+    /** Max |Δx| between this mode's and JS's parameters after the shared-index check run (every run; in the
+     * stack mode particles 0 and C − 1 of the stack both run the check). */
     checkMaxAbsParamDiff: maxDiff,
     numpy: best.numpyVersion,
     python: best.pythonVersion,
@@ -197,6 +208,7 @@ const result = {
     particleStepsPerSecond: jsRate,
     allRunsPerSecond: jsRuns.map((r) => (M * K) / r.sec),
     finalMeanLoss: js.meanLoss,
+    finalMeanLossHalfWidth95: js.meanLossHalfWidth95,
     node: process.version,
   },
   /** The baseline the ratio is against: the faster NumPy mode (its name in numpy.mode). */
@@ -212,8 +224,6 @@ const result = {
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAverage1minBeforeEachRep: load },
   date: new Date().toISOString(),
 };
-mkdirSync(join(here, "results"), { recursive: true });
-writeFileSync(join(here, "results", "mlp.json"), `${JSON.stringify(result, null, 2)}\n`);
 const modeText = (m) => {
   const r = numpyModes[m];
   if (!r) return `${m} failed`;
@@ -228,6 +238,37 @@ console.log(
         `same-update check max|Δx| = ${maxDiff.toExponential(2)}`
       : ", NumPy unavailable"),
 );
+// Final loss after K steps: a statistical cross-check that every side runs the same SGD. Particle p starts at
+// the same point on every side and draws its own batches, so the per-particle loss differences JS − NumPy
+// have mean 0 if the dynamics agree: their mean with a 95% interval (normal approximation) is printed and
+// recorded, and a warning is printed when the interval excludes 0.
+const lossText = (r) =>
+  `${r.finalMeanLoss.toFixed(5)}${r.finalMeanLossHalfWidth95 === null ? "" : ` ± ${r.finalMeanLossHalfWidth95.toFixed(5)}`}`;
+const lossDiffs = {};
+for (const m of okModes) {
+  const np = npRuns[m].find((r) => r !== null);
+  const P = Math.min(M, MNP);
+  if (P < 2) continue;
+  const diff = [];
+  for (let p = 0; p < P; p++) diff.push(js.losses[p] - np.losses[p]);
+  const mean = diff.reduce((a, b) => a + b, 0) / P;
+  const sd = Math.sqrt(diff.reduce((a, b) => a + (b - mean) ** 2, 0) / (P - 1));
+  lossDiffs[m] = { particles: P, mean, halfWidth95: (1.96 * sd) / Math.sqrt(P) };
+}
+result.finalLossDifferenceJsMinusNumpy = lossDiffs;
+mkdirSync(join(here, "results"), { recursive: true });
+writeFileSync(join(here, "results", "mlp.json"), `${JSON.stringify(result, null, 2)}\n`);
+console.log(
+  `  final mean loss over the particles (95% interval): JS ${lossText(result.js)}` +
+    okModes.map((m) => `, NumPy ${m} ${lossText(numpyModes[m])}`).join("") +
+    `; paired per-particle difference JS − NumPy: ` +
+    Object.entries(lossDiffs)
+      .map(([m, q]) => `${m} ${q.mean.toExponential(2)} ± ${q.halfWidth95.toExponential(2)}`)
+      .join(", "),
+);
+for (const [m, q] of Object.entries(lossDiffs))
+  if (Math.abs(q.mean) > q.halfWidth95)
+    console.warn(`  warning: JS − NumPy ${m} final loss difference excludes 0 at 95% (one in 20 by chance)`);
 if (maxDiff !== null && !(maxDiff <= 1e-12)) {
   console.error("JS and NumPy updates disagree (max |Δx| > 1e-12)");
   process.exitCode = 1;

@@ -247,17 +247,20 @@ def run_stack(cfg, X, y, sizes, rng, chunk):
         chunk = max(cands, key=lambda c: best[c])
     C = max(1, min(chunk, M))
 
-    # same-update check: particle 0 of a C-stack starts at the check's x0 and uses the check's indices;
-    # the others run from other starts with their own random indices (they must not disturb particle 0)
+    # same-update check: particles 0 and C - 1 of a C-stack start at the check's x0 and use the check's
+    # indices; the others run from other starts with their own random indices (they must not disturb
+    # the two). Returned: particle 0, and particle C - 1 if it differs more from particle 0 than
+    # particle 0 from itself (so a layout error at a nonzero stack offset shows in the comparison).
     chk = cfg["check"]
     P, step = stack_for(C, 1)
-    P[0] = np.array(chk["x0"], dtype=np.float64)[perm]
+    P[0] = P[C - 1] = np.array(chk["x0"], dtype=np.float64)[perm]
     cidx = np.array(chk["idx"], dtype=np.int64).reshape(chk["steps"], B)
     for k in range(chk["steps"]):
         idx = rng.integers(0, n, (C, B))
-        idx[0] = cidx[k]
+        idx[0] = idx[C - 1] = cidx[k]
         step(idx)
     xc = P[0][inv].copy()
+    xc_last = P[C - 1][inv].copy()
 
     times = []
     for _ in range(cfg.get("reps", 1)):
@@ -275,7 +278,7 @@ def run_stack(cfg, X, y, sizes, rng, chunk):
             final[first:first + c] = P
         times.append(time.perf_counter() - t0)
     xs = [final[p][inv] for p in range(M)]
-    return xc, times, xs, {"chunk": C, "trial": trial, "trialSeconds": trial_sec}
+    return xc, times, xs, {"chunk": C, "trial": trial, "trialSeconds": trial_sec, "checkLast": xc_last.tolist()}
 
 
 def main():
@@ -299,13 +302,17 @@ def main():
     M, K = cfg["particles"], cfg["steps"]
     sec = min(times)
     loss = loss_fn(X, y, sizes)
+    losses = [loss(x) for x in xs]
     print(json.dumps({
         "mode": mode,
         **extra,
         "seconds": sec,
         "rate": M * K / sec,
         "allRates": [M * K / t for t in times],
-        "meanLoss": float(np.mean([loss(x) for x in xs])),
+        "meanLoss": float(np.mean(losses)),
+        # 95% interval half-width of the mean over the M particles (normal approximation)
+        "meanLossHalfWidth95": float(1.96 * np.std(losses, ddof=1) / np.sqrt(M)) if M > 1 else None,
+        "losses": losses,
         "check": xc.tolist(),
         "numpyVersion": np.__version__,
         "pythonVersion": platform.python_version(),
