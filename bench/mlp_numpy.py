@@ -249,8 +249,7 @@ def run_stack(cfg, X, y, sizes, rng, chunk):
 
     # same-update check: particles 0 and C - 1 of a C-stack start at the check's x0 and use the check's
     # indices; the others run from other starts with their own random indices (they must not disturb
-    # the two). Returned: particle 0, and particle C - 1 if it differs more from particle 0 than
-    # particle 0 from itself (so a layout error at a nonzero stack offset shows in the comparison).
+    # the two). Both are returned (check, checkLast), so a layout error at a nonzero stack offset shows.
     chk = cfg["check"]
     P, step = stack_for(C, 1)
     P[0] = P[C - 1] = np.array(chk["x0"], dtype=np.float64)[perm]
