@@ -22,9 +22,18 @@ import { Rng } from "../dist/random/rng.js";
 import { median } from "./median.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** Value of the positive-integer flag --name (def when absent); exits with a clear message otherwise. */
 const arg = (name, def) => {
   const k = process.argv.indexOf(`--${name}`);
-  return k >= 0 ? Number(process.argv[k + 1]) : def;
+  if (k < 0) return def;
+  const v = Number(process.argv[k + 1]);
+  if (!Number.isInteger(v) || v < 1) {
+    console.error(
+      `bench/mlp.js: --${name} must be a positive integer, got ${process.argv[k + 1] ?? "nothing"}`,
+    );
+    process.exit(2);
+  }
+  return v;
 };
 
 const N = 1000;
