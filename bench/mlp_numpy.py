@@ -115,8 +115,9 @@ def make_stack_step(Z, sizes, lr, B, P, G):
     Yb = gath[:, :, sizes[0] + 1:]
     out = np.empty((C, B, K))  # logits, then probabilities, then d(mean loss)/d(logits)
     # hidden deltas and tanh' = 1 - h^2 with the bias column too: elementwise ops then run on whole
-    # contiguous arrays (on the n-of-(n + 1) column views they ran 16 elements per inner loop, 3-7x
-    # slower); tanh' is 0 in the constant column, so that column of a delta is 0 and never used
+    # contiguous arrays (on the n-of-(n + 1) column views they ran 16 elements per inner loop: tanh
+    # 1.4x, h*h up to 7x slower); tanh' is 0 in the constant column, so that column of a delta is 0
+    # and never used
     D = [None] + [np.empty((C, B, sizes[l] + 1)) for l in range(1, L)]
     T = [None] + [np.empty((C, B, sizes[l] + 1)) for l in range(1, L)]
     mx = np.empty((C, B))
@@ -179,7 +180,8 @@ def loss_fn(X, y, sizes):
 
 
 def run_particle(cfg, X, y, sizes, rng):
-    """Per-particle mode: returns (check params after the shared-index run, best seconds, all seconds, final xs)."""
+    """Per-particle mode: returns (params after the shared-index check run, wall seconds of each timed
+    run, final params of the last run (JS layout), extra output fields)."""
     n, lr, B = cfg["n"], cfg["lr"], cfg["batch"]
     step = make_step(X, y, sizes, lr)
     chk = cfg["check"]
@@ -208,7 +210,8 @@ def run_particle(cfg, X, y, sizes, rng):
 
 
 def run_stack(cfg, X, y, sizes, rng, chunk):
-    """Stacked mode: C from `chunk` or a short timed trial; returns like run_particle plus C and the trial."""
+    """Stacked mode: C from `chunk` or a short timed trial; returns like run_particle, the extra fields
+    being C, the trial's rates and seconds, and particle C - 1's check run."""
     n, lr, B = cfg["n"], cfg["lr"], cfg["batch"]
     M, K = cfg["particles"], cfg["steps"]
     K_out = sizes[-1]
