@@ -43,7 +43,14 @@ export function moduleText(k, bytes) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const k of KERNELS) {
-    const bytes = await assemble(k.wat);
+    let bytes;
+    try {
+      bytes = await assemble(k.wat);
+    } catch (e) {
+      // wabt's own stack trace prints its whole minified source: keep the message
+      console.error(String(e?.message ?? e));
+      process.exit(1);
+    }
     writeFileSync(join(root, k.ts), moduleText(k, bytes));
     console.log(`${k.ts}: ${bytes.length} bytes`);
   }

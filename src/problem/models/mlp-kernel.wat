@@ -233,12 +233,8 @@
       (br $il)))
   )
 
-  ;; Horizontal sum of a vector accumulator: lane 0 (even samples) + lane 1 (odd samples).
-  (func $hsum (param $a v128) (result f64)
-    (f64.add (f64x2.extract_lane 0 (local.get $a)) (f64x2.extract_lane 1 (local.get $a))))
-
   ;; Weight gradient: g[r·nIn + c] += Σ_{v<nv} (d[r, v] · h[c, v]) summed by lanes, then lane 0 + lane 1, for
-  ;; r < nO, c < nIn; two rows × two columns per pass (one load per product), the same order in every path.
+  ;; r < nO, c < nIn (each accumulator's lane 0, the even samples, plus lane 1, the odd ones); two rows × two columns per pass (one load per product), the same order in every path.
   ;; Bias gradient (when $gb ≥ 0): gb[r] += Σ_v d[r, v], lanes summed likewise.
   (func (export "grad")
     (param $d i32) (param $h i32) (param $nO i32) (param $nIn i32) (param $nv i32) (param $g i32) (param $gb i32)
@@ -279,11 +275,11 @@
                   (local.set $a11 (f64x2.add (local.get $a11) (f64x2.mul (local.get $p1) (local.get $q1))))
                   (local.set $v (i32.add (local.get $v) (i32.const 16)))
                   (br $vl)))
-                (f64.store offset=0 (local.get $gp) (f64.add (f64.load offset=0 (local.get $gp)) (call $hsum (local.get $a00))))
-                (f64.store offset=8 (local.get $gp) (f64.add (f64.load offset=8 (local.get $gp)) (call $hsum (local.get $a01))))
+                (f64.store offset=0 (local.get $gp) (f64.add (f64.load offset=0 (local.get $gp)) (f64.add (f64x2.extract_lane 0 (local.get $a00)) (f64x2.extract_lane 1 (local.get $a00)))))
+                (f64.store offset=8 (local.get $gp) (f64.add (f64.load offset=8 (local.get $gp)) (f64.add (f64x2.extract_lane 0 (local.get $a01)) (f64x2.extract_lane 1 (local.get $a01)))))
                 (local.set $gp (i32.add (local.get $gp) (i32.shl (local.get $nIn) (i32.const 3))))
-                (f64.store offset=0 (local.get $gp) (f64.add (f64.load offset=0 (local.get $gp)) (call $hsum (local.get $a10))))
-                (f64.store offset=8 (local.get $gp) (f64.add (f64.load offset=8 (local.get $gp)) (call $hsum (local.get $a11))))
+                (f64.store offset=0 (local.get $gp) (f64.add (f64.load offset=0 (local.get $gp)) (f64.add (f64x2.extract_lane 0 (local.get $a10)) (f64x2.extract_lane 1 (local.get $a10)))))
+                (f64.store offset=8 (local.get $gp) (f64.add (f64.load offset=8 (local.get $gp)) (f64.add (f64x2.extract_lane 0 (local.get $a11)) (f64x2.extract_lane 1 (local.get $a11)))))
                 (local.set $c (i32.add (local.get $c) (i32.const 2))))
               (else
                 (local.set $a00 (v128.const f64x2 0 0)) (local.set $a10 (v128.const f64x2 0 0))
@@ -297,9 +293,9 @@
                     (f64x2.mul (v128.load (i32.add (local.get $d1) (local.get $v))) (local.get $q0))))
                   (local.set $v (i32.add (local.get $v) (i32.const 16)))
                   (br $vl2)))
-                (f64.store (local.get $gp) (f64.add (f64.load (local.get $gp)) (call $hsum (local.get $a00))))
+                (f64.store (local.get $gp) (f64.add (f64.load (local.get $gp)) (f64.add (f64x2.extract_lane 0 (local.get $a00)) (f64x2.extract_lane 1 (local.get $a00)))))
                 (local.set $gp (i32.add (local.get $gp) (i32.shl (local.get $nIn) (i32.const 3))))
-                (f64.store (local.get $gp) (f64.add (f64.load (local.get $gp)) (call $hsum (local.get $a10))))
+                (f64.store (local.get $gp) (f64.add (f64.load (local.get $gp)) (f64.add (f64x2.extract_lane 0 (local.get $a10)) (f64x2.extract_lane 1 (local.get $a10)))))
                 (local.set $c (i32.add (local.get $c) (i32.const 1)))))
             (br $cl)))
           (local.set $r (i32.add (local.get $r) (i32.const 2))))
@@ -320,7 +316,7 @@
                   (v128.load (i32.add (local.get $h0) (local.get $v))))))
               (local.set $v (i32.add (local.get $v) (i32.const 16)))
               (br $vl3)))
-            (f64.store (local.get $gp) (f64.add (f64.load (local.get $gp)) (call $hsum (local.get $a00))))
+            (f64.store (local.get $gp) (f64.add (f64.load (local.get $gp)) (f64.add (f64x2.extract_lane 0 (local.get $a00)) (f64x2.extract_lane 1 (local.get $a00)))))
             (local.set $c (i32.add (local.get $c) (i32.const 1)))
             (br $cl3)))
           (local.set $r (i32.add (local.get $r) (i32.const 1)))))
@@ -340,7 +336,7 @@
             (local.set $v (i32.add (local.get $v) (i32.const 16)))
             (br $vl4)))
           (local.set $gp (i32.add (local.get $gb) (i32.shl (local.get $r) (i32.const 3))))
-          (f64.store (local.get $gp) (f64.add (f64.load (local.get $gp)) (call $hsum (local.get $a00))))
+          (f64.store (local.get $gp) (f64.add (f64.load (local.get $gp)) (f64.add (f64x2.extract_lane 0 (local.get $a00)) (f64x2.extract_lane 1 (local.get $a00)))))
           (local.set $r (i32.add (local.get $r) (i32.const 1)))
           (br $bl)))))
   )

@@ -201,7 +201,8 @@ export class MlpWasm {
         for (let r = 0; r < no; r++) if (F[O + r * ROW + b] > m) m = F[O + r * ROW + b];
         let se = 0;
         for (let r = 0; r < no; r++) {
-          const e = Math.exp(F[O + r * ROW + b] - m);
+          const z = F[O + r * ROW + b] - m;
+          const e = z === 0 ? 1 : Math.exp(z); // exp(0) = 1 exactly: one call fewer per sample
           F[d0 + r * ROW + b] = e;
           se += e;
         }
