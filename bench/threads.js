@@ -5,7 +5,8 @@
 // per round the speed-up t₁/t₂, and a check that both runs returned the same bytes (final positions, exit times,
 // divergence steps). Worker start-up is inside the 2-thread time, as a user sees it (the first 2-thread run starts the
 // pool's workers; later runs reuse them, as later ensembles of one CLI command do).
-// Usage: node bench/threads.js [--rounds R] [--scale s]   (after npm run build; s scales every ensemble size)
+// Usage: node bench/threads.js [--rounds R] [--scale s] [--only text]   (after npm run build; s scales every ensemble
+// size; --only keeps the cases whose name contains text)
 import { loadavg } from "node:os";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,7 +31,7 @@ function workloads(scale) {
     spec: fs.spec,
     opts: { dynamics: "sgd", seed: 1, init: { kind: "point", point: [-1, 0] } },
     M: 200000,
-    K: 1000,
+    K: 5000, // ~5 s on one thread: the pool's start-up (~0.1 s) is not what is measured
   });
   for (const [name, c] of Object.entries(CASES)) {
     const { dynamics = "sde", d = 2, ...rest } = c;
@@ -56,17 +57,17 @@ function workloads(scale) {
       batch: 32,
     },
     opts: { dynamics: "sgd", seed: 1 }, // init: N(0, 0.5²) per weight, below
-    M: 512, // > 256: fewer particles make one range, i.e. no parallel work
-    K: 100,
+    M: 512, // > 256: fewer particles run in-process, i.e. no parallel work
+    K: 1000, // ~6 s on one thread
   });
   return out.map((w) => ({ ...w, M: Math.max(2, Math.round(w.M * scale)) }));
 }
 
 const same = (a, b) => Buffer.compare(Buffer.from(a.buffer), Buffer.from(b.buffer)) === 0;
 
-export async function benchThreads({ rounds = 3, scale = 1 } = {}) {
+export async function benchThreads({ rounds = 3, scale = 1, only = "" } = {}) {
   const cases = [];
-  for (const w of workloads(scale)) {
+  for (const w of workloads(scale).filter((q) => q.name.includes(only))) {
     const problem = problemFromSpec(w.spec);
     const d = problem.dim;
     const init = w.opts.init ?? { kind: "gaussian", mean: new Array(d).fill(0), std: new Array(d).fill(0.5) };
@@ -129,6 +130,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     return i > 0 ? Number(process.argv[i + 1]) : d;
   };
   console.log(
-    JSON.stringify(await benchThreads({ rounds: arg("--rounds", 3), scale: arg("--scale", 1) }), null, 2),
+    JSON.stringify(
+      await benchThreads({
+        rounds: arg("--rounds", 3),
+        scale: arg("--scale", 1),
+        only: process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : "",
+      }),
+      null,
+      2,
+    ),
   );
 }

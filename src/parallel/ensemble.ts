@@ -32,9 +32,12 @@ const MIN_CHUNK = 256;
 /**
  * Guided self-scheduling: each request takes a share of what is left (remaining / (2·threads), at least
  * `minChunk`), so ranges start large (little per-range cost) and shrink towards the end (no thread idles
- * long while another finishes a big last range).
+ * long while another finishes a big last range). The floor is MIN_CHUNK, lowered to M/(8·threads) (≥ 16) for
+ * small ensembles: 512 MLP particles used to be two ranges of 256, so one slow start left a thread idle.
+ * Ranges never change results (each particle has its own random stream).
  */
-function rangeFeeder(M: number, threads: number, minChunk = MIN_CHUNK): () => [number, number] | undefined {
+function rangeFeeder(M: number, threads: number): () => [number, number] | undefined {
+  const minChunk = Math.min(MIN_CHUNK, Math.max(16, Math.ceil(M / (8 * threads))));
   let at = 0;
   return () => {
     if (at >= M) return undefined;
