@@ -56,6 +56,28 @@ describe("Rng", () => {
     expect(Math.abs(v - 1 / 12)).toBeLessThan(5 * Math.sqrt(1 / 180 / n));
   });
 
+  it("int(n) for n ≤ 2¹⁶ is Lemire's method: the same draws as the exact double arithmetic (x·n < 2⁴⁸)", () => {
+    for (const n of [1, 2, 3, 7, 10, 32, 1000, 4097, 65535, 65536]) {
+      const a = new Rng(11, n);
+      const b = new Rng(11, n);
+      const threshold = (4294967296 - n) % n;
+      for (let k = 0; k < 20000; k++) {
+        let ref: number;
+        for (;;) {
+          const m = (b.nextU32() >>> 0) * n;
+          if (m % 4294967296 >= threshold) {
+            ref = Math.floor(m / 4294967296);
+            break;
+          }
+        }
+        const v = a.int(n);
+        if (v !== ref) expect(v).toBe(ref);
+      }
+      // alternating sizes must not reuse a stale threshold
+      expect(a.int(3)).toBe(b.int(3));
+    }
+  });
+
   it("int(n) is uniform (chi-square, 10 cells)", () => {
     const r = new Rng(5);
     const counts = new Array(10).fill(0);
